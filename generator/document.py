@@ -1,0 +1,108 @@
+"""The rendered document: what every writer (docx, xlsx, …) consumes.
+
+Everything here is final text and final numbers: writers lay it out and never compute,
+format or look anything up. Keeping this model small and frozen is what lets the
+Word and Excel outputs agree with each other by construction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Literal, Union
+
+Align = Literal["left", "center", "right"]
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One body cell of a table.
+
+    `text` is exactly what the document prints; `value` is the number behind it
+    (in the table's display unit, already rounded) for cells that hold an amount,
+    so the workbook can store a real number. `indent` counts levels (类=0, 款=1, 项=2)
+    for name cells that the profile asks to indent.
+    """
+
+    text: str
+    value: Decimal | None = None
+    align: Align = "left"
+    indent: int = 0
+    bold: bool = False
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class HeaderCell:
+    """A cell of the (possibly multi-row) table header, placed on a grid."""
+
+    text: str
+    row: int
+    col: int
+    rowspan: int = 1
+    colspan: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    number: str  # "表1"
+    title: str  # "收入支出决算总表"
+    org_label: str  # "部门：清远市政务服务数据管理局"
+    unit_label: str  # "单位：万元"
+    ncols: int
+    header_rows: int
+    header: tuple[HeaderCell, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    notes: tuple[str, ...]  # closing note lines, printed under the table
+    landscape: bool
+    widths: tuple[float, ...]  # relative column widths, one per column
+    number_format: str  # Excel number format of amount cells, e.g. "#,##0.00"
+    empty: bool = False  # every amount is zero (the notes then carry "无发生额")
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 = "一、", 2 = "（一）", 3 = "1."
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+
+
+@dataclass(frozen=True)
+class GlossaryEntry:
+    term: str
+    explanation: str
+
+
+Block = Union[Heading, Paragraph, Table, GlossaryEntry]
+
+
+@dataclass(frozen=True)
+class Part:
+    key: Literal["概况", "表格", "情况说明", "名词解释"]
+    heading: str  # "第一部分 清远市政务服务数据管理局概况"
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    title: str  # "清远市政务服务数据管理局2020年度部门决算"
+    department: str
+    year: int
+    kind: str  # "决算" / "预算"
+    parts: tuple[Part, ...]
+    # Document properties come from the input, never from the clock (deterministic output).
+    subject: str = ""
+    keywords: tuple[str, ...] = field(default_factory=tuple)
+
+    def part(self, key: str) -> Part:
+        for p in self.parts:
+            if p.key == key:
+                return p
+        raise KeyError(key)
+
+    def tables(self) -> list[Table]:
+        return [b for p in self.parts for b in p.blocks if isinstance(b, Table)]
