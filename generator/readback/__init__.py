@@ -1,0 +1,1 @@
+"""Read generated files back as plain content (golden tests, `gen-report verify`)."""

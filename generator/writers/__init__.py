@@ -1,0 +1,1 @@
+"""Writers: turn a rendered `generator.document.Document` into files."""
