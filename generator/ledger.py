@@ -1,0 +1,234 @@
+"""The ledger: every figure of a department-year, typed once, the rest derived.
+
+Each figure has a key ("支出决算表.201.基本支出"), optionally a value the input states,
+optionally a rule that derives it (a sum/difference of other figures), and optionally
+further identities it must satisfy. Its value is the stated one when given (published
+documents carry 尾数 that the officer must reproduce), else the derived one. `check()`
+compares every stated value with its derivation and every identity, within tolerance.
+
+Amounts are Decimal 元 throughout; the ledger never rounds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .amounts import format_number
+from .errors import Location, Problem, error, warning
+
+
+@dataclass(frozen=True)
+class Term:
+    sign: int  # +1 / -1
+    ref: str | None  # a figure key, or None for a constant
+    constant: Decimal = Decimal(0)
+    label: str = ""  # how the term reads in a message: "基本支出", "201 一般公共服务支出"
+
+
+@dataclass(frozen=True)
+class Expr:
+    terms: tuple[Term, ...]
+    text: str = ""  # as written in the profile, for messages about the profile itself
+
+    def refs(self) -> list[str]:
+        return [t.ref for t in self.terms if t.ref]
+
+
+class ProfileFormulaError(ValueError):
+    """A formula in a profile names a figure that does not exist (a profile bug)."""
+
+
+_SPLIT = re.compile(r"\s*([+\-])\s*")
+
+
+def parse_expr(text: str, resolve: Callable[[str], str | None]) -> Expr:
+    """Parse "a + b - c" where each name is resolved to a figure key (or is a number)."""
+    parts = _SPLIT.split(" ".join(text.split()))
+    terms = []
+    sign = 1
+    for token in parts:
+        if token == "":
+            continue
+        if token in "+-":
+            sign = 1 if token == "+" else -1
+            continue
+        key = resolve(token)
+        if key is not None:
+            terms.append(Term(sign, key, label=token))
+        elif re.fullmatch(r"\d+(\.\d+)?", token):
+            terms.append(Term(sign, None, Decimal(token), label=token))
+        else:
+            raise ProfileFormulaError(f"公式“{text}”中的“{token}”不是已定义的数")
+        sign = 1
+    if not terms:
+        raise ProfileFormulaError(f"公式“{text}”是空的")
+    return Expr(tuple(terms), text)
+
+
+def sum_of(refs: list[tuple[str, str]]) -> Expr:
+    """Σ of (key, label) pairs: how a parent row is derived from its children."""
+    return Expr(tuple(Term(1, key, label=label) for key, label in refs), "合计")
+
+
+@dataclass
+class Figure:
+    key: str
+    rule: Expr | None = None
+    identities: list[Expr] = field(default_factory=list)
+    stated: Decimal | None = None
+    where: Location | None = None
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    left: Expr
+    op: str
+    right: Expr
+
+
+Describe = Callable[[str], tuple[str, str, str]]  # key → (table, row, column) in document words
+
+
+class Ledger:
+    def __init__(self, tolerance_yuan: Decimal, unit: str) -> None:
+        self.figures: dict[str, Figure] = {}
+        self.tolerance = tolerance_yuan
+        self.unit = unit  # the input's unit, for messages
+        # Keys that are implicitly zero: a code absent from a classified table has zero in
+        # every column. Maps a key prefix ("支出决算表.") to the allowed final components.
+        self.zero_spaces: list[Callable[[str], bool]] = []
+        self.conditions: list[Condition] = []
+        self._cache: dict[str, Decimal] = {}
+        self._busy: set[str] = set()
+
+    # -- building -------------------------------------------------------------------------
+    def define(self, key: str, rule: Expr | None = None) -> Figure:
+        fig = self.figures.get(key)
+        if fig is None:
+            fig = self.figures[key] = Figure(key)
+        if rule is not None:
+            fig.rule = rule
+        return fig
+
+    def state(self, key: str, value: Decimal, where: Location) -> None:
+        fig = self.define(key)
+        fig.stated = value
+        fig.where = where
+
+    def knows(self, key: str) -> bool:
+        return key in self.figures or any(space(key) for space in self.zero_spaces)
+
+    # -- values ---------------------------------------------------------------------------
+    def value(self, key: str) -> Decimal:
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        fig = self.figures.get(key)
+        if fig is None:
+            if any(space(key) for space in self.zero_spaces):
+                return Decimal(0)
+            raise KeyError(key)
+        if fig.stated is not None:
+            result = fig.stated
+        elif fig.rule is not None:
+            result = self.evaluate(fig.rule, key)
+        else:
+            result = Decimal(0)  # a leaf the input left out: nothing happened
+        self._cache[key] = result
+        return result
+
+    def evaluate(self, expr: Expr, owner: str = "") -> Decimal:
+        if owner in self._busy:
+            raise ProfileFormulaError(f"公式循环引用：{owner}")
+        self._busy.add(owner)
+        try:
+            total = Decimal(0)
+            for t in expr.terms:
+                total += t.sign * (self.value(t.ref) if t.ref else t.constant)
+            return total
+        finally:
+            self._busy.discard(owner)
+
+    def derived(self, key: str) -> Decimal | None:
+        fig = self.figures.get(key)
+        return self.evaluate(fig.rule, key) if fig and fig.rule else None
+
+    def is_stated(self, key: str) -> bool:
+        fig = self.figures.get(key)
+        return fig is not None and fig.stated is not None
+
+    # -- checking -------------------------------------------------------------------------
+    def check(self, describe: Describe, locate: Callable[[str], Location]) -> list[Problem]:
+        problems: list[Problem] = []
+        for key, fig in self.figures.items():
+            if fig.stated is not None and fig.rule is not None:
+                p = self._compare(key, fig.stated, fig.rule, describe, fig.where or locate(key),
+                                  "填写的数与推算结果不符")
+                if p:
+                    problems.append(p)
+            for identity in fig.identities:
+                p = self._compare(key, self.value(key), identity, describe,
+                                  fig.where or locate(key), "与下级科目之和不符")
+                if p:
+                    problems.append(p)
+        for cond in self.conditions:
+            p = self._condition(cond, describe, locate)
+            if p:
+                problems.append(p)
+        return problems
+
+    def _compare(self, key: str, found: Decimal, expr: Expr, describe: Describe,
+                 where: Location, message: str) -> Problem | None:
+        expected = self.evaluate(expr, key)
+        diff = found - expected
+        if diff == 0:
+            return None
+        table, row, column = describe(key)
+        make = warning if abs(diff) <= self.tolerance else error
+        hint = ("差额在尾数容差以内，按填写的数印出" if make is warning
+                else "请核对这一格及公式中各数；如确为尾数差异，可在“勾稽容差”中放宽")
+        return make("identity", message, location=where, table=table, row=row, column=column,
+                    expected=f"{self.explain(expr)} = {self.fmt(expected)}",
+                    found=self.fmt(found), difference=self.fmt(diff, signed=True), hint=hint)
+
+    def _condition(self, cond: Condition, describe: Describe,
+                   locate: Callable[[str], Location]) -> Problem | None:
+        left = self.evaluate(cond.left)
+        right = self.evaluate(cond.right)
+        excess = {"<=": left - right, ">=": right - left, "=": abs(left - right)}[cond.op]
+        if excess <= 0:
+            return None
+        key = next(iter(cond.left.refs() or cond.right.refs()), "")
+        table, row, column = describe(key) if key else ("", "", "")
+        make = warning if excess <= self.tolerance else error
+        where = next((self.figures[k].where for k in cond.left.refs() + cond.right.refs()
+                      if k in self.figures and self.figures[k].where), None) or locate(key)
+        return make("condition", f"勾稽关系不成立：{cond.name}", location=where, table=table, row=row,
+                    column=column,
+                    expected=f"{self.explain(cond.left)} {cond.op} {self.explain(cond.right)}",
+                    found=f"{self.fmt(left)} {cond.op} {self.fmt(right)} 不成立",
+                    difference=self.fmt(excess))
+
+    def explain(self, expr: Expr) -> str:
+        shown = list(expr.terms)
+        text = ""
+        for i, t in enumerate(shown[:8]):
+            value = self.value(t.ref) if t.ref else t.constant
+            piece = f"{t.label} {self.fmt(value)}" if t.ref else self.fmt(value)
+            text += (piece if i == 0 and t.sign > 0 else f" {'+' if t.sign > 0 else '-'} {piece}")
+        if len(shown) > 8:
+            text += f" + …（共{len(shown)}项）"
+        return text
+
+    def fmt(self, yuan: Decimal, signed: bool = False) -> str:
+        scale = Decimal(10000) if self.unit == "万元" else Decimal(1)
+        value = yuan / scale
+        places = max(2, -value.normalize().as_tuple().exponent) if value else 2
+        text = format_number(value, places=min(places, 6))
+        if signed and yuan > 0:
+            text = "+" + text
+        return f"{text} {self.unit}"

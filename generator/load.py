@@ -1,0 +1,187 @@
+"""Read an input file into plain data plus the location of every value.
+
+The YAML node tree is walked by hand (rather than `yaml.safe_load`) so that:
+- every value keeps its line and column for error messages;
+- numbers keep their literal text (2627.63 stays Decimal("2627.63"), never a float);
+- mapping keys stay text (a code 2010301 is the string "2010301");
+- duplicate keys, aliases (the "billion laughs" bomb) and absurd sizes are refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem, UserError, error
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+
+Path_ = tuple[str, ...]
+
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_INT_TAG = "tag:yaml.org,2002:int"
+_NON_FINITE = {".nan": "NaN", ".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity"}
+
+
+@dataclass
+class Source:
+    """Loaded data and where each value came from (keyed by its path of mapping keys)."""
+
+    data: dict[str, Any]
+    file: str
+    locations: dict[Path_, Location] = field(default_factory=dict)
+
+    def loc(self, path: Path_) -> Location:
+        """The location of `path`, or of its nearest located ancestor."""
+        p = tuple(path)
+        while p:
+            if p in self.locations:
+                return self.locations[p]
+            p = p[:-1]
+        return Location(file=self.file)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a located Chinese error for anything unreadable."""
+    name = str(path)
+    if not path.exists():
+        raise UserError([error("file-missing", "找不到输入文件", location=Location(file=name),
+                               hint="请检查文件名和所在文件夹")])
+    if path.is_dir():
+        raise UserError([error("file-is-dir", "这是一个文件夹，不是输入文件",
+                               location=Location(file=name))])
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise UserError([error("file-too-large",
+                                   f"文件过大（{size // 1024} KB），超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限",
+                                   location=Location(file=name),
+                                   hint="一个部门一年的数据不会这么大，请确认选对了文件")])
+        raw = path.read_bytes()
+    except OSError as e:
+        raise UserError([error("file-unreadable", f"无法读取文件（{e.strerror}）",
+                               location=Location(file=name))]) from e
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise UserError([error("not-utf8", "文件不是 UTF-8 编码",
+                               location=Location(file=name, line=line),
+                               hint="请用记事本或 WPS 将文件“另存为”UTF-8 编码（可能当前是 GBK 编码）")]) from e
+    if not text.strip():
+        raise UserError([error("file-empty", "输入文件是空的", location=Location(file=name))])
+    return text
+
+
+def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
+    """Load one YAML file. Aliases are refused in officers' inputs (see _Walker) but
+    allowed in the shipped profiles, which are trusted and use them to share row lists."""
+    text = read_text(path)
+    name = str(path)
+    try:
+        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        loc = Location(file=name, line=mark.line + 1 if mark else None,
+                       column=mark.column + 1 if mark else None)
+        raise UserError([error("yaml-syntax", f"YAML 格式错误：{_yaml_reason(e)}", location=loc,
+                               hint="常见原因：冒号后缺空格、缩进不一致、引号未闭合、用了制表符缩进")]) from e
+    except yaml.YAMLError as e:
+        raise UserError([error("yaml-syntax", f"YAML 格式错误：{e}", location=Location(file=name))]) from e
+    if len(nodes) != 1:
+        raise UserError([error("yaml-documents", "文件应只包含一个 YAML 文档（不要使用“---”分隔多个文档）",
+                               location=Location(file=name))])
+    walker = _Walker(name, allow_aliases)
+    root = nodes[0]
+    data = walker.walk(root, ())
+    if walker.problems:
+        raise UserError(walker.problems)
+    if not isinstance(data, dict):
+        raise UserError([error("not-mapping", "文件顶层应为“键: 值”形式的键值表",
+                               location=walker.loc_of(root))])
+    return Source(data=data, file=name, locations=walker.locations)
+
+
+def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
+    reasons = {
+        "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进",
+        "mapping values are not allowed here": "此处不能出现“键: 值”（可能缺少缩进或冒号后缺空格）",
+        "could not find expected ':'": "缺少冒号“:”",
+        "found undefined alias": "使用了未定义的别名",
+        "expected <block end>, but found": "缩进不一致",
+    }
+    problem = e.problem or ""
+    for k, v in reasons.items():
+        if problem.startswith(k):
+            return v
+    return problem or str(e)
+
+
+class _Walker:
+    def __init__(self, file: str, allow_aliases: bool = False) -> None:
+        self.file = file
+        self.allow_aliases = allow_aliases
+        self.locations: dict[Path_, Location] = {}
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def loc_of(self, node: yaml.Node) -> Location:
+        m = node.start_mark
+        return Location(file=self.file, line=m.line + 1, column=m.column + 1)
+
+    def walk(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise UserError([error("too-many-nodes", f"文件内容过多（超过 {MAX_NODES} 项）",
+                                   location=self.loc_of(node))])
+        if id(node) in self.seen and not self.allow_aliases:
+            # An alias: refuse rather than expand (expansion is how alias bombs explode).
+            raise UserError([error("yaml-alias", "不支持 YAML 锚点与别名（& 和 *），请把内容直接写出",
+                                   location=self.loc_of(node))])
+        self.seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.problems.append(error("bad-key", "键必须是简单文字", location=self.loc_of(key_node)))
+                    continue
+                key = key_node.value.strip()
+                if key in out:
+                    first = self.locations.get(path + (key,))
+                    self.problems.append(error(
+                        "duplicate-key", f"键“{key}”重复出现" + (f"（首次出现在第{first.line}行）" if first else ""),
+                        location=self.loc_of(key_node), hint="同一个键只能写一次，否则前面的数会被悄悄覆盖"))
+                    continue
+                self.locations[path + (key,)] = self.loc_of(key_node)
+                out[key] = self.walk(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            items = []
+            for i, item in enumerate(node.value):
+                self.locations[path + (str(i),)] = self.loc_of(item)
+                items.append(self.walk(item, path + (str(i),)))
+            return items
+        return self.scalar(node)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        if node.tag == _FLOAT_TAG:
+            text = node.value.replace("_", "")
+            special = _NON_FINITE.get(text.lower())
+            return Decimal(special) if special else Decimal(text)
+        if node.tag == _INT_TAG:
+            text = node.value.replace("_", "")
+            if text.lstrip("+-").isdigit():
+                return int(text)
+            return node.value  # 0x…, 0o…, 1:30 — keep the text; the schema will object
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            return node.value  # dates stay text: "2020-12-31"
+        if node.tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
+            return self.constructor.construct_object(node)
+        return node.value

@@ -1,0 +1,231 @@
+"""Profiles: everything that differs by year, region and kind, read from `data/`.
+
+A profile names its tables, their columns, headers, orientation and notes, the data
+sections an input fills (with the formulas that derive totals), the checks that apply,
+the code catalogues, the glossary and the narrative templates. Code never hard-codes any
+of it; a new year or region is a new file under data/profiles/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from .errors import Location, UserError, error
+from .load import Source, load_yaml
+from .resources import DATA_DIR
+from .validation import pydantic_problems
+
+CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+
+
+def _codes(values: list[object]) -> list[str]:
+    return [str(v) for v in values]
+
+
+class ColumnSpec(_Strict):
+    header: list[str] = Field(alias="表头", min_length=1)
+    # 编码 / 名称 / 编码名称 / 类 / 款 / 项 / 标签 / 行次 / 金额 / 文字 / a column of the data section
+    content: str = Field("金额", alias="内容")
+    width: float | None = Field(None, alias="宽", gt=0)
+
+
+class RowSpec(_Strict):
+    label: str | None = Field(None, alias="标签")
+    numbered: bool = Field(False, alias="序号")
+    indent: int = Field(0, alias="缩进", ge=0, le=5)
+    center: bool = Field(False, alias="居中")
+    value: str | list[str] | None = Field(None, alias="值")
+    each_class: list[str] | None = Field(None, alias="每类")
+    econ_classes: list[str] | None = Field(None, alias="经济分类")
+
+    _codes_each = field_validator("each_class", "econ_classes", mode="before")(
+        classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
+
+    @property
+    def values(self) -> list[str | None]:
+        if self.value is None:
+            return []
+        return [self.value] if isinstance(self.value, str) else list(self.value)
+
+
+class SideSpec(_Strict):
+    columns: list[ColumnSpec] = Field(alias="列", min_length=1)
+    rows: list[RowSpec] = Field(default_factory=list, alias="行")
+    footer: list[RowSpec] = Field(default_factory=list, alias="底部")
+
+
+class TableSpec(_Strict):
+    title: str = Field(alias="标题")
+    layout: Literal["对照", "科目", "固定行"] = Field(alias="版式")
+    data: str | None = Field(None, alias="数据")
+    orientation: Literal["纵向", "横向"] = Field("纵向", alias="方向")
+    column_numbers: bool = Field(False, alias="栏次")
+    columns: list[ColumnSpec] = Field(default_factory=list, alias="列")
+    rows: list[RowSpec] = Field(default_factory=list, alias="行")
+    left: SideSpec | None = Field(None, alias="左")
+    right: SideSpec | None = Field(None, alias="右")
+    notes: list[str] = Field(default_factory=list, alias="注")
+    empty_note: str | None = Field(None, alias="无发生额注")
+    number: str | None = Field(None, alias="编号")
+
+
+class DataSection(_Strict):
+    form: Literal["项目", "功能分类", "经济分类"] = Field(alias="形式")
+    items: dict[str, str | None] = Field(default_factory=dict, alias="项")
+    columns: dict[str, str | None] = Field(default_factory=dict, alias="列")
+    scope: list[str] = Field(default_factory=list, alias="范围")
+    totals: dict[str, str] = Field(default_factory=dict, alias="合计")
+
+    _codes_scope = field_validator("scope", mode="before")(
+        classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
+
+
+class CheckSpec(_Strict):
+    name: str = Field(alias="名称")
+    condition: str = Field(alias="条件")
+
+
+class ProfileModel(_Strict):
+    name: str = Field(alias="名称")
+    description: str = Field("", alias="说明")
+    kind: Literal["决算", "预算"] = Field(alias="类型")
+    years: list[int] = Field(alias="适用年度", min_length=1)
+    catalogues: dict[str, str] = Field(alias="科目目录")
+    unit: Literal["元", "万元"] = Field("万元", alias="金额单位")
+    org_label: str = Field("部门", alias="表头单位标签")
+    title: str = Field(alias="文档标题")
+    part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
+    overview_template: str = Field(alias="概况模板")
+    narrative_template: str | None = Field(None, alias="情况说明模板")
+    glossary: str = Field(alias="名词解释")
+    tolerance: str = Field("0.01", alias="勾稽容差")
+    data: dict[str, DataSection] = Field(alias="数据")
+    checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
+    class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
+    tables: list[TableSpec] = Field(alias="表格", min_length=1)
+
+    _codes_classes = field_validator("class_list", mode="before")(
+        classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
+
+    @field_validator("tolerance", mode="before")
+    @classmethod
+    def _tolerance_text(cls, v: object) -> str:
+        return str(v)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Code → name for one classification and year (功能分类 / 经济分类)."""
+
+    name: str
+    year: int
+    names: dict[str, str]
+    file: str
+
+    def children(self, code: str) -> list[str]:
+        width = {3: 5, 5: 7}.get(len(code))
+        return [c for c in self.names if len(c) == width and c.startswith(code)] if width else []
+
+
+@dataclass(frozen=True)
+class Profile:
+    model: ProfileModel
+    file: str
+    year: int
+    catalogues: dict[str, Catalogue]
+    glossary: tuple[tuple[str, str], ...]
+
+    @cached_property
+    def table_numbers(self) -> dict[str, str]:
+        """Each table's number ("表1", …): counted in order unless the profile names it."""
+        return {t.title: t.number or f"表{i}" for i, t in enumerate(self.model.tables, start=1)}
+
+    def table_for_section(self, section: str) -> str:
+        """'表3 支出决算表' for messages about a data section, in the document's words."""
+        for t in self.model.tables:
+            if t.data == section or t.title == section:
+                return f"{self.table_numbers[t.title]} {t.title}"
+        return section
+
+
+def profiles_dir(data_dir: Path | None = None) -> Path:
+    return (data_dir or DATA_DIR) / "profiles"
+
+
+def available_profiles(data_dir: Path | None = None) -> list[ProfileModel]:
+    out = []
+    for path in sorted(profiles_dir(data_dir).glob("*.yaml")):
+        out.append(_read_profile_model(path)[0])
+    return out
+
+
+def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path | None = None,
+                        where: Location | None = None) -> Path:
+    folder = profiles_dir(data_dir)
+    if name:
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            names = "、".join(p.stem for p in sorted(folder.glob("*.yaml")))
+            raise UserError([error("unknown-profile", f"没有名为“{name}”的模板", location=where or Location(),
+                                   hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
+        return path
+    for path in sorted(folder.glob("*.yaml")):
+        model = _read_profile_model(path)[0]
+        if model.kind == kind and year in model.years:
+            return path
+    raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
+                           hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
+    source = load_yaml(path, allow_aliases=True)
+    try:
+        return ProfileModel.model_validate(source.data), source
+    except ValidationError as e:
+        raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+
+
+def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile:
+    data_dir = data_dir or DATA_DIR
+    model, _ = _read_profile_model(path)
+    catalogues = {
+        name: load_catalogue(data_dir / "catalogues" / f"{pattern.format(年度=year)}.yaml", name)
+        for name, pattern in model.catalogues.items()
+    }
+    glossary = load_glossary(data_dir / model.glossary)
+    return Profile(model=model, file=str(path), year=year, catalogues=catalogues, glossary=glossary)
+
+
+def load_catalogue(path: Path, name: str) -> Catalogue:
+    if not path.exists():
+        raise UserError([error("no-catalogue", f"缺少科目目录文件 {path.name}", location=Location(file=str(path)),
+                               hint="每个年度需要一份科目目录，见 data/catalogues/README.md")])
+    source = load_yaml(path)
+    entries = source.data.get("科目")
+    if not isinstance(entries, dict):
+        raise UserError([error("bad-catalogue", "科目目录应有“科目:”键值表", location=source.loc(()))])
+    names = {str(code): str(label) for code, label in entries.items()}
+    return Catalogue(name=name, year=int(source.data.get("年度", 0)), names=names, file=str(path))
+
+
+def load_glossary(path: Path) -> tuple[tuple[str, str], ...]:
+    source = load_yaml(path)
+    entries = source.data.get("名词解释")
+    if not isinstance(entries, list):
+        raise UserError([error("bad-glossary", "名词解释文件应有“名词解释:”列表", location=source.loc(()))])
+    out = []
+    for i, entry in enumerate(entries):
+        if not (isinstance(entry, dict) and set(entry) == {"术语", "解释"}):
+            raise UserError([error("bad-glossary", "每条名词解释应为“术语”和“解释”两项",
+                                   location=source.loc(("名词解释", str(i))))])
+        out.append((str(entry["术语"]), str(entry["解释"])))
+    return tuple(out)
