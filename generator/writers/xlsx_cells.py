@@ -1,0 +1,91 @@
+"""Cell-level helpers for the workbook writer: safe text, fonts, borders, size estimates.
+
+Everything that protects the file from its content lives here, so the sheet layouts in
+`xlsx.py` can never put a formula, an illegal XML character or a bad sheet name on disk.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from decimal import Decimal
+
+from openpyxl.cell.cell import Cell as XlCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.worksheet.worksheet import Worksheet
+
+# GB2312 charset: tells Excel the font is Chinese, so it does not substitute a Japanese face.
+_GB2312 = 134
+TEXT_FONT = Font(name="宋体", size=11, charset=_GB2312)
+TEXT_BOLD = Font(name="宋体", size=11, bold=True, charset=_GB2312)
+TABLE_FONT = Font(name="宋体", size=10, charset=_GB2312)
+TABLE_BOLD = Font(name="宋体", size=10, bold=True, charset=_GB2312)
+TITLE_FONT = Font(name="黑体", size=14, bold=True, charset=_GB2312)
+
+_THIN = Side(style="thin")
+THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+# XML 1.0 forbids these; openpyxl raises IllegalCharacterError on them.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+SHEET_TITLE_MAX = 31
+
+
+def clean_text(text: str) -> str:
+    return _XML_ILLEGAL.sub("", text)
+
+
+def put_text(ws: Worksheet, row: int, col: int, text: str) -> XlCell:
+    """Store `text` as a literal string, whatever it starts with.
+
+    openpyxl turns "=…" into a formula and "#N/A"-like strings into errors; a department
+    name or a reason must stay exactly the text the officer wrote.
+    """
+    cell = ws.cell(row=row, column=col)
+    value = clean_text(text)
+    if value:
+        cell.value = value
+        cell.data_type = "s"
+    return cell
+
+
+def put_amount(ws: Worksheet, row: int, col: int, value: Decimal, number_format: str) -> XlCell:
+    # openpyxl accepts Decimal as a numeric type and writes it as <v>, so no float here.
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    cell.number_format = number_format
+    return cell
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A valid, unique sheet title (Excel: ≤31 characters, none of []:*?/\\, case-insensitive)."""
+    base = _SHEET_TITLE_FORBIDDEN.sub("", clean_text(name)).strip("'").strip() or "Sheet"
+    base = base[:SHEET_TITLE_MAX]
+    title, n = base, 1
+    while title.casefold() in {t.casefold() for t in taken}:
+        n += 1
+        suffix = f"({n})"
+        title = base[: SHEET_TITLE_MAX - len(suffix)] + suffix
+    taken.add(title)
+    return title
+
+
+def display_width(text: str) -> int:
+    """Width in Excel column units: a CJK (wide) character takes about two digits' room."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def line_count(text: str, width: float) -> int:
+    usable = max(width - 1.0, 1.0)
+    return sum(max(1, math.ceil(display_width(seg) / usable)) for seg in text.split("\n"))
+
+
+def line_height(font: Font) -> float:
+    # Excel does not re-measure wrapped rows written by openpyxl, so heights are estimated:
+    # 1.5 × the font size per line leaves 宋体 some air in Excel and LibreOffice alike.
+    return round(float(font.size or 11) * 1.5, 1)
+
+
+def wrap(horizontal: str = "left", indent: int = 0) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
