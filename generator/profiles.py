@@ -75,6 +75,7 @@ class TableSpec(_Strict):
     right: SideSpec | None = Field(None, alias="右")
     notes: list[str] = Field(default_factory=list, alias="注")
     empty_note: str | None = Field(None, alias="无发生额注")
+    indent_names: bool = Field(False, alias="名称缩进")
     number: str | None = Field(None, alias="编号")
 
 

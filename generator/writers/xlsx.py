@@ -53,8 +53,12 @@ _LAST_MODIFIED_BY = "gen-report"
 
 
 def write_xlsx(doc: Document, path: Path) -> None:
-    data = _finalize(_build_workbook(doc))
-    _write_atomically(Path(path), data)
+    _write_atomically(Path(path), xlsx_bytes(doc))
+
+
+def xlsx_bytes(doc: Document) -> bytes:
+    """The finished workbook; `build.py` writes it together with the other outputs."""
+    return _finalize(_build_workbook(doc))
 
 
 def _build_workbook(doc: Document) -> Workbook:

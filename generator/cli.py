@@ -1,0 +1,217 @@
+"""Command line: thin. Parse options, call build, turn problems into messages and exit codes.
+
+Exit codes: 0 success (warnings allowed); 1 input or check errors; 2 usage errors;
+3 an internal error (a bug: please report it, with the output of -v).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import Problem, UserError
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class _ChineseHelp:
+    """Click's help, with Chinese headings (the officers' language)."""
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [r for p in self.get_params(ctx) if (r := p.get_help_record(ctx))]  # type: ignore[attr-defined]
+        if rows:
+            with formatter.section("选项"):
+                formatter.write_dl(rows)
+        if isinstance(self, click.Group):
+            commands = [(n, c.get_short_help_str(60)) for n in self.list_commands(ctx)
+                        if (c := self.get_command(ctx, n)) and not c.hidden]
+            if commands:
+                with formatter.section("命令"):
+                    formatter.write_dl(commands)
+
+
+class Command(_ChineseHelp, click.Command):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
+
+class DefaultGroup(_ChineseHelp, click.Group):
+    """`gen-report dept.yaml` means `gen-report generate dept.yaml`."""
+
+    command_class = Command
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("options_metavar", "[选项]")
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["generate", *args]
+        return super().parse_args(ctx, args)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        pass  # listed by format_options under 命令
+
+
+_help = click.help_option("-h", "--help", help="显示本帮助并退出。")
+_verbose = click.option("-v", "--verbose", is_flag=True, help="出错时显示程序内部的详细信息（供开发者排查问题）。")
+_strict = click.option("--strict", is_flag=True, help="严格模式：把警告（如尾数差异）也当作错误，不生成文件。")
+_format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                       help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
+
+
+@click.group(cls=DefaultGroup, invoke_without_command=True,
+             help="gen-report：根据一个部门一年的数据，生成部门决算/预算公开文档（Word）和表格（Excel）。\n\n"
+                  "最常用的用法：gen-report 部门数据.yaml")
+@click.version_option(__version__, "-V", "--version", message="gen-report %(version)s", help="显示版本号并退出。")
+@_help
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@cli.command("generate", help="生成文档：检查输入数据，全部无误后写出 Word 文档和 Excel 表格。")
+@click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="输出文件夹，不存在时自动创建。")
+@_strict
+@_format
+@_verbose
+@_help
+def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: bool) -> None:
+    from .build import build_report
+
+    result = build_report(input_file, out_dir, strict=strict)
+    report_problems(result.warnings, fmt, quiet_ok=True)
+    if fmt == "json":
+        _emit_json(result.warnings, outputs=[str(p) for p in result.outputs])
+        return
+    for path in result.outputs:
+        click.echo(f"已生成：{path}")
+
+
+@cli.command("check", help="只检查输入数据（格式、科目编码、勾稽关系），不生成任何文件。")
+@click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
+@_strict
+@_format
+@_verbose
+@_help
+def check(input_file: Path, strict: bool, fmt: str, verbose: bool) -> None:
+    from .build import prepare
+
+    prepared = prepare(input_file, strict=strict)
+    if fmt == "json":
+        _emit_json(prepared.problems)
+        return
+    report_problems(prepared.problems, fmt, quiet_ok=False)
+    click.echo(f"检查通过：{input_file}（模板：{prepared.profile.model.name}）")
+
+
+@cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
+@_verbose
+@_help
+def profiles(verbose: bool) -> None:
+    from .profiles import available_profiles
+
+    for model in available_profiles():
+        years = "、".join(str(y) for y in model.years)
+        click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
+        for i, table in enumerate(model.tables, start=1):
+            click.echo(f"    {table.number or f'表{i}'} {table.title}")
+
+
+@cli.command("schema", help="输出输入文件的 JSON Schema（可供编辑器补全和检查）。")
+@click.option("--kind", "kind", type=click.Choice(["决算", "预算"]), default="决算", show_default=True,
+              help="文档类型。")
+@click.option("--year", "year", type=int, default=2023, show_default=True, help="年度（决定使用哪个模板）。")
+@_verbose
+@_help
+def schema(kind: str, year: int, verbose: bool) -> None:
+    from .schema import input_schema
+
+    click.echo(json.dumps(input_schema(kind, year), ensure_ascii=False, indent=2))
+
+
+def report_problems(problems: list[Problem], fmt: str, quiet_ok: bool) -> None:
+    if fmt == "json" or not problems:
+        return
+    for p in problems:
+        click.echo(p.render(), err=True)
+    click.echo(_summary(problems), err=True)
+
+
+def _summary(problems: list[Problem]) -> str:
+    errors = sum(1 for p in problems if p.severity == "错误")
+    warnings = len(problems) - errors
+    return f"共 {errors} 个错误，{warnings} 个警告。"
+
+
+def _emit_json(problems: list[Problem], **extra: Any) -> None:
+    errors = sum(1 for p in problems if p.severity == "错误")
+    payload = {"errors": errors, "warnings": len(problems) - errors,
+               "problems": [p.as_dict() for p in problems], **extra}
+    click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+_USAGE_TRANSLATIONS = [
+    ("No such option", "没有这个选项"),
+    ("Missing argument", "缺少参数"),
+    ("No such command", "没有这个命令"),
+    ("Got unexpected extra argument", "多余的参数"),
+    ("Invalid value for", "选项的值无效"),
+    ("requires an argument", "需要一个值"),
+    ("Did you mean", "是否想输入"),
+]
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    verbose = "-v" in args or "--verbose" in args
+    fmt = "json" if "json" in args and "--format" in args else "text"
+    try:
+        cli.main(args=args, prog_name="gen-report", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        sys.exit(e.exit_code)
+    except click.UsageError as e:
+        message = e.format_message()
+        for en, zh in _USAGE_TRANSLATIONS:
+            message = message.replace(en, zh)
+        click.echo(f"用法错误：{message}", err=True)
+        click.echo("运行 gen-report --help 查看用法。", err=True)
+        sys.exit(EXIT_USAGE)
+    except UserError as e:
+        if fmt == "json":
+            _emit_json(e.problems)
+        else:
+            for p in e.problems:
+                click.echo(p.render(), err=True)
+            click.echo(_summary(e.problems) + "未生成任何文件。", err=True)
+        if verbose:
+            traceback.print_exc()
+        sys.exit(EXIT_INPUT)
+    except click.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(EXIT_INPUT)
+    except Exception:  # a bug in gen-report, not in the user's input
+        if verbose:
+            traceback.print_exc()
+        click.echo("程序内部错误，未生成任何文件。请使用 -v 选项重新运行，并把输出报告给开发者。", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(EXIT_OK)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

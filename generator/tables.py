@@ -1,0 +1,297 @@
+"""Render the profile's table layouts into `document.Table`s from the ledger.
+
+Three layouts cover the statutory tables:
+- 科目: rows are the 功能分类 codes a data section holds (合计 first), columns its figures;
+- 对照: two sides printed next to each other (收入 | 支出, 人员经费 | 公用经费), each with
+  its own columns, rows paired top to bottom, 行次 numbered down the left then the right;
+- 固定行: fixed rows of figures (the "三公" table).
+Headers come from each column's header path; equal neighbouring prefixes merge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amounts import format_number, from_yuan
+from .document import Cell, HeaderCell, Table
+from .figures import TOTAL_ROW, ClassifiedRows, Figures
+from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec
+
+NUMERALS = "零一二三四五六七八九"
+NUMBER_FORMAT = "#,##0.00"
+_CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
+_TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
+_DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
+                  "标签": 3.5, "行次": 0.7, "文字": 4.0}
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 26 → 二十六 (row labels "二十六、…")."""
+    if n < 10:
+        return NUMERALS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else NUMERALS[tens]) + "十" + (NUMERALS[ones] if ones else "")
+
+
+@dataclass
+class _Row:
+    """One side-row before layout: either a label row or a classified code row."""
+
+    values: list[str | None]  # figure expressions (already with {编码} filled), None = blank
+    label: str = ""
+    code: str = ""
+    name: str = ""
+    indent: int = 0
+    center: bool = False
+    blank: bool = False
+
+
+class TableRenderer:
+    def __init__(self, profile: Profile, figures: Figures, department: str) -> None:
+        self.profile = profile
+        self.figures = figures
+        self.ledger = figures.ledger
+        self.unit = profile.model.unit
+        self.org_label = f"{profile.model.org_label}：{department}"
+
+    # -- figures --------------------------------------------------------------------------
+    def amount(self, expr: str | None) -> Cell:
+        if expr is None:
+            return Cell("")
+        value = from_yuan(self.evaluate(expr), self.unit)
+        return Cell(format_number(value), value=value, align="right")
+
+    def evaluate(self, expr: str) -> Decimal:
+        from .ledger import parse_expr
+
+        def resolve(token: str) -> str | None:
+            return token if self.ledger.knows(token) else None
+
+        return self.ledger.evaluate(parse_expr(expr, resolve))
+
+    # -- tables ---------------------------------------------------------------------------
+    def render_all(self) -> list[Table]:
+        return [self.render(spec) for spec in self.profile.model.tables]
+
+    def render(self, spec: TableSpec) -> Table:
+        if spec.layout == "科目":
+            columns, rows = self.classified(spec)
+        elif spec.layout == "对照":
+            columns, rows = self.two_sided(spec)
+        else:
+            columns, rows = self.fixed(spec)
+        header, depth = header_grid([c.header for c in columns])
+        amounts = [c for row in rows for c in row if c.value is not None]
+        empty = all(c.value == 0 for c in amounts)
+        if spec.column_numbers:
+            rows.insert(0, self.column_number_row(columns))
+        notes = list(spec.notes)
+        if empty and spec.empty_note:
+            notes.append(spec.empty_note)
+        return Table(
+            number=self.profile.table_numbers[spec.title],
+            title=spec.title,
+            org_label=self.org_label,
+            unit_label=f"单位：{self.unit}",
+            ncols=len(columns),
+            header_rows=depth,
+            header=tuple(header),
+            rows=tuple(tuple(r) for r in rows),
+            notes=tuple(notes),
+            landscape=spec.orientation == "横向",
+            widths=tuple(c.width or _DEFAULT_WIDTH.get(c.content, 1.4) for c in columns),
+            number_format=NUMBER_FORMAT,
+            empty=empty,
+        )
+
+    def column_number_row(self, columns: list[ColumnSpec]) -> list[Cell]:
+        """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
+        cells: list[Cell] = []
+        n = 0
+        i = 0
+        while i < len(columns):
+            kind = columns[i].content
+            if kind in _CODE_KINDS or kind == "标签":
+                run = 1
+                while i + run < len(columns) and columns[i + run].content in _CODE_KINDS:
+                    run += 1
+                cells += [Cell("栏次", align="center", colspan=run)] + [Cell("")] * (run - 1)
+                i += run
+                continue
+            if kind in _TEXT_KINDS:
+                cells.append(Cell(""))
+            else:
+                n += 1
+                cells.append(Cell(str(n), align="center"))
+            i += 1
+        return cells
+
+    # 科目 ---------------------------------------------------------------------------------
+    def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
+        assert spec.data, f"{spec.title}: 科目 layout needs 数据"
+        rows_info: ClassifiedRows = self.figures.rows[spec.data]
+        rows: list[list[Cell]] = [self.classified_row(spec, rows_info, TOTAL_ROW)]
+        rows.extend(self.classified_row(spec, rows_info, code) for code in rows_info.codes)
+        return spec.columns, rows
+
+    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str) -> list[Cell]:
+        cells: list[Cell] = []
+        level = info.level(code) if spec.indent_names else 0
+        for c in spec.columns:
+            kind = c.content
+            if code == TOTAL_ROW and kind in _TEXT_KINDS:
+                cells.append(Cell(""))
+                continue
+            if kind == "编码":
+                cells.append(Cell(code))
+            elif kind == "名称":
+                cells.append(Cell(info.names.get(code, ""), indent=level))
+            elif kind == "编码名称":
+                cells.append(Cell(f"[{code}]{info.names.get(code, '')}", indent=level))
+            elif kind in ("类", "款", "项"):
+                start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
+                cells.append(Cell(code[start:end], align="center"))
+            else:
+                cells.append(self.amount(f"{spec.data}.{code}.{kind}"))
+        if code == TOTAL_ROW:
+            cells = _merge_label(cells, spec.columns, "合计")
+        return cells
+
+    # 对照 ---------------------------------------------------------------------------------
+    def two_sided(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
+        assert spec.left and spec.right, f"{spec.title}: 对照 layout needs 左 and 右"
+        left_body, right_body = self.side_rows(spec.left), self.side_rows(spec.right)
+        left_foot, right_foot = self.expand(spec.left.footer), self.expand(spec.right.footer)
+        height = max(len(left_body), len(right_body))
+        foot = max(len(left_foot), len(right_foot))
+        left = _pad(left_body, height) + _pad(left_foot, foot)
+        right = _pad(right_body, height) + _pad(right_foot, foot)
+        rows = []
+        for i, (lrow, rrow) in enumerate(zip(left, right)):
+            rows.append(self.side_cells(spec.left, lrow, i + 1)
+                        + self.side_cells(spec.right, rrow, len(left) + i + 1))
+        return spec.left.columns + spec.right.columns, rows
+
+    def side_rows(self, side: SideSpec) -> list[_Row]:
+        rows = self.expand(side.rows)
+        n = 0
+        for spec_row, row in zip(_each(side.rows, self), rows):
+            if spec_row.numbered and not row.blank:
+                n += 1
+                row.label = f"{chinese_number(n)}、{row.label}"
+        return rows
+
+    def expand(self, specs: list[RowSpec]) -> list[_Row]:
+        out: list[_Row] = []
+        for spec in specs:
+            if spec.each_class is not None:
+                names = self.profile.catalogues["功能分类"].names
+                for code in spec.each_class:
+                    out.append(_Row([v.replace("{编码}", code) for v in spec.values],
+                                    label=names.get(code, code)))
+            elif spec.econ_classes is not None:
+                section = spec.values[0].split(".")[0] if spec.values else ""
+                info = self.figures.rows[section]
+                for code in info.codes:
+                    if code[:3] in spec.econ_classes:
+                        out.append(_Row([v.replace("{编码}", code) for v in spec.values],
+                                        code=code, name=info.names[code]))
+            elif spec.label is None and not spec.values:
+                out.append(_Row([], blank=True))
+            else:
+                out.append(_Row(list(spec.values), label=spec.label or "", indent=spec.indent,
+                                center=spec.center))
+        return out
+
+    def side_cells(self, side: SideSpec, row: _Row, line: int) -> list[Cell]:
+        cells: list[Cell] = []
+        values = iter(row.values)
+        for c in side.columns:
+            kind = c.content
+            if kind == "行次":
+                cells.append(Cell(str(line), align="center"))
+            elif row.blank:
+                cells.append(Cell(""))
+            elif kind == "标签":
+                cells.append(Cell(row.label, indent=row.indent, align="center" if row.center else "left"))
+            elif kind == "编码":
+                cells.append(Cell(row.code))
+            elif kind == "名称":
+                cells.append(Cell(row.name))
+            else:
+                cells.append(self.amount(next(values, None)))
+        if row.label and not any(c.content == "标签" for c in side.columns):
+            cells = _merge_label(cells, side.columns, row.label)
+        return cells
+
+    # 固定行 -------------------------------------------------------------------------------
+    def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
+        rows = []
+        for row in self.expand(spec.rows):
+            values = iter(row.values)
+            cells = []
+            for c in spec.columns:
+                if c.content == "标签":
+                    cells.append(Cell(row.label, indent=row.indent,
+                                      align="center" if row.center else "left"))
+                elif c.content in _TEXT_KINDS:
+                    cells.append(Cell(""))
+                else:
+                    cells.append(self.amount(next(values, None)))
+            rows.append(cells)
+        return spec.columns, rows
+
+
+def _each(specs: list[RowSpec], renderer: TableRenderer) -> list[RowSpec]:
+    """The row spec behind each expanded row (a 每类 spec stands behind many rows)."""
+    out = []
+    for spec in specs:
+        if spec.each_class is not None:
+            out.extend([spec] * len(spec.each_class))
+        elif spec.econ_classes is not None:
+            section = spec.values[0].split(".")[0] if spec.values else ""
+            info = renderer.figures.rows[section]
+            out.extend([spec] * sum(1 for c in info.codes if c[:3] in spec.econ_classes))
+        else:
+            out.append(spec)
+    return out
+
+
+def _pad(rows: list[_Row], n: int) -> list[_Row]:
+    return rows + [_Row([], blank=True) for _ in range(n - len(rows))]
+
+
+def _merge_label(cells: list[Cell], columns: list[ColumnSpec], label: str) -> list[Cell]:
+    """Put a row label ("合计", "人员经费合计") across the leading code/name columns."""
+    span = 0
+    for c in columns:
+        if c.content in _CODE_KINDS:
+            span += 1
+        else:
+            break
+    if span == 0:
+        return cells
+    return [Cell(label, align="center", colspan=span)] + [Cell("")] * (span - 1) + cells[span:]
+
+
+def header_grid(paths: list[list[str]]) -> tuple[list[HeaderCell], int]:
+    """Place header labels on a grid: equal neighbouring prefixes merge across, a path that
+    ends early spans down to the bottom header row."""
+    depth = max(len(p) for p in paths)
+    cells: list[HeaderCell] = []
+    for level in range(depth):
+        col = 0
+        while col < len(paths):
+            path = paths[col]
+            if len(path) <= level:
+                col += 1
+                continue
+            end = col + 1
+            if len(path) > level + 1:
+                while end < len(paths) and len(paths[end]) > level + 1 and paths[end][: level + 1] == path[: level + 1]:
+                    end += 1
+            rowspan = depth - level if len(path) == level + 1 else 1
+            cells.append(HeaderCell(path[level], level, col, rowspan, end - col))
+            col = end
+    return cells, depth
