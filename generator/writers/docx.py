@@ -233,7 +233,7 @@ def _write_table(flow: _Flow, table: Table) -> None:
 
 def _set_properties(word: WordDocument, doc: Document) -> None:
     # Fixed by the report year, never the clock: the same input gives the same bytes.
-    stamp = dt.datetime(doc.year + 1, 1, 1)
+    stamp = dt.datetime(doc.year + 1, 1, 1, tzinfo=dt.timezone.utc)
     props = word.core_properties
     props.title = clean(doc.title)
     props.subject = clean(doc.subject or f"部门{doc.kind}公开")

@@ -39,7 +39,7 @@ def column_widths(weights: tuple[float, ...], total: int) -> list[int]:
     """Twips per column, rounded so that they add up to `total` exactly."""
     whole = sum(weights)
     edges = [round(total * sum(weights[: i + 1]) / whole) for i in range(len(weights))]
-    return [b - a for a, b in zip([0, *edges[:-1]], edges)]
+    return [b - a for a, b in zip([0, *edges[:-1]], edges, strict=True)]
 
 
 def build_table(table: Table, total_width: int, styles: TableStyles) -> _Element:
