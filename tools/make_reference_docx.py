@@ -20,12 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.styles import CT_Style
+from docx.oxml.text.run import CT_R
 from docx.shared import Cm, Pt
-from docx.styles.style import BaseStyle
+from lxml.etree import _Element
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -89,10 +92,10 @@ PARA_STYLES: tuple[ParaStyle, ...] = (
 TOC_INDENT = {"toc 2": Cm(0.85), "toc 3": Cm(1.7)}
 
 
-def set_fonts(rpr_parent: BaseStyle | object, east_asia: str) -> None:
+def set_fonts(rpr_parent: CT_Style | CT_R, east_asia: str) -> None:
     """Name every font slot explicitly: theme fonts or a missing w:eastAsia make Word fall
     back to a Japanese face for Chinese text."""
-    rpr = rpr_parent.get_or_add_rPr()  # type: ignore[attr-defined]
+    rpr = rpr_parent.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -106,20 +109,19 @@ def set_fonts(rpr_parent: BaseStyle | object, east_asia: str) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def set_ppr_child(ppr: object, tag: str, **attrs: str) -> None:
-    """Replace one pPr child; schema order is restored by python-docx's insert helpers where
-    they exist, the rest we append in the order we call (which follows the schema)."""
-    old = ppr.find(qn(tag))  # type: ignore[attr-defined]
+def set_ppr_child(ppr: _Element, tag: str, **attrs: str) -> None:
+    """Replace one pPr child; `_reorder_ppr` puts the children back in schema order."""
+    old = ppr.find(qn(tag))
     if old is not None:
-        ppr.remove(old)  # type: ignore[attr-defined]
+        ppr.remove(old)
     el = OxmlElement(tag)
     for k, v in attrs.items():
         el.set(qn(f"w:{k}"), v)
-    ppr.append(el)  # type: ignore[attr-defined]
+    ppr.append(el)
 
 
-def define_paragraph_style(doc: object, spec: ParaStyle) -> None:
-    styles = doc.styles  # type: ignore[attr-defined]
+def define_paragraph_style(doc: WordDocument, spec: ParaStyle) -> None:
+    styles = doc.styles
     style = styles.add_style(spec.name, WD_STYLE_TYPE.PARAGRAPH)
     style.style_id = spec.style_id
     style.base_style = styles["Normal"]
@@ -156,30 +158,30 @@ PPR_ORDER = ["pStyle", "keepNext", "keepLines", "pageBreakBefore", "widowControl
              "pBdr", "shd", "tabs", "spacing", "ind", "jc", "outlineLvl", "rPr"]
 
 
-def _reorder_ppr(ppr: object) -> None:
+def _reorder_ppr(ppr: _Element) -> None:
     """Word rejects out-of-order pPr children ("unreadable content"), so sort to the schema."""
-    children = list(ppr)  # type: ignore[call-overload]
+    children = list(ppr)
     rank = {qn(f"w:{t}"): i for i, t in enumerate(PPR_ORDER)}
     for child in children:
-        ppr.remove(child)  # type: ignore[attr-defined]
+        ppr.remove(child)
     for child in sorted(children, key=lambda c: rank.get(c.tag, 50)):
-        ppr.append(child)  # type: ignore[attr-defined]
+        ppr.append(child)
 
 
-def define_character_style(doc: object) -> None:
-    style = doc.styles.add_style("名词术语", WD_STYLE_TYPE.CHARACTER)  # type: ignore[attr-defined]
+def define_character_style(doc: WordDocument) -> None:
+    style = doc.styles.add_style("名词术语", WD_STYLE_TYPE.CHARACTER)
     style.style_id = "GlossaryTerm"
     style.quick_style = True
     style.font.bold = True
     set_fonts(style.element, FANGSONG)
 
 
-def define_table_style(doc: object) -> None:
+def define_table_style(doc: WordDocument) -> None:
     """Thin single borders on every edge; the writer repeats them on each table so that
     readers ignoring table styles (older LibreOffice, WPS) still draw the grid."""
-    style = doc.styles.add_style("公开表格", WD_STYLE_TYPE.TABLE)  # type: ignore[attr-defined]
+    style = doc.styles.add_style("公开表格", WD_STYLE_TYPE.TABLE)
     style.style_id = "DisclosureTable"
-    style.base_style = doc.styles["Normal Table"]  # type: ignore[attr-defined]
+    style.base_style = doc.styles["Normal Table"]
     set_fonts(style.element, SONGTI)
     tblpr = style.element.find(qn("w:tblPr"))
     if tblpr is None:
@@ -194,8 +196,8 @@ def define_table_style(doc: object) -> None:
     tblpr.append(borders)
 
 
-def restyle_builtins(doc: object) -> None:
-    styles = doc.styles  # type: ignore[attr-defined]
+def restyle_builtins(doc: WordDocument) -> None:
+    styles = doc.styles
     normal = styles["Normal"]
     normal.font.size = Pt(16)
     set_fonts(normal.element, FANGSONG)
@@ -221,10 +223,10 @@ def restyle_builtins(doc: object) -> None:
         footer.element.remove(link)
 
 
-def set_document_defaults(doc: object) -> None:
+def set_document_defaults(doc: WordDocument) -> None:
     """docDefaults and themeFontLang point at Latin/Japanese theme fonts in python-docx's
     template; Chinese text must never reach them."""
-    styles_el = doc.styles.element  # type: ignore[attr-defined]
+    styles_el = doc.styles.element
     rpr = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts"))
     for attr in list(fonts.attrib):
@@ -238,18 +240,18 @@ def set_document_defaults(doc: object) -> None:
     spacing = ppr.find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
-    settings = doc.settings.element  # type: ignore[attr-defined]
+    settings = doc.settings.element
     settings.find(qn("w:themeFontLang")).set(qn("w:eastAsia"), "zh-CN")
 
 
-def set_page(doc: object) -> None:
-    section = doc.sections[0]  # type: ignore[attr-defined]
+def set_page(doc: WordDocument) -> None:
+    section = doc.sections[0]
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
     section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
     section.header_distance, section.footer_distance = Cm(1.5), Cm(2.5)
     paragraph = section.footer.paragraphs[0]
-    paragraph.style = doc.styles["Footer"]  # type: ignore[attr-defined]
+    paragraph.style = doc.styles["Footer"]
     paragraph.add_run("— ")
     run = paragraph.add_run()
     for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("text", "1"),
@@ -270,8 +272,8 @@ def set_page(doc: object) -> None:
         set_fonts(r._r, SONGTI)
 
 
-def set_properties(doc: object) -> None:
-    props = doc.core_properties  # type: ignore[attr-defined]
+def set_properties(doc: WordDocument) -> None:
+    props = doc.core_properties
     fixed = dt.datetime(2024, 1, 1)
     props.title = "部门预决算公开文档样式参考"
     props.author = props.last_modified_by = "gen-report"
