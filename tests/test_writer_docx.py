@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import importlib.util
 import os
 import shutil
 import zipfile
@@ -255,3 +256,13 @@ def test_dump_of_sample_matches_golden(sample_path: Path) -> None:
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert lines == GOLDEN.read_text(encoding="utf-8").splitlines()
+
+
+def test_committed_reference_docx_is_what_the_script_builds() -> None:
+    script = Path(__file__).parent.parent / "tools" / "make_reference_docx.py"
+    spec = importlib.util.spec_from_file_location("make_reference_docx", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build() == docx_writer.REFERENCE_DOCX.read_bytes(), (
+        "templates/reference.docx is stale: run python tools/make_reference_docx.py")
