@@ -1,0 +1,277 @@
+"""Write a rendered `Document` as a Word file built on templates/reference.docx.
+
+Every look (fonts, sizes, spacing, page setup, the page-number footer) comes from the
+reference document; this module only chooses style names and section breaks, so an officer
+can restyle the output by editing reference.docx in Word.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from copy import deepcopy
+from pathlib import Path
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from docx.text.paragraph import Paragraph as WordParagraph
+from lxml.etree import _Element
+
+from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.resources import TEMPLATES_DIR
+from generator.writers.docx_table import CellStyle, TableStyles, build_table
+from generator.writers.docx_xml import clean, el, field_runs, text_run
+from generator.writers.zipfix import normalized_zip
+
+REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
+
+PARAGRAPH_STYLES = (
+    "文档标题", "封面信息", "目录标题", "部分标题", "一级标题", "二级标题", "三级标题",
+    "公文正文", "名词解释", "表号", "表标题", "表头信息", "表格表头", "表格文字",
+    "表格文字居中", "表格金额", "表注", "toc 1",
+)
+CHARACTER_STYLES = ("名词术语",)
+TABLE_STYLES = ("公开表格",)
+REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
+HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
+
+TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
+TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
+
+
+class ReferenceDocxError(Exception):
+    def __init__(self, path: Path, missing: list[str]) -> None:
+        self.path, self.missing = path, missing
+        super().__init__(f"{path}: 样式参考文档缺少样式 {'、'.join(missing)}"
+                         "（请用 tools/make_reference_docx.py 重新生成，或在 Word 中补上这些样式）")
+
+
+def write_docx(doc: Document, path: Path) -> None:
+    word = _open_reference(REFERENCE_DOCX)
+    flow = _Flow(word)
+    _write_front_matter(flow, doc)
+    for part in doc.parts:
+        _write_part(flow, part)
+    flow.finish()
+    _set_properties(word, doc)
+    _enable_field_update(word)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    _write_atomically(path, normalized_zip(buffer.getvalue()))
+
+
+def _open_reference(path: Path) -> WordDocument:
+    word = docx.Document(str(path))
+    names = {s.name for s in word.styles}
+    missing = [n for n in REQUIRED_STYLES if n not in names]
+    if missing:
+        raise ReferenceDocxError(path, missing)
+    body = word.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    return word
+
+
+class _Flow:
+    """Appends paragraphs and tables in order and places the section breaks.
+
+    A Word section's properties sit on its *last* paragraph, so a section is closed only when
+    the next one is known. Sections: the front matter (cover and 目录, no footer), then body
+    sections, portrait or landscape, whose page numbers start at 1 and run on throughout.
+    """
+
+    def __init__(self, word: WordDocument) -> None:
+        self.word = word
+        self.body = word.element.body
+        self.template_sect = deepcopy(self.body.find(qn("w:sectPr")))
+        self.kind = "front"  # "front" | "portrait" | "landscape"
+        self.first_body = True
+        self.page_top = True  # nothing on the current page yet but (perhaps) a part heading
+        ids = {s.name: s.style_id for s in word.styles}
+        self.style_ids = ids
+        self.table_styles = TableStyles(
+            table_id=ids["公开表格"],
+            header=self._cell_style("表格表头"),
+            left=self._cell_style("表格文字"),
+            center=self._cell_style("表格文字居中"),
+            right=self._cell_style("表格金额"),
+        )
+
+    def _cell_style(self, name: str) -> CellStyle:
+        return CellStyle(self.style_ids[name], _style_fonts(self.word, name))
+
+    def paragraph(self, text: str, style: str, new_page: bool = False) -> WordParagraph:
+        p = self.word.add_paragraph(style=style)
+        if text:
+            p._p.append(text_run(text))
+        if new_page and not self.page_top:
+            p.paragraph_format.page_break_before = True
+        self.page_top = False
+        return p
+
+    def table(self, tbl: _Element) -> None:
+        self.body.find(qn("w:sectPr")).addprevious(tbl)
+        self.page_top = False
+
+    def usable_width(self) -> int:
+        sect = self._section_properties(self.kind)
+        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
+                - int(margins.get(qn("w:right"))))
+
+    def switch_to(self, kind: str) -> None:
+        if kind == self.kind:
+            return
+        last = self.body.find(qn("w:sectPr")).getprevious()
+        if last is None or last.tag != qn("w:p") or self.kind == "front":
+            # The 目录 field is replaced when Word updates it; keep the break out of it.
+            last = self.word.add_paragraph()._p
+        last.get_or_add_pPr().append(self._section_properties(self.kind))
+        self.first_body = self.kind == "front"
+        self.kind = kind
+        self.page_top = True
+
+    def finish(self) -> None:
+        old = self.body.find(qn("w:sectPr"))
+        old.addprevious(self._section_properties(self.kind))
+        self.body.remove(old)
+
+    def _section_properties(self, kind: str) -> _Element:
+        sect = deepcopy(self.template_sect)
+        if kind == "front":
+            for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
+                sect.remove(ref)
+            return sect
+        if kind == "landscape":
+            _make_landscape(sect)
+        if self.first_body and self.kind != "front":
+            before = sect.find(qn("w:cols"))
+            start = el("w:pgNumType", start="1")
+            if before is not None:
+                before.addprevious(start)
+            else:
+                sect.find(qn("w:pgMar")).addnext(start)
+        return sect
+
+
+def _make_landscape(sect: _Element) -> None:
+    """Swap the page and turn the margins with it: the portrait binding margin becomes top."""
+    size, m = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    w, h = size.get(qn("w:w")), size.get(qn("w:h"))
+    size.set(qn("w:w"), h)
+    size.set(qn("w:h"), w)
+    size.set(qn("w:orient"), "landscape")
+    top, bottom, left, right = (m.get(qn(f"w:{s}")) for s in ("top", "bottom", "left", "right"))
+    for side, value in (("top", left), ("bottom", right), ("left", top), ("right", bottom)):
+        m.set(qn(f"w:{side}"), value)
+    # The portrait footer distance would put the page number inside the narrower margin.
+    m.set(qn("w:footer"), str(min(int(m.get(qn("w:footer"))), int(right) * 3 // 5)))
+
+
+def _style_fonts(word: WordDocument, name: str) -> dict[str, str]:
+    """The style's rFonts, following basedOn, as attributes to repeat on runs."""
+    style = word.styles[name]
+    while style is not None:
+        fonts = style.element.find(f"{qn('w:rPr')}/{qn('w:rFonts')}")
+        if fonts is not None and fonts.get(qn("w:eastAsia")):
+            return {k.split("}")[1]: v for k, v in fonts.attrib.items()}
+        style = style.base_style
+    raise ReferenceDocxError(REFERENCE_DOCX, [f"{name}（未设置中文字体 w:eastAsia）"])
+
+
+def _write_front_matter(flow: _Flow, doc: Document) -> None:
+    flow.paragraph(doc.title, "文档标题")
+    flow.paragraph(doc.department, "封面信息")
+    flow.paragraph(f"{doc.year}年度部门{doc.kind}公开", "封面信息")
+    flow.paragraph("目  录", "目录标题", new_page=True)
+    toc = flow.paragraph("", "toc 1")
+    for run in field_runs(TOC_INSTRUCTION, TOC_PLACEHOLDER):
+        toc._p.append(run)
+
+
+def _write_part(flow: _Flow, part: Part) -> None:
+    first = part.blocks[0] if part.blocks else None
+    flow.switch_to("landscape" if isinstance(first, Table) and first.landscape else "portrait")
+    flow.paragraph(part.heading, "部分标题", new_page=True)
+    flow.page_top = True  # the first table may share the part heading's page
+    for block in part.blocks:
+        if isinstance(block, Heading):
+            flow.paragraph(block.text, HEADING_STYLES[block.level])
+        elif isinstance(block, Paragraph):
+            flow.paragraph(block.text, "公文正文")
+        elif isinstance(block, GlossaryEntry):
+            p = flow.paragraph("", "名词解释")
+            term = text_run(f"{block.term}：")
+            term.insert(0, el("w:rPr"))
+            term[0].append(el("w:rStyle", val=flow.style_ids["名词术语"]))
+            p._p.append(term)
+            p._p.append(text_run(block.explanation))
+        elif isinstance(block, Table):
+            _write_table(flow, block)
+        else:
+            raise TypeError(f"unknown block {type(block).__name__}")
+
+
+def _write_table(flow: _Flow, table: Table) -> None:
+    flow.switch_to("landscape" if table.landscape else "portrait")
+    flow.paragraph(table.number, "表号", new_page=True)
+    flow.paragraph(table.title, "表标题")
+    labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
+    # The right tab sits on the text edge, which differs between portrait and landscape.
+    labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
+                                                   WD_TAB_ALIGNMENT.RIGHT)
+    flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+    for note in table.notes:
+        flow.paragraph(note, "表注")
+
+
+def _set_properties(word: WordDocument, doc: Document) -> None:
+    # Fixed by the report year, never the clock: the same input gives the same bytes.
+    stamp = dt.datetime(doc.year + 1, 1, 1, tzinfo=dt.timezone.utc)
+    props = word.core_properties
+    props.title = clean(doc.title)
+    props.subject = clean(doc.subject or f"部门{doc.kind}公开")
+    props.author = clean(doc.department)
+    props.keywords = clean(", ".join(doc.keywords))
+    props.category = clean(f"部门{doc.kind}")
+    props.comments = ""
+    props.last_modified_by = "gen-report"
+    props.created = props.modified = stamp
+    props.revision = 1
+
+
+def _enable_field_update(word: WordDocument) -> None:
+    """Ask Word to refresh fields (the 目录) on open; schema order puts it before w:compat."""
+    settings = word.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    update = el("w:updateFields", val="true")
+    anchor = next((settings.find(qn(t)) for t in ("w:hdrShapeDefaults", "w:footnotePr",
+                                                  "w:endnotePr", "w:compat", "w:docVars",
+                                                  "w:rsids") if settings.find(qn(t)) is not None),
+                  None)
+    if anchor is not None:
+        anchor.addprevious(update)
+    else:
+        settings.append(update)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Readers never see a half-written file, and a failed run leaves the old one in place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,73 @@
+"""Small WordprocessingML helpers shared by the docx writer and its table builder."""
+
+from __future__ import annotations
+
+import re
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from lxml.etree import _Element
+
+# XML 1.0 forbids these; lxml refuses them outright, and a file smuggling them past lxml
+# is one Word calls corrupt. \t \n \r stay: they become w:tab / w:br.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def clean(text: str) -> str:
+    return _FORBIDDEN.sub("", text)
+
+
+def el(tag: str, **attrs: str) -> _Element:
+    """A w:* element with w:* attributes (`el("w:jc", val="center")`)."""
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(qn(f"w:{key}"), value)
+    return element
+
+
+def text_run(text: str, fonts: dict[str, str] | None = None, bold: bool = False) -> _Element:
+    """A w:r holding `text`, with tabs and line breaks as Word expects them."""
+    run = el("w:r")
+    if fonts or bold:
+        rpr = el("w:rPr")
+        if fonts:
+            rpr.append(el("w:rFonts", **fonts))
+        if bold:
+            rpr.append(el("w:b"))
+            rpr.append(el("w:bCs"))
+        run.append(rpr)
+    lines = clean(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i, line in enumerate(lines):
+        if i:
+            run.append(el("w:br"))
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                run.append(el("w:tab"))
+            if chunk:
+                t = el("w:t")
+                t.set(XML_SPACE, "preserve")
+                t.text = chunk
+                run.append(t)
+    return run
+
+
+def field_runs(instruction: str, placeholder: str, fonts: dict[str, str] | None = None
+               ) -> list[_Element]:
+    """A complex field (begin / instrText / separate / result / end). Marked dirty so Word
+    recomputes it even where settings' updateFields is ignored."""
+    def char_run(kind: str) -> _Element:
+        run = el("w:r")
+        fld = el("w:fldChar", fldCharType=kind)
+        if kind == "begin":
+            fld.set(qn("w:dirty"), "true")
+        run.append(fld)
+        return run
+
+    instr_run = el("w:r")
+    instr = el("w:instrText")
+    instr.set(XML_SPACE, "preserve")
+    instr.text = f" {instruction} "
+    instr_run.append(instr)
+    return [char_run("begin"), instr_run, char_run("separate"), text_run(placeholder, fonts),
+            char_run("end")]
