@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 
@@ -45,6 +45,9 @@ class HeaderCell:
 
 @dataclass(frozen=True)
 class Table:
+    """A table as printed. `rows` hold exactly `ncols` cells each: a cell with colspan=n is
+    followed by n-1 empty placeholder cells, so column indexes stay aligned."""
+
     number: str  # "表1"
     title: str  # "收入支出决算总表"
     org_label: str  # "部门：清远市政务服务数据管理局"
@@ -77,7 +80,7 @@ class GlossaryEntry:
     explanation: str
 
 
-Block = Union[Heading, Paragraph, Table, GlossaryEntry]
+Block = Heading | Paragraph | Table | GlossaryEntry
 
 
 @dataclass(frozen=True)

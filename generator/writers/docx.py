@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from copy import deepcopy
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from lxml.etree import _Element
 
 from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.resources import TEMPLATES_DIR
+from generator.writers.atomic import write_all
 from generator.writers.docx_table import CellStyle, TableStyles, build_table
 from generator.writers.docx_xml import clean, el, field_runs, text_run
 from generator.writers.zipfix import normalized_zip
@@ -52,6 +51,11 @@ class ReferenceDocxError(Exception):
 
 
 def write_docx(doc: Document, path: Path) -> None:
+    write_all({Path(path): docx_bytes(doc)})
+
+
+def docx_bytes(doc: Document) -> bytes:
+    """The finished .docx; `build.py` writes it together with the other outputs."""
     word = _open_reference(REFERENCE_DOCX)
     flow = _Flow(word)
     _write_front_matter(flow, doc)
@@ -62,7 +66,7 @@ def write_docx(doc: Document, path: Path) -> None:
     _enable_field_update(word)
     buffer = io.BytesIO()
     word.save(buffer)
-    _write_atomically(path, normalized_zip(buffer.getvalue()))
+    return normalized_zip(buffer.getvalue())
 
 
 def _open_reference(path: Path) -> WordDocument:
@@ -260,18 +264,3 @@ def _enable_field_update(word: WordDocument) -> None:
         anchor.addprevious(update)
     else:
         settings.append(update)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Readers never see a half-written file, and a failed run leaves the old one in place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -8,8 +8,6 @@ number format, so an officer can re-add a column; every text stays literal text.
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
 from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.writers.atomic import write_all
 from generator.writers.xlsx_cells import (
     TABLE_BOLD,
     TABLE_FONT,
@@ -53,7 +52,7 @@ _LAST_MODIFIED_BY = "gen-report"
 
 
 def write_xlsx(doc: Document, path: Path) -> None:
-    _write_atomically(Path(path), xlsx_bytes(doc))
+    write_all({Path(path): xlsx_bytes(doc)})
 
 
 def xlsx_bytes(doc: Document) -> bytes:
@@ -282,18 +281,3 @@ def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
         for info in src.infolist():
             dst.writestr(info, content if info.filename == name else src.read(info.filename))
     return out.getvalue()
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    # A half-written workbook must never replace a good one (a crash, a full disk).
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
