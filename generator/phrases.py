@@ -1,0 +1,119 @@
+"""The narrative's phrases: one function per kind (amount, change, completion, share).
+
+Every function takes exact amounts in 元 and returns text; the direction words always follow
+the sign, ratios are computed from the unrounded amounts, and a zero base never yields a
+percentage. All wording choices a region may differ on live in `Style`, whose defaults are
+those of the reference documents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .amounts import UNIT_SCALE, format_number, round_half_up
+
+Kind = str  # "增长率" | "完成率" | "占比"
+
+
+@dataclass(frozen=True)
+class Style:
+    percent_places: dict[Kind, int] = field(default_factory=lambda: {"增长率": 1, "完成率": 2, "占比": 1})
+    section_percent_places: dict[str, int] = field(default_factory=dict)  # 节 → places for every kind
+    percent_zeros: str = "整数去除"  # 保留 / 去除 / 整数去除 (see amounts.format_number)
+    amount_zeros: str = "去除"
+    thousands: bool = True
+    space_before_unit: bool = False
+    unit: str = "万元"
+    zero_base_growth: str = "增长--（基数为0，不可比）"
+    zero_base_completion: str = "--%（基数为0，不可比）"
+    zero_whole_share: str = "0%"
+    mention_zero_items: bool = True
+
+    @classmethod
+    def from_input(cls, raw: dict[str, Any]) -> Style:
+        """Build from the input's 样式 mapping (Chinese keys, validated in model.py)."""
+        mapping = {
+            "百分比小数位": "percent_places", "分节百分比小数位": "section_percent_places",
+            "百分比末尾零": "percent_zeros", "金额末尾零": "amount_zeros", "千分位": "thousands",
+            "万元前空格": "space_before_unit", "零基数措辞": "zero_base_growth",
+            "零预算措辞": "zero_base_completion", "零总额占比措辞": "zero_whole_share",
+            "提及零值项目": "mention_zero_items",
+        }
+        kwargs: dict[str, Any] = {}
+        for zh, value in raw.items():
+            name = mapping[zh]
+            if name == "percent_places":
+                value = {**cls().percent_places, **value}
+            kwargs[name] = value
+        return cls(**kwargs)
+
+
+STYLE_KEYS = ("百分比小数位", "分节百分比小数位", "百分比末尾零", "金额末尾零", "千分位", "万元前空格",
+              "零基数措辞", "零预算措辞", "零总额占比措辞", "提及零值项目")
+
+
+class Phrases:
+    def __init__(self, style: Style) -> None:
+        self.style = style
+
+    # -- numbers --------------------------------------------------------------------------
+    def shown(self, yuan: Decimal) -> Decimal:
+        """The figure as the document shows it (万元, 2 decimals, half up)."""
+        return round_half_up(yuan / UNIT_SCALE[self.style.unit], 2)
+
+    def number(self, yuan: Decimal) -> str:
+        return format_number(self.shown(yuan), 2, self.style.thousands, self.style.amount_zeros)
+
+    def amount(self, yuan: Decimal) -> str:
+        sep = " " if self.style.space_before_unit else ""
+        return f"{self.number(abs(yuan))}{sep}{self.style.unit}"
+
+    def places(self, kind: Kind, section: str | None = None) -> int:
+        if section and section in self.style.section_percent_places:
+            return self.style.section_percent_places[section]
+        return self.style.percent_places[kind]
+
+    def percent(self, ratio: Decimal, kind: Kind, section: str | None = None) -> str:
+        """`ratio` is a fraction (0.872…); printed as "87.2%"."""
+        return format_number(ratio * 100, self.places(kind, section), thousands=False,
+                             strip_zeros=self.style.percent_zeros) + "%"
+
+    # -- phrases --------------------------------------------------------------------------
+    def change(self, current: Decimal, base: Decimal, against: str, section: str | None = None) -> str:
+        """"比上年决算数增加1,223.93万元，增长87.2%" / "…减少…，下降…" / "与上年决算数持平"."""
+        diff = current - base
+        if self.shown(current) == self.shown(base):
+            return f"与{against}持平"
+        verb, rate = ("增加", "增长") if diff > 0 else ("减少", "下降")
+        text = f"比{against}{verb}{self.amount(diff)}，"
+        if base == 0:
+            growth = self.style.zero_base_growth
+            return text + (growth if diff > 0 else growth.replace("增长", "下降", 1))
+        return text + rate + self.percent(abs(diff) / abs(base), "增长率", section)
+
+    def completion(self, actual: Decimal, budget: Decimal, section: str | None = None,
+                   noun: str = "预算") -> str:
+        """"完成预算7万元的42.71%" (against a zero budget: "完成预算0万元的--%（基数为0，不可比）")."""
+        head = f"完成{noun}{self.amount(budget)}的"
+        if budget == 0:
+            return head + self.style.zero_base_completion
+        return head + self.percent(actual / budget, "完成率", section)
+
+    def completion_rate(self, actual: Decimal, budget: Decimal, section: str | None = None) -> str:
+        """Just the rate: "31.21%" (or the zero-base wording)."""
+        if budget == 0:
+            return self.style.zero_base_completion
+        return self.percent(actual / budget, "完成率", section)
+
+    def share(self, part: Decimal, whole: Decimal, section: str | None = None) -> str:
+        """"43.5%" of the whole; a zero whole has no share (the reference prints 0%)."""
+        if whole == 0:
+            return self.style.zero_whole_share
+        return self.percent(part / whole, "占比", section)
+
+    def compare_word(self, a: Decimal, b: Decimal) -> str:
+        """"大于" / "小于" / "等于" at display precision."""
+        sa, sb = self.shown(a), self.shown(b)
+        return "大于" if sa > sb else "小于" if sa < sb else "等于"
