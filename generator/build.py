@@ -9,20 +9,24 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from .document import Document, GlossaryEntry, Part
+from .amounts import UNIT_SCALE
+from .document import Citation, Document, GlossaryEntry, Part, Table
 from .errors import Location, Problem, Problems, UserError, error
 from .figures import Figures, build_figures
 from .load import Source, load_yaml
 from .model import Header, Report
+from .narrative import Baseline, Narrative, read_baselines
+from .phrases import Style
 from .profiles import Profile, choose_profile_file, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
 from .tables import TableRenderer
-from .text import blocks_from_markup, environment, render_template
+from .text import blocks_from_markup, environment, render_template, residue_problems
 from .validation import pydantic_problems
 from .writers.atomic import safe_file_stem, write_all
 
@@ -35,6 +39,8 @@ class Prepared:
     report: Report
     profile: Profile
     figures: Figures
+    last_year: Baseline
+    budget: Baseline
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
 
 
@@ -85,23 +91,32 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> P
     problems.extend(figure_problems)
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
+    last_year, budget, baseline_problems = read_baselines(
+        source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
+    problems.extend(baseline_problems)
     if strict:
         problems.items = [p if p.severity == "错误" else Problem(**{**p.__dict__, "severity": "错误"})
                           for p in problems.items]
     problems.raise_if_errors()
     assert report is not None
-    return Prepared(source=source, report=report, profile=profile, figures=figures, problems=problems.items)
+    return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
+                    budget=budget, problems=problems.items)
 
 
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = environment(templates_dir or TEMPLATES_DIR)
     names = {"部门名称": report.department, "年度": report.year}
+    writer = Narrative(prepared.figures, profile.model.comparisons,
+                       Style.from_input(report.style, profile.model.unit), prepared.last_year,
+                       prepared.budget, report.reasons, report.notes)
+    env.globals.update(writer.functions())
     context = template_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     tables = TableRenderer(profile, prepared.figures, report.department).render_all()
     narrative = (blocks_from_markup(render_template(env, profile.model.narrative_template, context))
                  if profile.model.narrative_template else [])
+    _check_narrative(writer, narrative, prepared)
     glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
     glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
     headings = {k: v.format(**names) for k, v in profile.model.part_headings.items()}
@@ -112,6 +127,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
         kind=report.kind,
         subject=f"{report.year}年度部门{report.kind}公开",
         keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
+        citations=citations(tables, writer.citations),
         parts=(
             Part("概况", headings["概况"], tuple(overview)),
             Part("表格", headings["表格"], tuple(tables)),
@@ -122,11 +138,52 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
 
 
 def template_context(prepared: Prepared) -> dict[str, Any]:
+    """What templates see: the input by its Chinese keys, amounts scaled to 元."""
     report = prepared.report
     data = report.model_dump(by_alias=True, mode="python")
     data["概况"]["机构设置"] = [{"名称": b, "职责": None} if isinstance(b, str) else b
                              for b in data["概况"]["机构设置"]]
+    data["情况说明"] = _scaled(data["情况说明"], UNIT_SCALE[report.unit])
     return data
+
+
+def _scaled(value: Any, scale: Decimal) -> Any:
+    if isinstance(value, Decimal):
+        return value * scale
+    if isinstance(value, dict):
+        return {k: _scaled(v, scale) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scaled(v, scale) for v in value]
+    return value
+
+
+def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -> None:
+    """A narrative that needs a figure the input lacks, or that shows template residue,
+    must never be written."""
+    problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
+                      location=Location(file=prepared.source.file),
+                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）中补上")
+                for item in dict.fromkeys(writer.missing)]
+    problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
+                 for message in residue_problems(blocks, "情况说明")]
+    if problems:
+        raise UserError(problems)
+
+
+def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citation, ...]:
+    """Each cited figure with the first table cell that shows it."""
+    where: dict[str, tuple[str, int, int]] = {}
+    for t in tables:
+        for r, row in enumerate(t.rows):
+            for c, cell in enumerate(row):
+                if cell.source and cell.source not in where:
+                    where[cell.source] = (t.number, t.header_rows + r, c)
+    out = []
+    for key, text in dict.fromkeys(cited):
+        if key in where:
+            table, row, column = where[key]
+            out.append(Citation(text, table, row, column))
+    return tuple(out)
 
 
 def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:

@@ -30,6 +30,7 @@ class Cell:
     indent: int = 0
     bold: bool = False
     colspan: int = 1
+    source: str = ""  # the figure behind an amount cell (ledger key), for self-checks
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,19 @@ Block = Heading | Paragraph | Table | GlossaryEntry
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A narrative amount and the table cell it was taken from (for `gen-report verify`).
+
+    `row` counts table rows from the top of the printed table (header rows included) and
+    `column` counts grid columns, so the check can find the cell in the written file."""
+
+    text: str  # the number as the narrative prints it, e.g. "2,627.63" or "763"
+    table: str  # "表1"
+    row: int
+    column: int
+
+
+@dataclass(frozen=True)
 class Part:
     key: Literal["概况", "表格", "情况说明", "名词解释"]
     heading: str  # "第一部分 清远市政务服务数据管理局概况"
@@ -100,6 +114,7 @@ class Document:
     # Document properties come from the input, never from the clock (deterministic output).
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    citations: tuple[Citation, ...] = field(default_factory=tuple)
 
     def part(self, key: str) -> Part:
         for p in self.parts:

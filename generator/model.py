@@ -8,9 +8,9 @@ Field names are English; the keys officers type are the Chinese aliases.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 from .amounts import AmountError, parse_amount
 
@@ -62,12 +62,108 @@ class GlossaryItem(_Strict):
     explanation: str = Field(alias="解释", min_length=1)
 
 
-def _amounts(v: object) -> object:
-    """Amount maps: keep the raw values; figures are parsed (with locations) later."""
-    return v
+def _amount(v: object) -> Decimal:
+    try:
+        value = parse_amount(v)
+    except AmountError as e:
+        raise ValueError(str(e)) from e
+    if value < 0:
+        raise ValueError("金额不能为负数")
+    return value
 
 
-Amount = Any  # parsed and located by narrative.py, which knows the unit
+# An amount in the input's unit; build.py scales it to 元 for the templates.
+InputAmount = Annotated[Decimal, BeforeValidator(_amount)]
+Count = Annotated[int, Field(ge=0)]
+Fund = Literal["一般公共预算", "政府性基金预算", "国有资本经营预算"]
+
+
+class ThreePublic(_Strict):
+    """“三公”经费: the counts and texts the section quotes (amounts are in the table)."""
+
+    scope: str = Field("", alias="单位范围")
+    trips: Count = Field(0, alias="出国团组数")
+    trip_people: Count = Field(0, alias="出国人次")
+    trip_spending: dict[str, InputAmount] = Field(default_factory=dict, alias="出国开支")
+    cars_bought: Count = Field(0, alias="公务用车购置数")
+    cars_held: Count = Field(0, alias="公务用车保有量")
+    car_use: str = Field("", alias="公务用车用途")
+    reception_use: str = Field("", alias="公务接待用途")
+    foreign_groups: Count = Field(0, alias="外宾接待团组数")
+    foreign_people: Count = Field(0, alias="外宾接待人次")
+    domestic_times: Count = Field(0, alias="国内接待次数")
+    domestic_people: Count = Field(0, alias="国内接待人数")
+    reception_note: str = Field("", alias="接待说明")
+    vs_budget: str = Field("", alias="决算与预算差异说明")
+    vs_last_year: str = Field("", alias="决算与上年差异说明")
+
+
+class Assets(_Strict):
+    as_of: str | None = Field(None, alias="截至日期")
+    vehicles: dict[str, Count] = Field(default_factory=dict, alias="车辆")
+    general_50: Count = Field(0, alias="单价50万元以上通用设备")
+    special_100: Count = Field(0, alias="单价100万元以上专用设备")
+    any_100: Count = Field(0, alias="单位价值100万元以上设备")
+
+
+class SelfEvaluation(_Strict):
+    example: str | None = Field(None, alias="代表项目")
+    count: Count | None = Field(None, alias="项目数")
+    level1: Count | None = Field(None, alias="一级项目数")
+    level2: Count | None = Field(None, alias="二级项目数")
+    amount: InputAmount = Field(Decimal(0), alias="金额")
+
+
+class FundAmounts(_Strict):
+    count: Count = Field(0, alias="项目数")
+    general: InputAmount = Field(Decimal(0), alias="一般公共预算")
+    fund: InputAmount = Field(Decimal(0), alias="政府性基金预算")
+    capital: InputAmount = Field(Decimal(0), alias="国有资本经营预算")
+    conclusion: str = Field("", alias="结论")
+
+
+class ProjectEvaluation(_Strict):
+    name: str = Field(alias="名称", min_length=1)
+    budget: InputAmount = Field(alias="预算数")
+    spent: InputAmount = Field(alias="执行数")
+    outcome: str = Field("", alias="完成情况")
+    problems: str = Field("", alias="问题")
+    measures: str = Field("", alias="改进措施")
+    result: str = Field("", alias="结果")
+
+
+class Performance(_Strict):
+    self_evaluation: dict[Fund, SelfEvaluation] = Field(default_factory=dict, alias="自评")
+    key_evaluation: FundAmounts | None = Field(None, alias="重点评价")
+    key_paragraphs: list[str] = Field(default_factory=list, alias="重点评价段落")
+    whole_evaluation: FundAmounts | None = Field(None, alias="整体自评")
+    results: str = Field("", alias="自评结果")
+    department: ProjectEvaluation | None = Field(None, alias="部门整体")
+    projects: list[ProjectEvaluation] = Field(default_factory=list, alias="项目")
+    closing: list[str] = Field(default_factory=list, alias="结尾")
+
+
+class NarrativeInput(_Strict):
+    three_public: ThreePublic = Field(default_factory=ThreePublic, alias="三公经费")
+    assets: Assets = Field(default_factory=Assets, alias="国有资产")
+    performance: Performance = Field(default_factory=Performance, alias="绩效")
+    extra: list[str] = Field(default_factory=list, alias="其他事项")
+
+
+class StyleInput(_Strict):
+    """样式: how figures read in the narrative (defaults: the reference documents')."""
+
+    percent_places: dict[Literal["增长率", "完成率", "占比"], Annotated[int, Field(ge=0, le=4)]] = Field(
+        default_factory=dict, alias="百分比小数位")
+    section_percent_places: dict[str, Annotated[int, Field(ge=0, le=4)]] = Field(
+        default_factory=dict, alias="分节百分比小数位")
+    percent_zeros: Literal["保留", "去除", "整数去除"] = Field("整数去除", alias="百分比末尾零")
+    amount_zeros: Literal["保留", "去除", "整数去除"] = Field("去除", alias="金额末尾零")
+    thousands: bool = Field(True, alias="千分位")
+    space_before_unit: bool = Field(False, alias="万元前空格")
+    zero_base_growth: str = Field("增长--（基数为0，不可比）", alias="零基数措辞")
+    zero_base_completion: str = Field("--%（基数为0，不可比）", alias="零预算措辞")
+    zero_whole_share: str = Field("0%", alias="零总额占比措辞")
 
 
 class Report(_Strict):
@@ -80,19 +176,14 @@ class Report(_Strict):
     unit: Literal["元", "万元"] = Field("万元", alias="金额单位")
     overview: Overview = Field(alias="概况")
     glossary_extra: list[GlossaryItem] = Field(default_factory=list, alias="名词解释补充")
-    style: dict[str, Any] = Field(default_factory=dict, alias="样式")
-    last_year: dict[str, Amount] = Field(default_factory=dict, alias="上年数")
-    change_last_year: dict[str, Amount] = Field(default_factory=dict, alias="比上年增减")
-    budget: dict[str, Amount] = Field(default_factory=dict, alias="年初预算数")
-    change_budget: dict[str, Amount] = Field(default_factory=dict, alias="比年初预算增减")
+    style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
+    last_year: dict[str, object] = Field(default_factory=dict, alias="上年数")
+    change_last_year: dict[str, object] = Field(default_factory=dict, alias="比上年增减")
+    budget: dict[str, object] = Field(default_factory=dict, alias="年初预算数")
+    change_budget: dict[str, object] = Field(default_factory=dict, alias="比年初预算增减")
     reasons: dict[str, str] = Field(default_factory=dict, alias="变动原因")
-    narrative: dict[str, Any] = Field(default_factory=dict, alias="情况说明")
+    notes: dict[str, str] = Field(default_factory=dict, alias="补充说明")
+    narrative: NarrativeInput = Field(default_factory=NarrativeInput, alias="情况说明")
 
     _strip = field_validator("department", mode="before")(classmethod(lambda cls, v: _text(v)))
 
-
-def parse_plain_amount(raw: object) -> Decimal:
-    try:
-        return parse_amount(raw)
-    except AmountError as e:
-        raise ValueError(str(e)) from e

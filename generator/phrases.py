@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from .amounts import UNIT_SCALE, format_number, round_half_up
+from .model import StyleInput
 
 Kind = str  # "增长率" | "完成率" | "占比"
 
@@ -29,29 +29,16 @@ class Style:
     zero_base_growth: str = "增长--（基数为0，不可比）"
     zero_base_completion: str = "--%（基数为0，不可比）"
     zero_whole_share: str = "0%"
-    mention_zero_items: bool = True
 
     @classmethod
-    def from_input(cls, raw: dict[str, Any]) -> Style:
-        """Build from the input's 样式 mapping (Chinese keys, validated in model.py)."""
-        mapping = {
-            "百分比小数位": "percent_places", "分节百分比小数位": "section_percent_places",
-            "百分比末尾零": "percent_zeros", "金额末尾零": "amount_zeros", "千分位": "thousands",
-            "万元前空格": "space_before_unit", "零基数措辞": "zero_base_growth",
-            "零预算措辞": "zero_base_completion", "零总额占比措辞": "zero_whole_share",
-            "提及零值项目": "mention_zero_items",
-        }
-        kwargs: dict[str, Any] = {}
-        for zh, value in raw.items():
-            name = mapping[zh]
-            if name == "percent_places":
-                value = {**cls().percent_places, **value}
-            kwargs[name] = value
-        return cls(**kwargs)
-
-
-STYLE_KEYS = ("百分比小数位", "分节百分比小数位", "百分比末尾零", "金额末尾零", "千分位", "万元前空格",
-              "零基数措辞", "零预算措辞", "零总额占比措辞", "提及零值项目")
+    def from_input(cls, raw: StyleInput, unit: str = "万元") -> Style:
+        return cls(
+            percent_places={**cls().percent_places, **raw.percent_places},
+            section_percent_places=dict(raw.section_percent_places),
+            percent_zeros=raw.percent_zeros, amount_zeros=raw.amount_zeros, thousands=raw.thousands,
+            space_before_unit=raw.space_before_unit, unit=unit, zero_base_growth=raw.zero_base_growth,
+            zero_base_completion=raw.zero_base_completion, zero_whole_share=raw.zero_whole_share,
+        )
 
 
 class Phrases:

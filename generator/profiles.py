@@ -111,6 +111,7 @@ class ProfileModel(_Strict):
     tolerance: str = Field("0.01", alias="勾稽容差")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
+    comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
 

@@ -60,7 +60,8 @@ class TableRenderer:
         if expr is None:
             return Cell("")
         value = from_yuan(self.evaluate(expr), self.unit)
-        return Cell(format_number(value), value=value, align="right")
+        source = expr if self.ledger.knows(expr) else ""
+        return Cell(format_number(value), value=value, align="right", source=source)
 
     def evaluate(self, expr: str) -> Decimal:
         from .ledger import parse_expr
