@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Literal
 
 Align = Literal["left", "center", "right"]
 
@@ -77,7 +77,7 @@ class GlossaryEntry:
     explanation: str
 
 
-Block = Union[Heading, Paragraph, Table, GlossaryEntry]
+Block = Heading | Paragraph | Table | GlossaryEntry
 
 
 @dataclass(frozen=True)

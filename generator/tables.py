@@ -168,7 +168,7 @@ class TableRenderer:
         left = _pad(left_body, height) + _pad(left_foot, foot)
         right = _pad(right_body, height) + _pad(right_foot, foot)
         rows = []
-        for i, (lrow, rrow) in enumerate(zip(left, right)):
+        for i, (lrow, rrow) in enumerate(zip(left, right, strict=True)):
             rows.append(self.side_cells(spec.left, lrow, i + 1)
                         + self.side_cells(spec.right, rrow, len(left) + i + 1))
         return spec.left.columns + spec.right.columns, rows
@@ -176,7 +176,7 @@ class TableRenderer:
     def side_rows(self, side: SideSpec) -> list[_Row]:
         rows = self.expand(side.rows)
         n = 0
-        for spec_row, row in zip(_each(side.rows, self), rows):
+        for spec_row, row in zip(_each(side.rows, self), rows, strict=True):
             if spec_row.numbered and not row.blank:
                 n += 1
                 row.label = f"{chinese_number(n)}、{row.label}"
