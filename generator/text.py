@@ -15,6 +15,7 @@ import jinja2
 
 from .document import Block, Heading, Paragraph
 from .errors import Location, UserError, error
+from .tables import chinese_number
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
 # What must never reach a published document (domain notes §7).
@@ -35,7 +36,14 @@ def environment(templates_dir: Path) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["中文数字"] = chinese_number  # 12 → 十二
+    env.filters["中文序号"] = chinese_ordinal  # 12 → （十二）
     return env
+
+
+def chinese_ordinal(n: int) -> str:
+    """The "（一）" numbering of level-2 items: 1 → （一）, 12 → （十二）."""
+    return f"（{chinese_number(int(n))}）"
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
