@@ -190,10 +190,28 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
 
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
+    data = _with_base(source, path, seen=(path.stem,))
     try:
-        return ProfileModel.model_validate(source.data), source
+        return ProfileModel.model_validate(data), source
     except ValidationError as e:
         raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+
+
+def _with_base(source: Source, path: Path, seen: tuple[str, ...]) -> dict[str, object]:
+    """`基于: 决算-2020` takes every top-level key of that profile that this one leaves out,
+    so a year that only reorders tables need not repeat the data sections and checks."""
+    data = dict(source.data)
+    base_name = data.pop("基于", None)
+    if base_name is None:
+        return data
+    base_path = path.parent / f"{base_name}.yaml"
+    if str(base_name) in seen or not base_path.exists():
+        why = "循环引用" if str(base_name) in seen else "找不到该模板"
+        raise UserError([error("bad-profile-base", f"“基于: {base_name}”无效：{why}",
+                               location=source.loc(("基于",)))])
+    base_source = load_yaml(base_path, allow_aliases=True)
+    base = _with_base(base_source, base_path, seen + (str(base_name),))
+    return {**base, **data}
 
 
 def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile:
