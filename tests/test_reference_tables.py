@@ -219,7 +219,8 @@ def test_001_document_parts() -> None:
                         (2, "（二）网络规划和数据管理股"), (2, "（三）网络运维股"), (1, "三、部门决算单位构成")]
     duties = [b.text for b in overview if type(b).__name__ == "Paragraph"][:9]
     assert [d[: d.index("）") + 1] for d in duties] == [f"（{n}）" for n in "一二三四五六七八九"]
-    narrative = [b.text for b in doc.part("情况说明").blocks]
+    narrative = [b.text for b in doc.part("情况说明").blocks
+                 if type(b).__name__ == "Heading" and b.level == 1]
     assert narrative == ["一、2023年度收入支出决算总体情况说明", "二、2023年度财政拨款收入支出总表说明",
                          "三、2023年度财政拨款“三公”经费支出决算情况说明", "四、其他重要事项的情况说明"]
 
