@@ -178,12 +178,8 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
             for c, cell in enumerate(row):
                 if cell.source and cell.source not in where:
                     where[cell.source] = (t.number, t.header_rows + r, c)
-    out = []
-    for key, text in dict.fromkeys(cited):
-        if key in where:
-            table, row, column = where[key]
-            out.append(Citation(text, table, row, column))
-    return tuple(out)
+    out = [Citation(text, *where[key]) for key, text in cited if key in where]
+    return tuple(dict.fromkeys(out))
 
 
 def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:

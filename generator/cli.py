@@ -91,10 +91,21 @@ def cli(ctx: click.Context) -> None:
 @_format
 @_verbose
 @_help
-def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: bool) -> None:
+@click.option("--verify", "also_verify", is_flag=True,
+              help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
+def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: bool, also_verify: bool) -> None:
     from .build import build_report
 
     result = build_report(input_file, out_dir, strict=strict)
+    if also_verify:
+        from .verify import verify_docx
+
+        docx_path = next(p for p in result.outputs if p.suffix == ".docx")
+        checked, problems = verify_docx(docx_path)
+        if problems:
+            raise UserError(problems, nothing_written=False)
+        if fmt != "json":
+            click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致")
     report_problems(result.warnings, fmt, quiet_ok=True)
     if fmt == "json":
         _emit_json(result.warnings, outputs=[str(p) for p in result.outputs])
@@ -118,6 +129,24 @@ def check(input_file: Path, strict: bool, fmt: str, verbose: bool) -> None:
         return
     report_problems(prepared.problems, fmt, quiet_ok=False)
     click.echo(f"检查通过：{input_file}（模板：{prepared.profile.model.name}）")
+
+
+@cli.command("verify", help="核对已生成的 Word 文档：情况说明中引用的每个数都与表中对应的数一致。")
+@click.argument("docx_file", metavar="Word文档", type=click.Path(path_type=Path))
+@_format
+@_verbose
+@_help
+def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
+    from .errors import UserError
+    from .verify import verify_docx
+
+    checked, problems = verify_docx(docx_file)
+    if problems:
+        raise UserError(problems, nothing_written=False)
+    if fmt == "json":
+        _emit_json([], checked=checked)
+        return
+    click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
 
 
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
@@ -198,7 +227,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             for p in e.problems:
                 click.echo(p.render(), err=True)
-            click.echo(_summary(e.problems) + "未生成任何文件。", err=True)
+            click.echo(_summary(e.problems) + ("未生成任何文件。" if e.nothing_written else ""), err=True)
         if verbose:
             traceback.print_exc()
         sys.exit(EXIT_INPUT)

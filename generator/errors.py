@@ -74,9 +74,10 @@ class Problem:
 class UserError(Exception):
     """Problems the user can fix; carries every problem found, errors and warnings alike."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], nothing_written: bool = True):
         super().__init__("\n".join(p.render() for p in problems))
         self.problems = sorted_problems(problems)
+        self.nothing_written = nothing_written  # said to the user: "未生成任何文件"
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

@@ -23,6 +23,7 @@ from lxml.etree import _Element
 from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
+from generator.writers.docx_citations import embed_citations
 from generator.writers.docx_table import CellStyle, TableStyles, build_table
 from generator.writers.docx_xml import clean, el, field_runs, text_run
 from generator.writers.zipfix import normalized_zip
@@ -64,6 +65,7 @@ def docx_bytes(doc: Document) -> bytes:
     flow.finish()
     _set_properties(word, doc)
     _enable_field_update(word)
+    embed_citations(word, doc.citations)
     buffer = io.BytesIO()
     word.save(buffer)
     return normalized_zip(buffer.getvalue())

@@ -1,0 +1,49 @@
+"""Citations inside the .docx: which table cell each narrative amount was taken from.
+
+Stored as a standard custom XML data part (customXml/itemN.xml with its itemProps), the
+mechanism Word itself uses for document data, so Word, WPS and LibreOffice open the file
+as usual. `gen-report verify` reads it back (generator/verify.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from xml.sax.saxutils import quoteattr
+
+from docx.document import Document as WordDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+
+from ..document import Citation
+
+NAMESPACE = "urn:gen-report:citations:1"
+_DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+
+
+def citations_xml(citations: tuple[Citation, ...]) -> bytes:
+    rows = "".join(
+        f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\"/>"
+        for c in citations)
+    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<citations xmlns="{NAMESPACE}">{rows}</citations>').encode()
+
+
+def embed_citations(word: WordDocument, citations: tuple[Citation, ...]) -> None:
+    package = word.part.package
+    blob = citations_xml(citations)
+    # A stable id from the content keeps the output byte-identical across runs.
+    item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
+    props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+             f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{_DATASTORE}">'
+             f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>').encode()
+    # The style reference may already hold custom XML parts (python-docx's own template does):
+    # take the next free names, never overwrite or duplicate a zip member.
+    item_name = package.next_partname("/customXml/item%d.xml")
+    props_name = PackURI(item_name.replace("/item", "/itemProps"))
+    item = Part(item_name, CT.XML, blob, package)
+    item_props = Part(props_name, CT.OFC_CUSTOM_XML_PROPERTIES, props, package)
+    item.relate_to(item_props, RT.CUSTOM_XML_PROPS)
+    word.part.relate_to(item, RT.CUSTOM_XML)
