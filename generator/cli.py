@@ -203,13 +203,22 @@ _USAGE_TRANSLATIONS = [
     ("Invalid value for", "选项的值无效"),
     ("requires an argument", "需要一个值"),
     ("Did you mean", "是否想输入"),
+    ("is not one of", "不是以下之一："),
+    ("is not a valid integer", "不是整数"),
+    ("Option", "选项"),
+    ("Error", "错误"),
 ]
+
+
+def _wants_json(args: list[str]) -> bool:
+    """--format json / --format=json, read before click parses (errors may stop it first)."""
+    return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:], strict=False))
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args or "--verbose" in args
-    fmt = "json" if "json" in args and "--format" in args else "text"
+    fmt = "json" if _wants_json(args) else "text"
     try:
         cli.main(args=args, prog_name="gen-report", standalone_mode=False)
     except click.exceptions.Exit as e:

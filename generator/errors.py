@@ -7,6 +7,7 @@ and chooses the exit code.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -90,6 +91,28 @@ def error(code: str, message: str, **kw: object) -> Problem:
 
 def warning(code: str, message: str, **kw: object) -> Problem:
     return Problem(code=code, severity="警告", message=message, **kw)  # type: ignore[arg-type]
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "磁盘或文件夹是只读的",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.ENAMETOOLONG: "文件名或路径太长",
+    errno.EEXIST: "已存在同名文件",
+    errno.EINVAL: "文件名无效",
+}
+
+
+def os_reason(e: OSError) -> str:
+    """An operating-system error in Chinese (the system's own text may be English)."""
+    if isinstance(e, PermissionError) or e.errno in (errno.EACCES, errno.EPERM):
+        return "没有权限"
+    return _OS_REASONS.get(e.errno or 0, f"系统错误，代码 {e.errno}" if e.errno else "系统错误")
 
 
 class Problems:

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import Any
 
 from .amounts import AmountError, describe_type, parse_amount, to_yuan
@@ -24,7 +25,10 @@ from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
 
 NAME_KEY = "科目名称"
 TOTAL_ROW = "合计"
-_CODE = re.compile(r"^\d+$")
+_CODE = re.compile(r"^[0-9]+$")  # ASCII digits only: "２０１" must not pass as a code
+# 1e20, 2.5E3: YAML 1.1 reads these as text; an officer means a number (then found too large).
+_SCIENTIFIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+\s*$")
+MAX_DIGITS = 20  # no real amount has more; longer ones are typing accidents
 
 
 @dataclass
@@ -71,11 +75,25 @@ class _Builder:
 
     # -- reading input --------------------------------------------------------------------
     def amount(self, raw: object, path: tuple[str, ...], table: str, row: str, column: str) -> Decimal | None:
+        def bad(message: str) -> None:
+            self.problems.append(error("bad-amount", message, location=self.source.loc(path),
+                                       table=table, row=row, column=column))
+
+        if isinstance(raw, str) and _SCIENTIFIC.match(raw):
+            raw = Decimal(raw.strip())
+        if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
+            text = str(raw)
+            if sum(c.isdigit() for c in text) > MAX_DIGITS or (
+                    isinstance(raw, Decimal) and raw.is_finite() and abs(raw.adjusted()) > MAX_DIGITS):
+                bad("数字大得不合理（超过 10 万亿元）或位数太多")
+                return None
         try:
             value = to_yuan(parse_amount(raw), self.unit)
         except AmountError as e:
-            self.problems.append(error("bad-amount", str(e), location=self.source.loc(path),
-                                       table=table, row=row, column=column))
+            bad(str(e))
+            return None
+        except (DecimalException, ArithmeticError):
+            bad("数字大得不合理（超过 10 万亿元）")
             return None
         if value < 0:
             self.problems.append(error("negative", "金额不能为负数", location=self.source.loc(path),
@@ -102,7 +120,7 @@ class _Builder:
     def section(self, name: str, spec: DataSection, raw: Any) -> None:
         table = self.profile.table_for_section(name)
         if self.not_mapping(raw, (name,), table):
-            return
+            raw = {}  # still define the section's figures, so other tables' formulas resolve
         if spec.form == "项目":
             self.record_section(name, spec, raw, table)
         elif spec.form == "功能分类":
@@ -115,15 +133,27 @@ class _Builder:
             self.ledger.define(f"{name}.{item}")
             if formula:
                 self._pending.append((f"{name}.{item}", formula, name))
-        for dotted, value, path in _flatten(raw, (name,)):
-            if dotted not in spec.items:
-                prefix = dotted.rsplit(".", 1)[0] + "." if "." in dotted else ""
-                allowed = [k[len(prefix):] for k in spec.items if k.startswith(prefix)] or list(spec.items)
-                self.unknown(path[-1], allowed, path, table, what="项")
+        self.record_level(name, spec, raw, (name,), "", table)
+
+    def record_level(self, name: str, spec: DataSection, raw: dict[str, Any], path: tuple[str, ...],
+                     prefix: str, table: str) -> None:
+        """One level of a 项目 section: each key is an item or a group ("预算数") of items."""
+        here = list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in spec.items if k.startswith(prefix)))
+        for key, value in raw.items():
+            dotted = prefix + key
+            is_group = any(k.startswith(dotted + ".") for k in spec.items)
+            if dotted not in spec.items and not is_group:
+                self.unknown(key, here, path + (key,), table, row=prefix.rstrip("."), what="项")
                 continue
-            amount = self.amount(value, path, table, dotted, "")
+            if is_group and dotted not in spec.items:
+                if value is None:
+                    continue
+                if not self.not_mapping(value, path + (key,), table, dotted):
+                    self.record_level(name, spec, value, path + (key,), dotted + ".", table)
+                continue
+            amount = self.amount(value, path + (key,), table, dotted, "")
             if amount is not None:
-                self.ledger.state(f"{name}.{dotted}", amount, self.source.loc(path))
+                self.ledger.state(f"{name}.{dotted}", amount, self.source.loc(path + (key,)))
 
     def functional_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
         catalogue = self.profile.catalogues["功能分类"]
@@ -139,7 +169,9 @@ class _Builder:
             if self.not_mapping(row, path, table, code):
                 continue
             if NAME_KEY in row:
-                names[code] = str(row[NAME_KEY]).strip()
+                label = self.name_text(row[NAME_KEY], path + (NAME_KEY,), table, code)
+                if label:
+                    names[code] = label
             present.add(code)
             for column, value in row.items():
                 if column == NAME_KEY:
@@ -202,7 +234,9 @@ class _Builder:
                 if extra:
                     self.unknown(sorted(extra)[0], ["金额", NAME_KEY], path, table, row=key, what="项")
                 if NAME_KEY in value:
-                    names[key] = str(value[NAME_KEY]).strip()
+                    label = self.name_text(value[NAME_KEY], path + (NAME_KEY,), table, key)
+                    if label:
+                        names[key] = label
                 value = value.get("金额", 0)
             if key not in names:
                 self.problems.append(error(
@@ -228,12 +262,29 @@ class _Builder:
         allowed = {c for c in catalogue.names if c[:3] in spec.scope}
         self.ledger.zero_spaces.append(lambda key, n=name, a=allowed: key.startswith(n + ".") and key[len(n) + 1:] in a)
 
+    def name_text(self, raw: object, path: tuple[str, ...], table: str, code: str) -> str:
+        if isinstance(raw, (str, int)) and not isinstance(raw, bool) and str(raw).strip():
+            return str(raw).strip()
+        self.problems.append(error("bad-name", f"{NAME_KEY}应为文字，实际为{describe_type(raw)}",
+                                   location=self.source.loc(path), table=table, row=code))
+        return ""
+
     def valid_code(self, code: str, widths: tuple[int, ...], path: tuple[str, ...], table: str) -> bool:
         if _CODE.match(code) and len(code) in widths:
             return True
         levels = "、".join(f"{CODE_LEVELS[w]} {w} 位" for w in widths)
-        self.problems.append(error("bad-code", f"“{code}”不是有效的科目编码（应为 {levels} 数字）",
-                                   location=self.source.loc(path), table=table, row=code))
+        normal = unicodedata.normalize("NFKC", code)
+        if any(c.isspace() for c in code):
+            hint = "科目编码中不能有空格"
+        elif normal != code and _CODE.match(normal):
+            hint = f"请用半角数字：{normal}"
+        elif _CODE.match(normal):
+            hint = f"这个编码有 {len(code)} 位"
+        else:
+            hint = "科目编码只能由数字组成"
+        self.problems.append(error("bad-code", f"“{code}”不是有效的科目编码",
+                                   location=self.source.loc(path), table=table, row=code,
+                                   expected=f"{levels}数字", found=f"“{code}”", hint=hint))
         return False
 
     @staticmethod

@@ -170,7 +170,9 @@ class Ledger:
                                   "填写的数与推算结果不符")
                 if p:
                     problems.append(p)
-            for identity in fig.identities:
+            # An identity on a derived (unstated) figure only restates, summed, mismatches already
+            # reported where they were typed: checking it would report one mistake twice.
+            for identity in fig.identities if fig.stated is not None else ():
                 p = self._compare(key, self.value(key), identity, describe,
                                   fig.where or locate(key), "与下级科目之和不符")
                 if p:

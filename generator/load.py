@@ -9,6 +9,7 @@ The YAML node tree is walked by hand (rather than `yaml.safe_load`) so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +17,14 @@ from typing import Any
 
 import yaml
 
-from .errors import Location, Problem, UserError, error
+from .errors import Location, Problem, UserError, error, os_reason
+
+YAML_SUFFIXES = (".yaml", ".yml")
+_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".ods")
+# Characters that are invisible, break Word/Excel XML, or cannot be encoded (lone surrogates).
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# Longer literals are typing accidents; they also exceed Python's int-conversion limit.
+MAX_NUMBER_DIGITS = 40
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 200_000
@@ -54,7 +62,7 @@ def read_text(path: Path) -> str:
                                hint="请检查文件名和所在文件夹")])
     if path.is_dir():
         raise UserError([error("file-is-dir", "这是一个文件夹，不是输入文件",
-                               location=Location(file=name))])
+                               location=Location(file=name), hint="请指定文件夹中的某个 .yaml 输入文件")])
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -64,7 +72,7 @@ def read_text(path: Path) -> str:
                                    hint="一个部门一年的数据不会这么大，请确认选对了文件")])
         raw = path.read_bytes()
     except OSError as e:
-        raise UserError([error("file-unreadable", f"无法读取文件（{e.strerror}）",
+        raise UserError([error("file-unreadable", f"无法读取文件（{os_reason(e)}）",
                                location=Location(file=name))]) from e
     try:
         text = raw.decode("utf-8-sig")
@@ -78,9 +86,29 @@ def read_text(path: Path) -> str:
     return text
 
 
+def check_suffix(path: Path) -> None:
+    """Only YAML is read for now; anything else is refused before its bytes are parsed."""
+    suffix = path.suffix.lower()
+    if suffix in YAML_SUFFIXES:
+        return
+    where = Location(file=str(path))
+    if suffix in _EXCEL_SUFFIXES:
+        raise UserError([error("unsupported-excel", "暂不支持直接读取 Excel 或 CSV 文件",
+                               location=where, expected="扩展名为 .yaml 或 .yml 的输入文件",
+                               found=f"扩展名为 {suffix} 的文件",
+                               hint="请按 data/examples/ 中的示例把数据填写到 .yaml 文件中")])
+    raise UserError([error("unsupported-file-type", "不支持这种输入文件",
+                           location=where, expected="扩展名为 .yaml 或 .yml 的输入文件",
+                           found=f"扩展名为 {suffix} 的文件" if suffix else "没有扩展名的文件",
+                           hint="输入文件应是按 data/examples/ 中示例填写的 .yaml 文件")])
+
+
 def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     """Load one YAML file. Aliases are refused in officers' inputs (see _Walker) but
     allowed in the shipped profiles, which are trusted and use them to share row lists."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        check_suffix(path)
     text = read_text(path)
     name = str(path)
     try:
@@ -92,7 +120,10 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
         raise UserError([error("yaml-syntax", f"YAML 格式错误：{_yaml_reason(e)}", location=loc,
                                hint="常见原因：冒号后缺空格、缩进不一致、引号未闭合、用了制表符缩进")]) from e
     except yaml.YAMLError as e:
-        raise UserError([error("yaml-syntax", f"YAML 格式错误：{e}", location=Location(file=name))]) from e
+        raise UserError([error("yaml-syntax", "YAML 格式错误，文件无法解析", location=Location(file=name),
+                               hint="请对照 data/examples/ 中的示例检查文件格式")]) from e
+    if not nodes:
+        raise UserError([error("file-empty", "输入文件是空的（只有注释）", location=Location(file=name))])
     if len(nodes) != 1:
         raise UserError([error("yaml-documents", "文件应只包含一个 YAML 文档（不要使用“---”分隔多个文档）",
                                location=Location(file=name))])
@@ -110,16 +141,30 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
 def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
     reasons = {
         "found character '\\t' that cannot start any token": "不能用制表符（Tab）缩进",
+        "found a tab character": "不能用制表符（Tab）缩进",
+        "expected ',' or ']'": "方括号“[ ]”列表未闭合或缺少逗号",
+        "expected ',' or '}'": "花括号“{ }”未闭合或缺少逗号",
+        "found unexpected end of stream": "引号或括号未闭合",
+        "found unknown escape character": "双引号中的反斜杠“\\”用法不对（文件路径请用单引号括起来）",
+        "found character": "出现了不能作为开头的字符（如 @、` 或 %）",
+        "expected alphabetic or numeric character": "锚点或别名的写法不对",
+        "found duplicate anchor": "锚点重复",
+        "found unhashable key": "键必须是简单文字",
+        "while scanning a quoted scalar": "引号未闭合",
+        "did not find expected key": "缩进不一致或缺少“键:”",
+        "did not find expected '-' indicator": "列表缩进不一致",
+        "did not find expected node content": "缺少内容",
+        "expected a comment or a line break": "内容后面多了字符（如引号后还有文字）",
         "mapping values are not allowed here": "此处不能出现“键: 值”（可能缺少缩进或冒号后缺空格）",
         "could not find expected ':'": "缺少冒号“:”",
         "found undefined alias": "使用了未定义的别名",
         "expected <block end>, but found": "缩进不一致",
     }
-    problem = e.problem or ""
-    for k, v in reasons.items():
-        if problem.startswith(k):
-            return v
-    return problem or str(e)
+    for text in (e.problem or "", e.context or ""):
+        for k, v in reasons.items():
+            if text.startswith(k):
+                return v
+    return "文件格式不对，无法解析"
 
 
 class _Walker:
@@ -153,6 +198,9 @@ class _Walker:
                     self.problems.append(error("bad-key", "键必须是简单文字", location=self.loc_of(key_node)))
                     continue
                 key = key_node.value.strip()
+                if _BAD_CHARS.search(key):
+                    self.problems.append(self.bad_chars(key_node))
+                    continue
                 if key in out:
                     first = self.locations.get(path + (key,))
                     self.problems.append(error(
@@ -170,11 +218,25 @@ class _Walker:
             return items
         return self.scalar(node)
 
+    def bad_chars(self, node: yaml.Node) -> Problem:
+        return error("bad-characters", "含有不可见的控制字符或无效字符",
+                     location=self.loc_of(node),
+                     found=_BAD_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", node.value)[:80],
+                     hint="请删除这些字符后重新输入（常见于从网页或其他软件复制来的文字）")
+
     def scalar(self, node: yaml.ScalarNode) -> Any:
+        if isinstance(node.value, str) and _BAD_CHARS.search(node.value):
+            self.problems.append(self.bad_chars(node))
+            return node.value
+        if node.tag in (_FLOAT_TAG, _INT_TAG) and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
+            return node.value  # absurdly long: keep the text; the amount check reports it
         if node.tag == _FLOAT_TAG:
             text = node.value.replace("_", "")
             special = _NON_FINITE.get(text.lower())
-            return Decimal(special) if special else Decimal(text)
+            try:
+                return Decimal(special) if special else Decimal(text)
+            except ArithmeticError:
+                return node.value  # 1:30.5 (sexagesimal) and the like — the schema will object
         if node.tag == _INT_TAG:
             text = node.value.replace("_", "")
             if text.lstrip("+-").isdigit():
