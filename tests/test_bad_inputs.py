@@ -71,7 +71,7 @@ def test_every_fixture_has_a_case() -> None:
 
 @pytest.mark.parametrize("name", sorted(CASES))
 @pytest.mark.parametrize("command", ["check", "generate"])
-def test_bad_input(name: str, command: str, run, tmp_path: Path, fake_docx: None) -> None:
+def test_bad_input(name: str, command: str, run, tmp_path: Path) -> None:
     path = tmp_path / name
     shutil.copyfile(BAD / name, path)
     out_dir = tmp_path / "out"
@@ -92,7 +92,7 @@ def test_file_over_size_limit(run, tmp_path: Path) -> None:
                                 "    提示：一个部门一年的数据不会这么大，请确认选对了文件", TIDY]
 
 
-def test_missing_file(run, tmp_path: Path, fake_docx: None) -> None:
+def test_missing_file(run, tmp_path: Path) -> None:
     path = tmp_path / "没有这个文件.yaml"
     code, _, err = run("generate", path, "-o", tmp_path / "out")
     assert code == 1

@@ -88,11 +88,11 @@ def test_mutations_never_crash(tmp_path: Path, data: dict) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_text(dump(data), encoding="utf-8")
     try:
-        prepared = prepare(path)
+        document = render(prepare(path))
     except UserError as e:
         assert e.problems
         for p in e.problems:
             assert p.message and CJK.search(p.message), p
             assert p.severity in ("错误", "警告")
         return
-    assert isinstance(render(prepared), Document)
+    assert isinstance(document, Document)
