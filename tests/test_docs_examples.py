@@ -1,0 +1,24 @@
+"""The minimal input documented in docs/输入格式.md passes every check and renders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.build import prepare, render
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
+
+
+def test_minimal_example_prepares_and_renders_without_problems() -> None:
+    prepared = prepare(MINIMAL, strict=True)  # strict: not even a warning
+    assert prepared.problems == []
+    document = render(prepared)
+    assert document.title == "示例市某某服务中心2023年度部门决算"
+    tables = document.parts[1].blocks
+    assert [t.number for t in tables] == [f"表{i}" for i in range(1, 10)]
+
+
+def test_minimal_example_is_embedded_in_the_input_doc() -> None:
+    doc = (ROOT / "docs" / "输入格式.md").read_text(encoding="utf-8")
+    assert MINIMAL.read_text(encoding="utf-8").rstrip("\n") in doc
