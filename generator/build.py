@@ -19,6 +19,7 @@ from .amounts import UNIT_SCALE
 from .document import Citation, Document, GlossaryEntry, Part, Table
 from .errors import Location, Problem, Problems, UserError, error
 from .figures import Figures, build_figures
+from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
 from .model import Header, Report
 from .narrative import Baseline, Narrative, read_baselines
@@ -113,7 +114,11 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     env.globals.update(writer.functions())
     context = template_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
-    tables = TableRenderer(profile, prepared.figures, report.department).render_all()
+    try:
+        tables = TableRenderer(profile, prepared.figures, report.department).render_all()
+    except ProfileFormulaError as e:
+        raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
+                               location=Location(file=profile.file))]) from e
     narrative = (blocks_from_markup(render_template(env, profile.model.narrative_template, context))
                  if profile.model.narrative_template else [])
     _check_narrative(writer, narrative, prepared)
@@ -180,6 +185,14 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
                     where[cell.source] = (t.number, t.header_rows + r, c)
     out = [Citation(text, *where[key]) for key, text in cited if key in where]
     return tuple(dict.fromkeys(out))
+
+
+def check_report(path: Path, strict: bool = False, data_dir: Path | None = None) -> Prepared:
+    """Everything `generate` checks, without writing: the narrative is rendered too, since
+    it is where a missing last-year or budget figure shows up."""
+    prepared = prepare(path, data_dir=data_dir, strict=strict)
+    render(prepared)
+    return prepared
 
 
 def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:

@@ -57,8 +57,9 @@ class DefaultGroup(_ChineseHelp, click.Group):
         super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and not args[0].startswith("-"):
-            args = ["generate", *args]
+        group_only = {"-h", "--help", "-V", "--version"}
+        if args and not any(a in self.commands for a in args) and not set(args) <= group_only:
+            args = ["generate", *args]  # also `gen-report --strict dept.yaml`
         return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -121,9 +122,9 @@ def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: b
 @_verbose
 @_help
 def check(input_file: Path, strict: bool, fmt: str, verbose: bool) -> None:
-    from .build import prepare
+    from .build import check_report
 
-    prepared = prepare(input_file, strict=strict)
+    prepared = check_report(input_file, strict=strict)
     if fmt == "json":
         _emit_json(prepared.problems)
         return

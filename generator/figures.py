@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 from typing import Any
 
-from .amounts import AmountError, describe_type, parse_amount, to_yuan
+from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
 from .errors import Location, Problem, error
 from .ledger import Condition, Expr, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import Source
@@ -50,7 +50,8 @@ class Figures:
 
 
 def build_figures(profile: Profile, source: Source, unit: str, sections: dict[str, Any]) -> tuple[Figures, list[Problem]]:
-    tolerance = Decimal(profile.model.tolerance) * Decimal(10000 if profile.model.unit == "万元" else 1)
+    # 0.01 in the unit the figures were typed in: 万元 figures carry rounding, 元 figures do not
+    tolerance = Decimal(profile.model.tolerance) * UNIT_SCALE[unit]
     ledger = Ledger(tolerance_yuan=tolerance, unit=unit)
     builder = _Builder(profile, source, unit, ledger)
     for name, spec in profile.model.data.items():

@@ -98,9 +98,12 @@ class ThreePublic(_Strict):
     vs_last_year: str = Field("", alias="决算与上年差异说明")
 
 
+Vehicle = Literal["岗位保障用车", "机要通信用车", "应急保障用车", "执法执勤用车", "特种专业技术用车", "其他用车"]
+
+
 class Assets(_Strict):
     as_of: str | None = Field(None, alias="截至日期")
-    vehicles: dict[str, Count] = Field(default_factory=dict, alias="车辆")
+    vehicles: dict[Vehicle, Count] = Field(default_factory=dict, alias="车辆")
     general_50: Count = Field(0, alias="单价50万元以上通用设备")
     special_100: Count = Field(0, alias="单价100万元以上专用设备")
     any_100: Count = Field(0, alias="单位价值100万元以上设备")

@@ -12,6 +12,7 @@ directly (上年数 / 年初预算数) or as the change (比上年增减 / 比�
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -169,12 +170,21 @@ def read_baselines(source: Source, unit: str, comparisons: dict[str, str], figur
                         make = warning if abs(diff) <= tolerance else error
                         problems.append(make(
                             "baseline-mismatch", f"“{direct_key}”与“{change_key}”不一致", location=where,
-                            row=item, expected=f"本年数 − 增减数 = {narrative.phrases.number(derived)}",
-                            found=narrative.phrases.number(stated)))
+                            row=item, expected=f"本年数 − 增减数 = {narrative.phrases.amount(derived)}",
+                            found=narrative.phrases.amount(stated)))
                 baseline.values[item] = direct[item][0] if item in direct else derived
             else:
                 baseline.values[item] = direct[item][0]
         out.append(baseline)
+    for key in ("变动原因", "补充说明"):
+        raw = source.data.get(key) or {}
+        for item in raw if isinstance(raw, dict) else {}:
+            if item not in comparisons:
+                close = difflib.get_close_matches(item, list(comparisons), n=1, cutoff=0.4)
+                problems.append(error(
+                    "unknown-item", f"“{key}”中不认识的项目“{item}”（这段文字不会出现在文档中）",
+                    location=source.loc((key, item)),
+                    hint=f"是否想写“{close[0]}”？" if close else "可用的项目：" + "、".join(comparisons)))
     return out[0], out[1], problems
 
 
@@ -187,8 +197,10 @@ def _amounts(source: Source, key: str, unit: str, comparisons: dict[str, str],
     for item, value in raw.items():
         where = source.loc((key, item))
         if item not in comparisons:
+            close = difflib.get_close_matches(item, list(comparisons), n=1, cutoff=0.4)
             problems.append(error("unknown-item", f"“{key}”中不认识的项目“{item}”", location=where,
-                                  hint="可用的项目：" + "、".join(comparisons)))
+                                  hint=f"是否想写“{close[0]}”？" if close else
+                                  "可用的项目：" + "、".join(comparisons)))
             continue
         try:
             amount = to_yuan(parse_amount(value), unit)

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Location, UserError, error
 from .load import Source, load_yaml
@@ -63,6 +63,13 @@ class SideSpec(_Strict):
     footer: list[RowSpec] = Field(default_factory=list, alias="底部")
 
 
+_CONTENTS = {
+    "科目": {"编码", "名称", "编码名称", "类", "款", "项"},  # plus the data section's columns
+    "对照": {"标签", "行次", "编码", "名称", "金额"},
+    "固定行": {"标签", "金额"},
+}
+
+
 class TableSpec(_Strict):
     title: str = Field(alias="标题")
     layout: Literal["对照", "科目", "固定行"] = Field(alias="版式")
@@ -77,6 +84,25 @@ class TableSpec(_Strict):
     empty_note: str | None = Field(None, alias="无发生额注")
     indent_names: bool = Field(False, alias="名称缩进")
     number: str | None = Field(None, alias="编号")
+
+    @model_validator(mode="after")
+    def _layout_fits(self) -> TableSpec:
+        allowed = _CONTENTS[self.layout]
+        if self.layout == "对照":
+            if not (self.left and self.right):
+                raise ValueError(f"表“{self.title}”：版式“对照”需要“左”和“右”两部分")
+            columns = self.left.columns + self.right.columns
+        else:
+            if not self.columns:
+                raise ValueError(f"表“{self.title}”：需要“列”")
+            columns = self.columns
+        if self.layout == "科目" and not self.data:
+            raise ValueError(f"表“{self.title}”：版式“科目”需要“数据”（填写数据部分的名称）")
+        for c in columns:
+            if self.layout != "科目" and c.content not in allowed:
+                raise ValueError(f"表“{self.title}”：版式“{self.layout}”的列不能是“{c.content}”，"
+                                 f"可用：{'、'.join(sorted(allowed))}")
+        return self
 
 
 class DataSection(_Strict):
@@ -114,6 +140,26 @@ class ProfileModel(_Strict):
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
+
+    @model_validator(mode="after")
+    def _placeholders(self) -> ProfileModel:
+        for text in [self.title, *self.part_headings.values()]:
+            try:
+                text.format(部门名称="", 年度="")
+            except (KeyError, IndexError, ValueError) as e:
+                raise ValueError(f"“{text}”中只能使用 {{部门名称}} 和 {{年度}} 两个占位符") from e
+        missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
+        if missing:
+            raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
+        for t in self.tables:
+            if t.layout == "科目" and t.data not in self.data:
+                raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中定义的部分")
+            if t.layout == "科目":
+                section = self.data[t.data]
+                for c in t.columns:
+                    if c.content not in _CONTENTS["科目"] and c.content not in section.columns:
+                        raise ValueError(f"表“{t.title}”的列内容“{c.content}”不是数据“{t.data}”的列")
+        return self
 
     _codes_classes = field_validator("class_list", mode="before")(
         classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
@@ -180,10 +226,14 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
             raise UserError([error("unknown-profile", f"没有名为“{name}”的模板", location=where or Location(),
                                    hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
         return path
-    for path in sorted(folder.glob("*.yaml")):
-        model = _read_profile_model(path)[0]
-        if model.kind == kind and year in model.years:
-            return path
+    matches = [path for path in sorted(folder.glob("*.yaml"))
+               if (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        names = "、".join(p.stem for p in matches)
+        raise UserError([error("ambiguous-profile", f"有多个模板适用于 {year} 年度{kind}：{names}",
+                               location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
 
@@ -191,6 +241,10 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
     data = _with_base(source, path, seen=(path.stem,))
+    if data.get("名称") != path.stem:
+        raise UserError([error("profile-name", f"模板的“名称”应与文件名相同：{path.stem}",
+                               location=source.loc(("名称",)),
+                               hint="输入中的“模板:”和其他模板的“基于:”都按名称查找文件")])
     try:
         return ProfileModel.model_validate(data), source
     except ValidationError as e:

@@ -15,6 +15,7 @@ import jinja2
 
 from .document import Block, Heading, Paragraph
 from .errors import Location, UserError, error
+from .ledger import ProfileFormulaError
 from .tables import chinese_number
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -58,6 +59,10 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise UserError([error("template-undefined", f"模板用到了没有的数据：{e.message}",
                                location=Location(file=name, line=line),
                                hint="请检查输入是否缺少该项，或模板是否写错了名称")]) from e
+    except ProfileFormulaError as e:
+        raise UserError([error("template-figure", f"模板引用的数有误：{e}",
+                               location=Location(file=name, line=_template_line(e)),
+                               hint="请检查模板中引用的表名、行和列名称")]) from e
     except jinja2.TemplateSyntaxError as e:
         raise UserError([error("template-syntax", f"模板语法错误：{e.message}",
                                location=Location(file=e.filename or name, line=e.lineno))]) from e

@@ -98,7 +98,8 @@ def pydantic_problems(
         else:
             where = source.loc(path)
         found = ""
-        if kind not in ("missing", "extra_forbidden") and "input" in err:
+        whole_model = kind == "value_error" and isinstance(err.get("input"), (dict, list))
+        if kind not in ("missing", "extra_forbidden") and "input" in err and not whole_model:
             found = describe_value(err["input"])
         hint = ""
         if kind == "extra_forbidden":

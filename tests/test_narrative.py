@@ -137,7 +137,7 @@ def test_last_year_and_change_must_agree(tmp_path: Path) -> None:
     [problem] = [p for p in e.value.problems if p.severity == "错误"]
     assert problem.message == "“上年数”与“比上年增减”不一致"
     assert problem.row == "基本支出"
-    assert problem.expected == "本年数 − 增减数 = 656.6" and problem.found == "600"
+    assert problem.expected == "本年数 − 增减数 = 656.6万元" and problem.found == "600万元"
 
 
 def test_change_derived_from_last_year_figure(tmp_path: Path) -> None:
@@ -148,3 +148,22 @@ def test_change_derived_from_last_year_figure(tmp_path: Path) -> None:
     doc = render(prepare(path))
     body = "\n".join(b.text for b in doc.part("情况说明").blocks)
     assert "其他收入0.08万元，比上年决算增加0.03万元，增长60%。" in body
+
+
+def test_check_catches_what_only_the_narrative_needs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`check` must not pass a file that `generate` would refuse."""
+    path = _mutated(tmp_path, "  其他收入: 0.03\n", "")
+    with pytest.raises(SystemExit) as e:
+        main(["check", str(path)])
+    assert e.value.code == 1
+    assert "情况说明需要上年数“其他收入”，但输入中没有" in capsys.readouterr().err
+
+
+def test_misspelt_reason_item_is_an_error(tmp_path: Path) -> None:
+    path = _mutated(tmp_path, "  基本支出: 人员经费的增加。", "  基本之出: 人员经费的增加。")
+    with pytest.raises(UserError) as e:
+        prepare(path)
+    [problem] = [p for p in e.value.problems if p.severity == "错误"]
+    assert problem.message == "“变动原因”中不认识的项目“基本之出”（这段文字不会出现在文档中）"
+    assert problem.hint == "是否想写“基本支出”？"
+    assert problem.location.line is not None
