@@ -167,6 +167,7 @@ class StyleInput(_Strict):
     zero_base_growth: str = Field("增长--（基数为0，不可比）", alias="零基数措辞")
     zero_base_completion: str = Field("--%（基数为0，不可比）", alias="零预算措辞")
     zero_whole_share: str = Field("0%", alias="零总额占比措辞")
+    mention_zero_items: bool = Field(True, alias="提及零值项目")
 
 
 class Report(_Strict):

@@ -129,6 +129,13 @@ class Narrative:
         def note(item: str) -> str:
             return _sentence(self.notes.get(item, "").strip())
 
+        def mention(item: str) -> bool:
+            """Whether a list names this item: always, unless the style leaves out items that
+            are zero this year and were zero last year (or in the budget)."""
+            if p.style.mention_zero_items or self.value(item) != 0:
+                return True
+            return any(b.values.get(item, Decimal(0)) != 0 for b in (self.last_year, self.budget))
+
         def last_year_value(item: str) -> Decimal:
             return self.base(self.last_year, item, "上年数")
 
@@ -139,7 +146,7 @@ class Narrative:
             "值": self.value, "金额": amount, "数": number, "比上年": vs_last_year, "比年初预算": vs_budget,
             "完成": completion, "完成率": completion_rate, "占": share, "比上年比较词": compare_last_year,
             "比较词": compare_budget, "原因": reason, "说明": note, "上年": last_year_value,
-            "预算": budget_value, "非零": lambda x: self.value(x) != 0,
+            "预算": budget_value, "非零": lambda x: self.value(x) != 0, "提及": mention,
         }
 
 

@@ -29,6 +29,7 @@ class Style:
     zero_base_growth: str = "增长--（基数为0，不可比）"
     zero_base_completion: str = "--%（基数为0，不可比）"
     zero_whole_share: str = "0%"
+    mention_zero_items: bool = True
 
     @classmethod
     def from_input(cls, raw: StyleInput, unit: str = "万元") -> Style:
@@ -38,6 +39,7 @@ class Style:
             percent_zeros=raw.percent_zeros, amount_zeros=raw.amount_zeros, thousands=raw.thousands,
             space_before_unit=raw.space_before_unit, unit=unit, zero_base_growth=raw.zero_base_growth,
             zero_base_completion=raw.zero_base_completion, zero_whole_share=raw.zero_whole_share,
+            mention_zero_items=raw.mention_zero_items,
         )
 
 

@@ -167,3 +167,12 @@ def test_misspelt_reason_item_is_an_error(tmp_path: Path) -> None:
     assert problem.message == "“变动原因”中不认识的项目“基本之出”（这段文字不会出现在文档中）"
     assert problem.hint == "是否想写“基本支出”？"
     assert problem.location.line is not None
+
+
+def test_zero_items_can_be_left_out(tmp_path: Path) -> None:
+    path = _mutated(tmp_path, "样式:\n", "样式:\n  提及零值项目: false\n")
+    body = "\n".join(b.text for b in render(prepare(path)).part("情况说明").blocks)
+    assert "上级补助收入" not in body and "上缴上级支出" not in body
+    # the remaining items are numbered without gaps
+    assert "3.其他收入0.08万元" in body and "2.项目支出2,829.88万元" in body
+    assert "国有资本经营预算财政拨款收入" in body  # still named where the template lists it on its own
