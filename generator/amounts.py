@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 UNIT_SCALE = {"元": Decimal(1), "万元": Decimal(10000)}
 # Larger than any department's budget by orders of magnitude (10^13 元 = 10 trillion);
@@ -106,9 +106,3 @@ def describe_type(raw: object) -> str:
         return "空值"
     return type(raw).__name__
 
-
-def parse_decimal_text(text: str) -> Decimal:
-    try:
-        return Decimal(text)
-    except InvalidOperation as e:  # pragma: no cover - guarded by the YAML resolver
-        raise AmountError(f"“{text}”不是数字") from e

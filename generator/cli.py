@@ -107,7 +107,7 @@ def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: b
             raise UserError(problems, nothing_written=False)
         if fmt != "json":
             click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致")
-    report_problems(result.warnings, fmt, quiet_ok=True)
+    report_problems(result.warnings, fmt)
     if fmt == "json":
         _emit_json(result.warnings, outputs=[str(p) for p in result.outputs])
         return
@@ -128,7 +128,7 @@ def check(input_file: Path, strict: bool, fmt: str, verbose: bool) -> None:
     if fmt == "json":
         _emit_json(prepared.problems)
         return
-    report_problems(prepared.problems, fmt, quiet_ok=False)
+    report_problems(prepared.problems, fmt)
     click.echo(f"检查通过：{input_file}（模板：{prepared.profile.model.name}）")
 
 
@@ -175,7 +175,7 @@ def schema(kind: str, year: int, verbose: bool) -> None:
     click.echo(json.dumps(input_schema(kind, year), ensure_ascii=False, indent=2))
 
 
-def report_problems(problems: list[Problem], fmt: str, quiet_ok: bool) -> None:
+def report_problems(problems: list[Problem], fmt: str) -> None:
     if fmt == "json" or not problems:
         return
     for p in problems:

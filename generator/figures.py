@@ -19,7 +19,7 @@ from typing import Any
 
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
 from .errors import Location, Problem, error
-from .ledger import Condition, Expr, Ledger, ProfileFormulaError, parse_expr, sum_of
+from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
 
@@ -348,6 +348,3 @@ def _flatten(raw: dict[str, Any], path: tuple[str, ...], prefix: str = "") -> li
             out.append((dotted, value, path + (key,)))
     return out
 
-
-def unused(expr: Expr) -> None:  # pragma: no cover - keeps the import list honest for type checkers
-    del expr

@@ -157,10 +157,6 @@ class Ledger:
         fig = self.figures.get(key)
         return self.evaluate(fig.rule, key) if fig and fig.rule else None
 
-    def is_stated(self, key: str) -> bool:
-        fig = self.figures.get(key)
-        return fig is not None and fig.stated is not None
-
     # -- checking -------------------------------------------------------------------------
     def check(self, describe: Describe, locate: Callable[[str], Location]) -> list[Problem]:
         problems: list[Problem] = []

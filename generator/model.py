@@ -52,10 +52,6 @@ class Overview(_Strict):
     bodies_note: str | None = Field(None, alias="机构设置说明")
     composition: str = Field(alias="单位构成", min_length=1)
 
-    @property
-    def body_names(self) -> list[str]:
-        return [b if isinstance(b, str) else b.name for b in self.bodies]
-
 
 class GlossaryItem(_Strict):
     term: str = Field(alias="术语", min_length=1)
