@@ -266,3 +266,40 @@ def test_docx_prints_every_reference_row(ref: str, tmp_path: Path) -> None:
         by_key = {cells[0]: cells for cells in ([c for c in r if c != ""] for r in rows[skip:]) if cells}
         for row in expected[number]:
             assert by_key.get(row[0]) == row, f"{number} row {row[0]}"
+
+
+_T2 = ["项目", "本年收入合计", "财政拨款收入", "上级补助收入", "事业收入", "经营收入", "附属单位上缴收入",
+       "其他收入", "功能分类科目编码", "科目名称"]
+_T3 = ["项目", "本年支出合计", "基本支出", "项目支出", "上缴上级支出", "经营支出", "对附属单位补助支出",
+       "功能分类科目编码", "科目名称"]
+_FUNDS = ["一般公共预算财政拨款", "政府性基金预算财政拨款", "国有资本经营预算财政拨款"]
+_FUND_TABLE = ["项目", "年初结转和结余", "本年收入", "本年支出", "年末结转和结余", "功能分类科目编码", "科目名称",
+               "小计", "基本支出", "项目支出"]
+_CAPITAL_TABLE = ["项目", "本年支出", "功能分类科目编码", "科目名称", "小计", "基本支出", "项目支出"]
+
+
+def _sangong(car: str, running: str) -> list[str]:
+    group = ["合计", "因公出国（境）费", car, "公务接待费"]
+    return ["预算数", "决算数", *group, *group, *(["小计", "公务用车购置费", running] * 2)]
+
+
+# Header labels in grid order (top row left to right, then the next row), from the references.
+HEADERS = {
+    "000": {
+        "表1": ["收入", "支出", "项目", "行次", "决算数", "项目", "行次", "决算数"],
+        "表2": _T2, "表3": _T3,
+        "表4": ["收入", "支出", "项目", "行次", "金额", "项目", "行次", "合计", *_FUNDS],
+        "表5": ["项目", "本年支出合计", "基本支出", "项目支出", "功能分类科目编码", "科目名称"],
+        "表6": ["人员经费", "公用经费", *(["经济分类科目编码", "科目名称", "金额"] * 2)],
+        "表7": _sangong("公务用车购置及运行费", "公务用车运行费"),
+        "表8": _FUND_TABLE, "表9": _CAPITAL_TABLE,
+    },
+}
+HEADERS["001"] = {**HEADERS["000"], "表7": _FUND_TABLE, "表8": _CAPITAL_TABLE,
+                  "表9": _sangong("公务用车购置及运行维护费", "公务用车运行维护费")}
+
+
+@pytest.mark.parametrize("ref", ["000", "001"])
+def test_column_labels_as_in_the_reference(ref: str) -> None:
+    for number, table in tables(ref).items():
+        assert [h.text for h in table.header] == HEADERS[ref][number], number
