@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .amounts import UNIT_SCALE
-from .document import Citation, Document, GlossaryEntry, Part, Table
+from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, Problems, UserError, error
 from .figures import Figures, build_figures
 from .ledger import ProfileFormulaError
@@ -26,7 +26,7 @@ from .narrative import Baseline, Narrative, read_baselines
 from .phrases import Style
 from .profiles import Profile, choose_profile_file, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
-from .tables import TableRenderer
+from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, environment, render_template, residue_problems
 from .validation import pydantic_problems
 from .writers.atomic import safe_file_stem, write_all
@@ -112,18 +112,25 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
                        Style.from_input(report.style, profile.model.unit), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
     env.globals.update(writer.functions())
+    env.globals["表格"] = _table_marker
     context = template_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
-        tables = TableRenderer(profile, prepared.figures, report.department).render_all()
+        renderer = TableRenderer(profile, prepared.figures, report.department)
+        tables = renderer.render_all()
+        placed = renderer.render_placed("情况说明")
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
                                location=Location(file=profile.file))]) from e
     narrative = (blocks_from_markup(render_template(env, profile.model.narrative_template, context))
                  if profile.model.narrative_template else [])
+    narrative = _place_tables(narrative, placed, profile)
     _check_narrative(writer, narrative, prepared)
     glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
     glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
+    if profile.model.glossary_numbered:
+        glossary = [GlossaryEntry(f"{chinese_number(i)}、{g.term}", g.explanation)
+                    for i, g in enumerate(glossary, start=1)]
     headings = {k: v.format(**names) for k, v in profile.model.part_headings.items()}
     return Document(
         title=profile.model.title.format(**names),
@@ -140,6 +147,30 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
             Part("名词解释", headings["名词解释"], tuple(glossary)),
         ),
     )
+
+
+_MARKER = "[[表格:{}]]"
+
+
+def _table_marker(title: str) -> str:
+    """`{{ 表格("重点项目预算绩效目标表") }}` on a line of its own in a narrative template."""
+    return _MARKER.format(title)
+
+
+def _place_tables(blocks: list[Any], placed: dict[str, Table], profile: Profile) -> list[Any]:
+    """Swap each 表格(…) marker line for the table the profile places in the narrative."""
+    out = []
+    for block in blocks:
+        text = getattr(block, "text", None)
+        if isinstance(block, Paragraph) and text and text.startswith("[[表格:") and text.endswith("]]"):
+            title = text[len("[[表格:"):-2]
+            if title not in placed:
+                raise UserError([error("template-table", f"情况说明模板引用的表格“{title}”不在模板的“表格”中"
+                                       "（或其“位置”不是“情况说明”）", location=Location(file=profile.file))])
+            out.append(placed[title])
+        else:
+            out.append(block)
+    return out
 
 
 def template_context(prepared: Prepared) -> dict[str, Any]:
@@ -225,6 +256,13 @@ def _describer(profile: Profile, figures: Figures):  # noqa: ANN202
             code = parts[1]
             name = figures.rows.get(section).names.get(code, "") if section in figures.rows else ""
             return table, (f"{code} {name}".strip() if code != "合计" else "合计"), parts[2]
+        if spec.form == "列表" and len(parts) == 3:
+            records = [r for g in figures.lists.get(section, []) for r in g.records]
+            groups = {g.key: g.label for g in figures.lists.get(section, [])}
+            prefix = f"{section}.{parts[1]}"
+            name = next((next(iter(r.texts.values()), "") for r in records if r.key == prefix),
+                        groups.get(prefix, parts[1]))
+            return table, name or parts[1], parts[2]
         if spec.form == "经济分类":
             code = parts[1] if len(parts) > 1 else ""
             name = figures.rows[section].names.get(code, "") if section in figures.rows else ""

@@ -5,7 +5,9 @@ Three forms exist:
 - 功能分类: rows keyed by 功能分类 code (only leaves are required; 类/款 and 合计 derive),
   each a mapping of column → amount (and optionally 科目名称 to name a code);
 - 经济分类: 款 code → amount (类 and the named totals derive);
-- 项目: named figures, nested by "." (本年收入.一般公共预算财政拨款).
+- 项目: named figures, nested by "." (本年收入.一般公共预算财政拨款);
+- 列表: a list of records (projects), each with text fields and amount columns; the key of a
+  record's figure is "<section>.<index>.<column>", groups ("单位") and 合计 derive.
 """
 
 from __future__ import annotations
@@ -43,10 +45,24 @@ class ClassifiedRows:
 
 
 @dataclass
+class ListRecord:
+    key: str  # ledger key prefix of its figures: "<section>.<index>"
+    texts: dict[str, str]  # text field → text ("名称", "绩效目标", …)
+
+
+@dataclass
+class ListGroup:
+    key: str  # ledger key prefix of its subtotals: "<section>.分组<n>"
+    label: str  # the group's value; "" = the department itself
+    records: list[ListRecord] = field(default_factory=list)
+
+
+@dataclass
 class Figures:
     ledger: Ledger
     rows: dict[str, ClassifiedRows]  # per section
     unit: str  # the input's unit
+    lists: dict[str, list[ListGroup]] = field(default_factory=dict)  # 列表 sections, grouped
 
 
 def build_figures(profile: Profile, source: Source, unit: str, sections: dict[str, Any]) -> tuple[Figures, list[Problem]]:
@@ -61,7 +77,7 @@ def build_figures(profile: Profile, source: Source, unit: str, sections: dict[st
         builder.section(name, spec, raw)
     builder.define_rules()
     builder.conditions()
-    return Figures(ledger=ledger, rows=builder.rows, unit=unit), builder.problems
+    return Figures(ledger=ledger, rows=builder.rows, unit=unit, lists=builder.lists), builder.problems
 
 
 class _Builder:
@@ -72,6 +88,7 @@ class _Builder:
         self.ledger = ledger
         self.problems: list[Problem] = []
         self.rows: dict[str, ClassifiedRows] = {}
+        self.lists: dict[str, list[ListGroup]] = {}
         self._pending: list[tuple[str, str, str]] = []  # (key, formula, section) parsed once all keys exist
 
     # -- reading input --------------------------------------------------------------------
@@ -120,6 +137,9 @@ class _Builder:
     # -- sections -------------------------------------------------------------------------
     def section(self, name: str, spec: DataSection, raw: Any) -> None:
         table = self.profile.table_for_section(name)
+        if spec.form == "列表":
+            self.list_section(name, spec, raw, table)
+            return
         if self.not_mapping(raw, (name,), table):
             raw = {}  # still define the section's figures, so other tables' formulas resolve
         if spec.form == "项目":
@@ -262,6 +282,57 @@ class _Builder:
             self._pending.append((f"{name}.{total}", formula, name))
         allowed = {c for c in catalogue.names if c[:3] in spec.scope}
         self.ledger.zero_spaces.append(lambda key, n=name, a=allowed: key.startswith(n + ".") and key[len(n) + 1:] in a)
+
+    def list_section(self, name: str, spec: DataSection, raw: Any, table: str) -> None:
+        if raw == {}:
+            raw = []
+        if not isinstance(raw, list):
+            self.problems.append(error("not-list", f"应为列表（每项以“- ”开头），实际为{describe_type(raw)}",
+                                       location=self.source.loc((name,)), table=table))
+            raw = []
+        allowed = list(spec.fields) + list(spec.columns)
+        groups: dict[str, ListGroup] = {}
+        for i, record in enumerate(raw):
+            path = (name, str(i))
+            if record is None or self.not_mapping(record, path, table, f"第{i + 1}项"):
+                continue
+            texts: dict[str, str] = {}
+            for key, value in record.items():
+                if key in spec.fields:
+                    if value is not None:
+                        texts[key] = self.name_text(value, path + (key,), table, f"第{i + 1}项")
+                elif key not in spec.columns:
+                    self.unknown(key, allowed, path + (key,), table, row=f"第{i + 1}项", what="项")
+            title = spec.fields[0] if spec.fields else ""
+            if title and not texts.get(title):
+                self.problems.append(error("missing-name", f"第{i + 1}项缺少“{title}”",
+                                           location=self.source.loc(path), table=table))
+            label = texts.get(title, f"第{i + 1}项")
+            for column, formula in spec.columns.items():
+                key = f"{name}.{i}.{column}"
+                self.ledger.define(key)
+                if formula:
+                    self._pending.append((key, formula, f"{name}.{i}"))
+                if column in record:
+                    amount = self.amount(record[column], path + (column,), table, label, column)
+                    if amount is not None:
+                        self.ledger.state(key, amount, self.source.loc(path + (column,)))
+            group = texts.get(spec.group, "") if spec.group else ""
+            if group not in groups:
+                groups[group] = ListGroup(f"{name}.分组{len(groups) + 1}", group)
+            groups[group].records.append(ListRecord(f"{name}.{i}", texts))
+        self.lists[name] = list(groups.values())
+        for column in spec.columns:
+            for g in groups.values():
+                self.ledger.define(f"{g.key}.{column}", rule=sum_of(
+                    [(f"{r.key}.{column}", r.texts.get(spec.fields[0], "") if spec.fields else r.key)
+                     for r in g.records]))
+            total = self.ledger.define(f"{name}.{TOTAL_ROW}.{column}")
+            kids = [(f"{g.key}.{column}", g.label or TOTAL_ROW) for g in groups.values()]
+            if kids:
+                total.rule = sum_of(kids)
+            else:
+                total.rule = parse_expr("0", lambda t: None)
 
     def name_text(self, raw: object, path: tuple[str, ...], table: str, code: str) -> str:
         if isinstance(raw, (str, int)) and not isinstance(raw, bool) and str(raw).strip():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
 from .amounts import AmountError, parse_amount
 
@@ -68,6 +68,13 @@ def _amount(v: object) -> Decimal:
     return value
 
 
+def _plain_number(v: object) -> object:
+    """A count or measure that is not money (平方米): kept as typed, never scaled to 元."""
+    if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+        return format(v, "f") if isinstance(v, Decimal) else str(v)
+    return v
+
+
 # An amount in the input's unit; build.py scales it to 元 for the templates.
 InputAmount = Annotated[Decimal, BeforeValidator(_amount)]
 Count = Annotated[int, Field(ge=0)]
@@ -103,6 +110,11 @@ class Assets(_Strict):
     general_50: Count = Field(0, alias="单价50万元以上通用设备")
     special_100: Count = Field(0, alias="单价100万元以上专用设备")
     any_100: Count = Field(0, alias="单位价值100万元以上设备")
+    # 部门预算 (reference 003): "房屋0平方米，车辆1辆"; amounts (固定资产金额, 拟购置) are figures
+    house_area: Annotated[str, BeforeValidator(_plain_number),
+                          WithJsonSchema({"anyOf": [{"type": "number", "minimum": 0}, {"type": "string"}]})] | None = Field(None, alias="房屋面积")
+    vehicle_count: Count | None = Field(None, alias="车辆数")
+    purchase_note: str = Field("", alias="拟购置说明")
 
 
 class SelfEvaluation(_Strict):

@@ -46,6 +46,8 @@ class RowSpec(_Strict):
     value: str | list[str] | None = Field(None, alias="值")
     each_class: list[str] | None = Field(None, alias="每类")
     econ_classes: list[str] | None = Field(None, alias="经济分类")
+    # 固定行: leave the row out when all its amounts are zero (表11's category rows)
+    optional: bool = Field(False, alias="有数才列")
 
     _codes_each = field_validator("each_class", "econ_classes", mode="before")(
         classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
@@ -67,12 +69,13 @@ _CONTENTS = {
     "科目": {"编码", "名称", "编码名称", "类", "款", "项"},  # plus the data section's columns
     "对照": {"标签", "行次", "编码", "名称", "金额"},
     "固定行": {"标签", "金额"},
+    "列表": set(),  # the data section's 列 and 文字 fields
 }
 
 
 class TableSpec(_Strict):
     title: str = Field(alias="标题")
-    layout: Literal["对照", "科目", "固定行"] = Field(alias="版式")
+    layout: Literal["对照", "科目", "固定行", "列表"] = Field(alias="版式")
     data: str | None = Field(None, alias="数据")
     orientation: Literal["纵向", "横向"] = Field("纵向", alias="方向")
     column_numbers: bool = Field(False, alias="栏次")
@@ -84,6 +87,14 @@ class TableSpec(_Strict):
     empty_note: str | None = Field(None, alias="无发生额注")
     indent_names: bool = Field(False, alias="名称缩进")
     number: str | None = Field(None, alias="编号")
+    # 科目 on a 经济分类 section: the section total printed as the 合计 row
+    total_row: str | None = Field(None, alias="合计行")
+    # 科目: print only the code rows with a non-zero amount (budget 经济分类 tables)
+    nonzero_only: bool = Field(False, alias="只列有数行")
+    # 情况说明: the table sits in the narrative where the template calls 表格("标题")
+    placement: Literal["表格", "情况说明"] = Field("表格", alias="位置")
+    # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
+    empty_row: list[str] = Field(default_factory=list, alias="空表行")
 
     @model_validator(mode="after")
     def _layout_fits(self) -> TableSpec:
@@ -96,21 +107,25 @@ class TableSpec(_Strict):
             if not self.columns:
                 raise ValueError(f"表“{self.title}”：需要“列”")
             columns = self.columns
-        if self.layout == "科目" and not self.data:
-            raise ValueError(f"表“{self.title}”：版式“科目”需要“数据”（填写数据部分的名称）")
+        if self.layout in ("科目", "列表") and not self.data:
+            raise ValueError(f"表“{self.title}”：版式“{self.layout}”需要“数据”（填写数据部分的名称）")
         for c in columns:
-            if self.layout != "科目" and c.content not in allowed:
+            if self.layout not in ("科目", "列表") and c.content not in allowed:
                 raise ValueError(f"表“{self.title}”：版式“{self.layout}”的列不能是“{c.content}”，"
                                  f"可用：{'、'.join(sorted(allowed))}")
         return self
 
 
 class DataSection(_Strict):
-    form: Literal["项目", "功能分类", "经济分类"] = Field(alias="形式")
+    form: Literal["项目", "功能分类", "经济分类", "列表"] = Field(alias="形式")
     items: dict[str, str | None] = Field(default_factory=dict, alias="项")
     columns: dict[str, str | None] = Field(default_factory=dict, alias="列")
     scope: list[str] = Field(default_factory=list, alias="范围")
     totals: dict[str, str] = Field(default_factory=dict, alias="合计")
+    # 列表: each record's text fields (the first is its name, required) and the field whose
+    # value groups records under a subtotal row (blank: the department itself)
+    fields: list[str] = Field(default_factory=list, alias="文字")
+    group: str | None = Field(None, alias="分组")
 
     _codes_scope = field_validator("scope", mode="before")(
         classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
@@ -134,6 +149,7 @@ class ProfileModel(_Strict):
     overview_template: str = Field(alias="概况模板")
     narrative_template: str | None = Field(None, alias="情况说明模板")
     glossary: str = Field(alias="名词解释")
+    glossary_numbered: bool = Field(False, alias="名词解释编号")  # "一、财政拨款收入" as 003
     tolerance: str = Field("0.01", alias="勾稽容差")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
@@ -154,10 +170,16 @@ class ProfileModel(_Strict):
         for t in self.tables:
             if t.layout == "科目" and t.data not in self.data:
                 raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中定义的部分")
-            if t.layout == "科目":
+            if t.layout == "列表" and (t.data not in self.data or self.data[t.data].form != "列表"):
+                raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中形式为“列表”的部分")
+            if t.layout in ("科目", "列表"):
                 section = self.data[t.data]
+                extra = {"金额"} if section.form == "经济分类" else set(section.fields)
+                if t.layout == "列表":
+                    extra |= {"名称"}
                 for c in t.columns:
-                    if c.content not in _CONTENTS["科目"] and c.content not in section.columns:
+                    if (c.content not in _CONTENTS[t.layout] and c.content not in section.columns
+                            and c.content not in extra):
                         raise ValueError(f"表“{t.title}”的列内容“{c.content}”不是数据“{t.data}”的列")
         return self
 
@@ -195,7 +217,10 @@ class Profile:
     @cached_property
     def table_numbers(self) -> dict[str, str]:
         """Each table's number ("表1", …): counted in order unless the profile names it."""
-        return {t.title: t.number or f"表{i}" for i, t in enumerate(self.model.tables, start=1)}
+        numbered = [t for t in self.model.tables if t.placement == "表格"]
+        out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
+        out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
+        return out
 
     def table_for_section(self, section: str) -> str:
         """'表3 支出决算表' for messages about a data section, in the document's words."""

@@ -37,6 +37,12 @@ def input_schema(kind: str, year: int) -> dict[str, Any]:
             props[name] = {"description": title, "type": "object", "additionalProperties": False,
                            "properties": {t: AMOUNT for t in spec.totals},
                            "patternProperties": {r"^\d{3}(\d{2})?$": coded}}
+        elif spec.form == "列表":
+            record = {"type": "object", "additionalProperties": False,
+                      "required": spec.fields[:1],
+                      "properties": {**{f: {"type": "string"} for f in spec.fields},
+                                     **{c: AMOUNT for c in spec.columns}}}
+            props[name] = {"description": title, "type": ["array", "null"], "items": record}
         else:
             props[name] = {"description": title, **_nested([k.split(".") for k in spec.items])}
     return schema

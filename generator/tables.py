@@ -4,7 +4,8 @@ Three layouts cover the statutory tables:
 - 科目: rows are the 功能分类 codes a data section holds (合计 first), columns its figures;
 - 对照: two sides printed next to each other (收入 | 支出, 人员经费 | 公用经费), each with
   its own columns, rows paired top to bottom, 行次 numbered down the left then the right;
-- 固定行: fixed rows of figures (the "三公" table).
+- 固定行: fixed rows of figures (the "三公" table);
+- 列表: one row per record of a 列表 section (projects), grouped under subtotal rows.
 Headers come from each column's header path; equal neighbouring prefixes merge.
 """
 
@@ -54,6 +55,7 @@ class TableRenderer:
         self.ledger = figures.ledger
         self.unit = profile.model.unit
         self.org_label = f"{profile.model.org_label}：{department}"
+        self.department = department
 
     # -- figures --------------------------------------------------------------------------
     def amount(self, expr: str | None) -> Cell:
@@ -73,11 +75,18 @@ class TableRenderer:
 
     # -- tables ---------------------------------------------------------------------------
     def render_all(self) -> list[Table]:
-        return [self.render(spec) for spec in self.profile.model.tables]
+        return [self.render(spec) for spec in self.profile.model.tables if spec.placement == "表格"]
+
+    def render_placed(self, placement: str) -> dict[str, Table]:
+        """Tables a text part shows (位置: 情况说明), by title."""
+        return {spec.title: self.render(spec) for spec in self.profile.model.tables
+                if spec.placement == placement}
 
     def render(self, spec: TableSpec) -> Table:
         if spec.layout == "科目":
             columns, rows = self.classified(spec)
+        elif spec.layout == "列表":
+            columns, rows = self.listed(spec)
         elif spec.layout == "对照":
             columns, rows = self.two_sided(spec)
         else:
@@ -133,8 +142,21 @@ class TableRenderer:
         assert spec.data, f"{spec.title}: 科目 layout needs 数据"
         rows_info: ClassifiedRows = self.figures.rows[spec.data]
         rows: list[list[Cell]] = [self.classified_row(spec, rows_info, TOTAL_ROW)]
-        rows.extend(self.classified_row(spec, rows_info, code) for code in rows_info.codes)
+        body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
+        if spec.nonzero_only:
+            body = [row for row in body if any(c.value for c in row if c.value is not None)]
+        rows.extend(body)
         return spec.columns, rows
+
+    def figure_key(self, spec: TableSpec, code: str, column: str) -> str:
+        """A 科目 cell's figure: "<section>.<code>.<column>"; a 经济分类 section has one
+        amount per code ("<section>.<code>") and its 合计 row is the named total."""
+        assert spec.data
+        if self.profile.model.data[spec.data].form == "经济分类":
+            if code == TOTAL_ROW:
+                return f"{spec.data}.{spec.total_row or TOTAL_ROW}"
+            return f"{spec.data}.{code}"
+        return f"{spec.data}.{code}.{column}"
 
     def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str) -> list[Cell]:
         cells: list[Cell] = []
@@ -154,7 +176,7 @@ class TableRenderer:
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
                 cells.append(Cell(code[start:end], align="center"))
             else:
-                cells.append(self.amount(f"{spec.data}.{code}.{kind}"))
+                cells.append(self.amount(self.figure_key(spec, code, kind)))
         if code == TOTAL_ROW:
             cells = _merge_label(cells, spec.columns, "合计")
         return cells
@@ -162,8 +184,10 @@ class TableRenderer:
     # 对照 ---------------------------------------------------------------------------------
     def two_sided(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         assert spec.left and spec.right, f"{spec.title}: 对照 layout needs 左 and 右"
-        left_body, right_body = self.side_rows(spec.left), self.side_rows(spec.right)
-        left_foot, right_foot = self.expand(spec.left.footer), self.expand(spec.right.footer)
+        left_body, left_n = self.numbered(spec.left.rows)
+        right_body, right_n = self.numbered(spec.right.rows)
+        left_foot = self.numbered(spec.left.footer, left_n)[0]
+        right_foot = self.numbered(spec.right.footer, right_n)[0]
         height = max(len(left_body), len(right_body))
         foot = max(len(left_foot), len(right_foot))
         left = _pad(left_body, height) + _pad(left_foot, foot)
@@ -175,13 +199,18 @@ class TableRenderer:
         return spec.left.columns + spec.right.columns, rows
 
     def side_rows(self, side: SideSpec) -> list[_Row]:
-        rows = self.expand(side.rows)
-        n = 0
-        for spec_row, row in zip(_each(side.rows, self), rows, strict=True):
+        return self.numbered(side.rows)[0]
+
+    def numbered(self, specs: list[RowSpec], start: int = 0) -> tuple[list[_Row], int]:
+        """Expanded rows with "一、" … on those marked 序号, counting on from `start`
+        (a side's 底部 continues its body's numbers: "四、上级补助收入" after 本年收入合计)."""
+        rows = self.expand(specs)
+        n = start
+        for spec_row, row in zip(_each(specs, self), rows, strict=True):
             if spec_row.numbered and not row.blank:
                 n += 1
                 row.label = f"{chinese_number(n)}、{row.label}"
-        return rows
+        return rows, n
 
     def expand(self, specs: list[RowSpec]) -> list[_Row]:
         out: list[_Row] = []
@@ -201,8 +230,8 @@ class TableRenderer:
             elif spec.label is None and not spec.values:
                 out.append(_Row([], blank=True))
             else:
-                out.append(_Row(list(spec.values), label=spec.label or "", indent=spec.indent,
-                                center=spec.center))
+                out.append(_Row(list(spec.values), label=(spec.label or "").replace("{部门名称}", self.department),
+                                indent=spec.indent, center=spec.center))
         return out
 
     def side_cells(self, side: SideSpec, row: _Row, line: int) -> list[Cell]:
@@ -229,7 +258,9 @@ class TableRenderer:
     # 固定行 -------------------------------------------------------------------------------
     def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         rows = []
-        for row in self.expand(spec.rows):
+        for row_spec, row in zip(_each(spec.rows, self), self.expand(spec.rows), strict=True):
+            if row_spec.optional and all(self.amount(v).value == 0 for v in row.values if v):
+                continue
             values = iter(row.values)
             cells = []
             for c in spec.columns:
@@ -242,6 +273,42 @@ class TableRenderer:
                     cells.append(self.amount(next(values, None)))
             rows.append(cells)
         return spec.columns, rows
+
+
+    # 列表 ---------------------------------------------------------------------------------
+    def listed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
+        """合计, then per group a subtotal row (labelled by the group, or the department),
+        then its records indented under it; without records, the profile's 空表行."""
+        assert spec.data
+        section = self.profile.model.data[spec.data]
+        groups = self.figures.lists.get(spec.data, [])
+        grouped = section.group is not None
+        rows = [self.list_row(spec, f"{spec.data}.{TOTAL_ROW}", {}, TOTAL_ROW, 0)]
+        if not any(g.records for g in groups) and spec.empty_row:
+            cells = [Cell(t, align="left" if i == 0 else "center") for i, t in enumerate(spec.empty_row)]
+            return spec.columns, [(cells + [Cell("")] * len(spec.columns))[:len(spec.columns)]]
+        for g in groups:
+            if grouped:
+                rows.append(self.list_row(spec, g.key, {}, g.label or self.department, 0))
+            for r in g.records:
+                rows.append(self.list_row(spec, r.key, r.texts, None, 2 if grouped else 0))
+        return spec.columns, rows
+
+    def list_row(self, spec: TableSpec, key: str, texts: dict[str, str], label: str | None,
+                 indent: int) -> list[Cell]:
+        section = self.profile.model.data[spec.data or ""]
+        name_field = section.fields[0] if section.fields else ""
+        cells = []
+        for i, c in enumerate(spec.columns):
+            if c.content in section.columns:
+                cells.append(self.amount(f"{key}.{c.content}"))
+            elif label is not None:
+                cells.append(Cell(label if i == 0 else "", indent=indent))
+            elif c.content in ("名称", name_field):
+                cells.append(Cell(texts.get(name_field, ""), indent=indent))
+            else:
+                cells.append(Cell(texts.get(c.content, "")))
+        return cells
 
 
 def _each(specs: list[RowSpec], renderer: TableRenderer) -> list[RowSpec]:

@@ -225,6 +225,12 @@ def _write_part(flow: _Flow, part: Part) -> None:
 
 
 def _write_table(flow: _Flow, table: Table) -> None:
+    if not table.number:  # a table inside the narrative (重点项目): inline, no 表号 or labels
+        flow.paragraph(table.title, "表标题")
+        flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+        for note in table.notes:
+            flow.paragraph(note, "表注")
+        return
     flow.switch_to("landscape" if table.landscape else "portrait")
     flow.paragraph(table.number, "表号", new_page=True)
     flow.paragraph(table.title, "表标题")

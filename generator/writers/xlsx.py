@@ -76,6 +76,9 @@ def _build_workbook(doc: Document) -> Workbook:
             _glossary_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
         else:
             _text_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
+            for block in part.blocks:  # a table inside the narrative gets a sheet of its own
+                if isinstance(block, Table):
+                    _table_sheet(wb.create_sheet(sheet_title(block.title, taken)), block)
     if len(wb.worksheets) > 1 and placeholder is not None:
         wb.remove(placeholder)
     return wb
@@ -108,6 +111,8 @@ def _text_sheet(ws: Worksheet, part: Part) -> None:
             _text_row(ws, row, block.text, TEXT_BOLD)
         elif isinstance(block, Paragraph):
             _text_row(ws, row, block.text, TEXT_FONT)
+        elif isinstance(block, Table):
+            _text_row(ws, row, f"{block.title}（见工作表“{block.title[:31]}”）", TEXT_FONT)
         else:
             raise ValueError(f"{part.key} part holds a {type(block).__name__}")
     _print_setup(ws, landscape=False)
