@@ -88,5 +88,5 @@ def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figure
             "prev-carryover", "本年“年初结转和结余”与上年文件的“年末结转和结余”不一致",
             location=source.loc(tuple(OPENING.split("."))), table=profile.table_for_section("收入支出决算总表"),
             expected=f"上年年末结转和结余 {now.phrases.amount(closing)}", found=now.phrases.amount(opening),
-            difference=now.phrases.amount(opening - closing)))
+            difference=("+" if opening > closing else "-") + now.phrases.amount(abs(opening - closing))))
     return problems
