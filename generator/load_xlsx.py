@@ -344,8 +344,8 @@ def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, ca
     if not all(split):
         split = []
     band = range(max(1, header - 2), header + 3)
-    first_data = next((r for r in range(header + 1, sheet.max_row + 1) if _row_code(sheet, r, code_col, split)[0]),
-                      sheet.max_row + 1)
+    first_data = next((r for r in range(header + 1, sheet.max_row + 1)
+                       if _CODE.match(_row_code(sheet, r, code_col, split)[0])), sheet.max_row + 1)
     labels = _column_labels(sheet, range(band.start, min(band.stop, first_data)))
     columns = _match_columns(labels, list(spec.columns))
     name_col = next((c for c, texts in labels.items() if any(t.endswith("名称") for t in texts)
@@ -397,9 +397,11 @@ def _row_code(sheet: _Sheet, r: int, code_col: int | None, split: list[int],
         return (lei or kuan or xiang) if not (lei + kuan + xiang).isdigit() else "", last
     kuan = kuan.zfill(2) if len(kuan) == 1 else kuan
     xiang = xiang.zfill(2) if len(xiang) == 1 else xiang
-    lei = lei or (last.get("类", "") if kuan or xiang else "")
     if lei:
-        last = {"类": lei}
+        if lei != last.get("类"):
+            last = {"类": lei}  # a new 类: its 款 starts afresh
+    else:
+        lei = last.get("类", "") if kuan or xiang else ""
     if xiang and not kuan:
         kuan = last.get("款", "") if len(xiang) == 2 else ""
     kuan_full = kuan if len(kuan) == 5 else (lei + kuan if kuan else "")

@@ -35,7 +35,6 @@ from ..excel_layout import (
     H_NOTE,
     H_TERM,
     INFO_KEYS,
-    NO,
     OV_BODY,
     OV_BODY_NOTE,
     OV_COMPOSITION,
@@ -47,7 +46,6 @@ from ..excel_layout import (
     SHEET_OVERVIEW,
     SHEET_TEXTS,
     TEXT_KEYS,
-    YES,
     cell_value,
     flatten,
     narrative_paths,
@@ -430,4 +428,3 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.autoFilter = False
 
 
-_ = (YES, NO)
