@@ -224,6 +224,8 @@ def read_info(sheets: dict[str, _Sheet], file: str) -> _Reader:
     for r in range(start + 1, sheet.max_row + 1):
         key = str(plain(sheet.get(r, 1)) or "").strip()
         value = plain(sheet.get(r, 2))
+        if key in INFO_KEYS:
+            reader.locations.setdefault((key,), reader.loc(sheet, r, 2))  # "缺少必填项" points here
         if not key or value is None:
             continue
         where = reader.loc(sheet, r, 2)

@@ -93,7 +93,7 @@ def test_init_workbook(run, tmp_path: Path) -> None:
     # a blank workbook is read as an input that lacks its identity, located at the cells
     code, _, err = run("check", out)
     assert code == 1
-    assert f"[错误] {out} 基本信息：缺少必填项" in err or "缺少必填项" in err
+    assert err.splitlines() == [f"[错误] {out} 基本信息!B2：缺少必填项“部门名称”", TIDY]
 
 
 def test_init_refuses_other_suffix(run, tmp_path: Path) -> None:
