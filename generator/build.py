@@ -52,24 +52,58 @@ class BuildResult:
     warnings: list[Problem]
 
 
-def load_input(path: Path) -> Source:
-    return load_yaml(path)
+def load_input(path: Path, data_dir: Path | None = None) -> Source:
+    """The input by its suffix: a workbook (load_xlsx.py) or YAML, whose tables may come
+    from a workbook (`表格: 决算数据.xlsx`)."""
+    from .load_xlsx import WORKBOOK_SUFFIXES, load_workbook_input
+
+    path = Path(path)
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
+        return load_workbook_input(path, data_dir)
+    from .combine import merge_tables
+
+    return merge_tables(load_yaml(path), data_dir)
 
 
-def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> Prepared:
-    """Read and check everything; raise UserError with every problem found."""
-    data_dir = data_dir or DATA_DIR
-    source = load_input(path)
+def profile_for(source: Source, data_dir: Path | None = None) -> Profile | None:
+    """The profile an input's header chooses; None when the header itself is invalid
+    (prepare reports that, located)."""
     try:
         header = Header.model_validate(source.data)
-    except ValidationError as e:
-        raise UserError(pydantic_problems(e, source, Header)) from e
+    except ValidationError:
+        return None
+    return _profile(source, header, data_dir or DATA_DIR)
+
+
+def _profile(source: Source, header: Header, data_dir: Path) -> Profile:
     profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
                                        where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
     profile = load_profile(profile_file, header.year, data_dir)
     if profile.model.kind != header.kind:
         raise UserError([error("profile-kind", f"模板“{profile.model.name}”用于{profile.model.kind}，"
                                f"而输入的类型是{header.kind}", location=source.loc(("模板",)))])
+    return profile
+
+
+def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev: Path | None = None,
+            follow_prev: bool = True) -> Prepared:
+    """Read and check everything; raise UserError with every problem found.
+
+    `prev` (or the input's 上年文件) is last year's input: it fills 上年数 and carries
+    over 主要职责, 机构设置 and 名词解释补充 (last_year.py)."""
+    from .last_year import carry_over, fill_last_year, last_year_file
+
+    data_dir = data_dir or DATA_DIR
+    source = load_input(path, data_dir)
+    prev_file = last_year_file(source, prev if follow_prev else None, follow_prev)
+    previous = prepare(prev_file, data_dir, follow_prev=False) if prev_file else None
+    if previous:
+        carry_over(source, previous.source)
+    try:
+        header = Header.model_validate(source.data)
+    except ValidationError as e:
+        raise UserError(pydantic_problems(e, source, Header)) from e
+    profile = _profile(source, header, data_dir)
 
     problems = Problems()
     sections = {k: v for k, v in source.data.items() if k in profile.model.data}
@@ -95,6 +129,8 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> P
     last_year, budget, baseline_problems = read_baselines(
         source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
+    if previous:
+        problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
     if strict:
         problems.items = [p if p.severity == "错误" else Problem(**{**p.__dict__, "severity": "错误"})
                           for p in problems.items]
@@ -218,10 +254,11 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
     return tuple(dict.fromkeys(out))
 
 
-def check_report(path: Path, strict: bool = False, data_dir: Path | None = None) -> Prepared:
+def check_report(path: Path, strict: bool = False, data_dir: Path | None = None,
+                 prev: Path | None = None) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up."""
-    prepared = prepare(path, data_dir=data_dir, strict=strict)
+    prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
     render(prepared)
     return prepared
 
@@ -232,11 +269,11 @@ def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:
 
 
 def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
-                 templates_dir: Path | None = None) -> BuildResult:
+                 templates_dir: Path | None = None, prev: Path | None = None) -> BuildResult:
     from .writers.docx import docx_bytes
     from .writers.xlsx import xlsx_bytes
 
-    prepared = prepare(path, data_dir=data_dir, strict=strict)
+    prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
     document = render(prepared, templates_dir)
     paths = output_paths(document, out_dir)
     files = {paths["docx"]: docx_bytes(document), paths["xlsx"]: xlsx_bytes(document)}
@@ -275,4 +312,4 @@ def _describer(profile: Profile, figures: Figures):  # noqa: ANN202
 def _locate(source: Source, key: str) -> Location:
     parts = tuple(key.split("."))
     loc = source.loc(parts)
-    return loc if loc.line is not None else Location(file=source.file)
+    return loc if loc.line is not None or loc.sheet else Location(file=source.file)

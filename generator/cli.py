@@ -69,6 +69,9 @@ class DefaultGroup(_ChineseHelp, click.Group):
 _help = click.help_option("-h", "--help", help="显示本帮助并退出。")
 _verbose = click.option("-v", "--verbose", is_flag=True, help="出错时显示程序内部的详细信息（供开发者排查问题）。")
 _strict = click.option("--strict", is_flag=True, help="严格模式：把警告（如尾数差异）也当作错误，不生成文件。")
+_prev = click.option("--prev", "prev", type=click.Path(path_type=Path), default=None,
+                     help="上年的录入文件（.yaml 或 .xlsx）：未填写“上年数”“比上年增减”的比较项从中取上年数，"
+                          "未填写的主要职责、机构设置、名词解释补充沿用上年。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
 
@@ -89,15 +92,17 @@ def cli(ctx: click.Context) -> None:
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="输出文件夹，不存在时自动创建。")
 @_strict
+@_prev
 @_format
 @_verbose
 @_help
 @click.option("--verify", "also_verify", is_flag=True,
               help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
-def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: bool, also_verify: bool) -> None:
+def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool,
+             also_verify: bool) -> None:
     from .build import build_report
 
-    result = build_report(input_file, out_dir, strict=strict)
+    result = build_report(input_file, out_dir, strict=strict, prev=prev)
     if also_verify:
         from .verify import verify_docx
 
@@ -118,13 +123,14 @@ def generate(input_file: Path, out_dir: Path, strict: bool, fmt: str, verbose: b
 @cli.command("check", help="只检查输入数据（格式、科目编码、勾稽关系），不生成任何文件。")
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
 @_strict
+@_prev
 @_format
 @_verbose
 @_help
-def check(input_file: Path, strict: bool, fmt: str, verbose: bool) -> None:
+def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool) -> None:
     from .build import check_report
 
-    prepared = check_report(input_file, strict=strict)
+    prepared = check_report(input_file, strict=strict, prev=prev)
     if fmt == "json":
         _emit_json(prepared.problems)
         return
@@ -148,6 +154,35 @@ def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
         _emit_json([], checked=checked)
         return
     click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
+
+
+@cli.command("init", help="生成空白的 Excel 录入表（按模板列出各表、上年数、年初预算数、文字说明等工作表）。")
+@click.option("--kind", "kind", type=click.Choice(["决算", "预算"]), default="决算", show_default=True,
+              help="文档类型。")
+@click.option("--year", "year", type=int, required=True, help="年度（决定使用哪个模板），如 2023。")
+@click.option("--profile", "profile_name", default=None, help="指定模板名称（一般不需要，按年度自动选择）。")
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path("录入表.xlsx"),
+              show_default=True, help="写出的录入表文件名（.xlsx）。")
+@_verbose
+@_help
+def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: bool) -> None:
+    from .convert import blank_workbook
+
+    blank_workbook(kind, year, profile_name, output)
+    click.echo(f"已生成空白录入表：{output}")
+
+
+@cli.command("convert", help="转换输入文件：YAML → Excel 录入表，或 Excel 录入表 → YAML（按扩展名判断）。")
+@click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
+@click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
+              help="写出的文件：.xlsx 或 .yaml。")
+@_verbose
+@_help
+def convert(input_file: Path, output: Path, verbose: bool) -> None:
+    from .convert import convert_input
+
+    convert_input(input_file, output)
+    click.echo(f"已转换：{input_file} → {output}")
 
 
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")

@@ -20,7 +20,7 @@ import yaml
 from .errors import Location, Problem, UserError, error, os_reason
 
 YAML_SUFFIXES = (".yaml", ".yml")
-_EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et", ".csv", ".ods")
+_EXCEL_SUFFIXES = (".xls", ".et", ".csv", ".ods")  # .xlsx and .xlsm: load_xlsx.py
 # Characters that are invisible, break Word/Excel XML, or cannot be encoded (lone surrogates).
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Longer literals are typing accidents; they also exceed Python's int-conversion limit.
@@ -87,20 +87,22 @@ def read_text(path: Path) -> str:
 
 
 def check_suffix(path: Path) -> None:
-    """Only YAML is read for now; anything else is refused before its bytes are parsed."""
+    """YAML is read here; .xlsx/.xlsm workbooks go to load_xlsx.py (build.load_input
+    dispatches by suffix). Anything else is refused before its bytes are parsed."""
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:
         return
     where = Location(file=str(path))
+    expected = "扩展名为 .yaml、.yml 的输入文件或 .xlsx 录入表"
     if suffix in _EXCEL_SUFFIXES:
-        raise UserError([error("unsupported-excel", "暂不支持直接读取 Excel 或 CSV 文件",
-                               location=where, expected="扩展名为 .yaml 或 .yml 的输入文件",
-                               found=f"扩展名为 {suffix} 的文件",
-                               hint="请按 data/examples/ 中的示例把数据填写到 .yaml 文件中")])
+        raise UserError([error("unsupported-excel", f"不能直接读取 {suffix} 文件",
+                               location=where, expected=expected, found=f"扩展名为 {suffix} 的文件",
+                               hint="请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx），"
+                                    "或用 gen-report init 生成录入表后填写")])
     raise UserError([error("unsupported-file-type", "不支持这种输入文件",
-                           location=where, expected="扩展名为 .yaml 或 .yml 的输入文件",
+                           location=where, expected=expected,
                            found=f"扩展名为 {suffix} 的文件" if suffix else "没有扩展名的文件",
-                           hint="输入文件应是按 data/examples/ 中示例填写的 .yaml 文件")])
+                           hint="输入文件应是按 data/examples/ 中示例填写的 .yaml 文件，或 Excel 录入表（.xlsx）")])
 
 
 def load_yaml(path: Path, allow_aliases: bool = False) -> Source:

@@ -94,7 +94,8 @@ def pydantic_problems(
             message = _MESSAGES.get(kind, _FALLBACK)
         if kind == "missing":
             message = f"缺少必填项“{loc[-1]}”"
-            where = source.loc(path[:-1])
+            # a workbook knows the empty cell of a missing key (基本信息!B2); YAML only the parent
+            where = source.locations.get(path) or source.loc(path[:-1])
         else:
             where = source.loc(path)
         found = ""

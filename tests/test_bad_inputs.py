@@ -108,14 +108,22 @@ def test_directory(run, tmp_path: Path) -> None:
 
 
 def test_excel_file_that_is_not_a_workbook(run, tmp_path: Path) -> None:
-    # No Excel reader yet: any .xlsx is refused by its name, before its bytes are parsed.
+    # Workbooks are read now (load_xlsx.py): a text file named .xlsx is refused by its bytes.
     path = tmp_path / "部门数据.xlsx"
     path.write_text("部门名称: 这其实是文字\n", encoding="utf-8")
     code, _, err = run("check", path)
     assert code == 1
-    assert err.splitlines() == [f"[错误] {path}：暂不支持直接读取 Excel 或 CSV 文件",
-                                "    应为：扩展名为 .yaml 或 .yml 的输入文件", "    实际：扩展名为 .xlsx 的文件",
-                                "    提示：请按 data/examples/ 中的示例把数据填写到 .yaml 文件中", TIDY]
+    assert err.splitlines() == [f"[错误] {path}：这不是 Excel 工作簿（.xlsx）文件，或文件已损坏",
+                                "    提示：请用 Excel 或 WPS 打开并“另存为” Excel 工作簿（.xlsx）；"
+                                "如果这是文字文件，请把扩展名改为 .yaml", TIDY]
+
+
+def test_old_excel_format(run, tmp_path: Path) -> None:
+    path = tmp_path / "部门数据.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 100)
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines()[0] == f"[错误] {path}：不能直接读取 .xls 文件"
 
 
 def test_other_file_type(run, tmp_path: Path) -> None:

@@ -1,0 +1,60 @@
+"""`gen-report init` and `gen-report convert`: the input workbook written from a profile, and
+an input moved between YAML and a workbook without losing anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Location, UserError, error
+from .load import YAML_SUFFIXES
+from .load_xlsx import WORKBOOK_SUFFIXES
+from .profiles import choose_profile_file, load_profile
+from .resources import DATA_DIR
+from .writers.atomic import write_all
+from .writers.input_xlsx import input_workbook_bytes
+from .yaml_out import input_yaml
+
+
+def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
+                   data_dir: Path | None = None) -> None:
+    _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）")
+    data_dir = data_dir or DATA_DIR
+    profile = load_profile(choose_profile_file(kind, year, profile_name, data_dir), year, data_dir)
+    data = {"年度": year, "类型": kind}
+    if profile_name:
+        data["模板"] = profile_name
+    write_all({output: input_workbook_bytes(profile, data)})
+
+
+def convert_input(input_file: Path, output: Path, data_dir: Path | None = None) -> None:
+    from .build import load_input, profile_for
+
+    source_is_workbook = input_file.suffix.lower() in WORKBOOK_SUFFIXES
+    if source_is_workbook:
+        _check_output(output, YAML_SUFFIXES, "YAML 文件（.yaml）")
+    else:
+        _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）")
+    source = load_input(input_file, data_dir)
+    profile = profile_for(source, data_dir)
+    if profile is None:
+        from pydantic import ValidationError
+
+        from .model import Header
+        from .validation import pydantic_problems
+
+        try:
+            Header.model_validate(source.data)
+        except ValidationError as e:
+            raise UserError(pydantic_problems(e, source, Header)) from e
+    assert profile is not None
+    if source_is_workbook:
+        content = input_yaml(source.data, profile, input_file.name).encode("utf-8")
+    else:
+        content = input_workbook_bytes(profile, source.data)
+    write_all({output: content})
+
+
+def _check_output(output: Path, suffixes: tuple[str, ...], what: str) -> None:
+    if output.suffix.lower() not in suffixes:
+        raise UserError([error("bad-output", f"输出文件应为{what}", location=Location(file=str(output)),
+                               found=f"扩展名为 {output.suffix or '（无）'} 的文件")])

@@ -1,0 +1,133 @@
+"""What the input workbook looks like: sheet names, header words and the paths of free-form rows.
+
+Shared by the writer (writers/input_xlsx.py: `init` and `convert`) and the reader
+(load_xlsx.py), so the two agree on one layout. Data sections are laid out from the profile
+(layouts are data); the other sheets hold the input's non-table keys.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+import unicodedata
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from .model import NarrativeInput, StyleInput
+
+SHEET_HELP = "填表说明"
+SHEET_INFO = "基本信息"
+SHEET_LAST_YEAR = "上年数"
+SHEET_BUDGET = "年初预算数"
+SHEET_TEXTS = "文字说明"
+SHEET_OVERVIEW = "概况"
+SHEET_GLOSSARY = "名词解释补充"
+
+# Keys of 基本信息, in order; 样式 settings follow as "样式.…" rows.
+INFO_KEYS = ("部门名称", "年度", "类型", "模板", "金额单位", "上年文件")
+# Baseline sheets: (sheet, direct key, change key)
+BASELINES = ((SHEET_LAST_YEAR, "上年数", "比上年增减"), (SHEET_BUDGET, "年初预算数", "比年初预算增减"))
+TEXT_KEYS = ("变动原因", "补充说明")
+
+# Header words the reader looks for (normalised, see `norm`).
+H_ITEM = "项目"
+H_DETAIL = "明细"
+H_AMOUNT = "金额"
+H_CODE = "科目编码"
+H_NAME = "科目名称"
+H_COMPARISON = "比较项"
+H_NARRATIVE = "情况说明项目"
+H_CONTENT = "内容"
+H_CATEGORY = "类别"
+H_TERM = "术语"
+H_EXPLANATION = "解释"
+H_NOTE = "填写说明"
+SPLIT_CODE_HEADERS = ("类", "款", "项")
+
+# 概况 sheet categories
+OV_INTRO = "主要职责引言"
+OV_DUTY = "主要职责"
+OV_BODY = "机构设置"
+OV_BODY_NOTE = "机构设置说明"
+OV_COMPOSITION = "单位构成"
+
+YES, NO = "是", "否"
+_WS = re.compile(r"\s+")
+
+
+def norm(value: object) -> str:
+    """A cell's text as compared with header words and codes: NFKC (full-width digits and
+    brackets become half-width), no whitespace at all."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return _WS.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def style_bool_paths() -> set[str]:
+    return {f"样式.{f.alias}" for f in StyleInput.model_fields.values() if f.annotation is bool}
+
+
+def flatten(value: Any, prefix: str) -> list[tuple[str, Any]]:
+    """Nested mappings and lists as ("a.b.1.c", leaf) rows; list positions count from 1."""
+    if isinstance(value, dict):
+        out: list[tuple[str, Any]] = []
+        for k, v in value.items():
+            out.extend(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        return out
+    if isinstance(value, list):
+        out = []
+        for i, v in enumerate(value, start=1):
+            out.extend(flatten(v, f"{prefix}.{i}"))
+        return out
+    return [(prefix, value)]
+
+
+def model_paths(model: type[BaseModel], prefix: str) -> list[str]:
+    """Every leaf an officer may fill in a model, as dotted Chinese paths (lists shown with
+    one entry, 1), so the blank workbook lists what can be written."""
+    out: list[str] = []
+    for field in model.model_fields.values():
+        out.extend(_type_paths(field.annotation, f"{prefix}.{field.alias}" if prefix else str(field.alias)))
+    return out
+
+
+def _type_paths(tp: Any, path: str) -> list[str]:
+    origin = typing.get_origin(tp)
+    args = [a for a in typing.get_args(tp) if a is not type(None)]
+    if origin in (typing.Union, types.UnionType):
+        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+        return _type_paths(models[0] if models else args[0], path)
+    if origin is typing.Annotated:
+        return _type_paths(args[0], path)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return model_paths(tp, path)
+    if origin is list:
+        return _type_paths(args[0], f"{path}.1")
+    if origin is dict:
+        key, value = args
+        if typing.get_origin(key) is Literal:
+            return [p for k in typing.get_args(key) for p in _type_paths(value, f"{path}.{k}")]
+        return []  # free keys (出国开支): the officer adds rows
+    return [path]
+
+
+def narrative_paths() -> list[str]:
+    return model_paths(NarrativeInput, "")
+
+
+def style_paths() -> list[str]:
+    return model_paths(StyleInput, "样式")
+
+
+def cell_value(value: Any) -> Any:
+    """A Python input value as written into a cell (amounts as numbers, booleans as 是/否)."""
+    if isinstance(value, bool):
+        return YES if value else NO
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() and value.as_tuple().exponent >= 0 else float(value)
+    return value

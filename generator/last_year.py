@@ -1,0 +1,92 @@
+"""Last year's input as this year's 上年数 (`--prev 去年.yaml` or `上年文件: 去年.yaml`).
+
+Last year's file is prepared with its own year's profile; each 比较项 of this year's
+profile is evaluated, by the same expression, in last year's ledger. Figures this year's
+file states (上年数 or 比上年增减) win. Texts that rarely change (主要职责, 机构设置,
+名词解释补充) carry over when this year's file leaves them out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import Location, Problem, UserError, error, warning
+from .figures import Figures
+from .ledger import ProfileFormulaError
+from .load import Source
+from .narrative import Baseline, Narrative
+from .phrases import Style
+from .profiles import Profile
+
+PREV_KEY = "上年文件"
+OPENING = "收入支出决算总表.年初结转和结余"
+CLOSING = "收入支出决算总表.年末结转和结余"
+
+
+def last_year_file(source: Source, prev: Path | None, follow: bool = True) -> Path | None:
+    """The file named on the command line, else the input's 上年文件 (relative to the input)."""
+    where = source.loc((PREV_KEY,))
+    named = source.data.pop(PREV_KEY, None)
+    if not follow:
+        return None
+    if prev is not None:
+        return Path(prev)
+    if named is None:
+        return None
+    if not isinstance(named, str) or not named.strip():
+        raise UserError([error("bad-prev-file", "“上年文件”应为上年录入文件的文件名，如：上年文件: 去年.yaml",
+                               location=where)])
+    path = Path(source.file).parent / named.strip()
+    if not path.exists():
+        raise UserError([error("file-missing", f"找不到“上年文件”指定的文件：{path}", location=where,
+                               hint="文件名按本文件所在的文件夹查找")])
+    return path
+
+
+def carry_over(source: Source, previous: Source) -> None:
+    """主要职责, 机构设置 and 名词解释补充 from last year when this year leaves them out."""
+    overview = source.data.get("概况")
+    if overview is None and isinstance(previous.data.get("概况"), dict):
+        overview = source.data["概况"] = {}
+    if isinstance(overview, dict) and isinstance(previous.data.get("概况"), dict):
+        for key in ("主要职责", "机构设置"):
+            if key not in overview and key in previous.data["概况"]:
+                overview[key] = previous.data["概况"][key]
+                _copy_locations(source, previous, ("概况", key))
+    if "名词解释补充" not in source.data and "名词解释补充" in previous.data:
+        source.data["名词解释补充"] = previous.data["名词解释补充"]
+        _copy_locations(source, previous, ("名词解释补充",))
+
+
+def _copy_locations(source: Source, previous: Source, prefix: tuple[str, ...]) -> None:
+    for path, loc in previous.locations.items():
+        if path[: len(prefix)] == prefix:
+            source.locations[path] = loc
+
+
+def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figures: Figures,
+                   previous: Figures) -> list[Problem]:
+    problems: list[Problem] = []
+    comparisons = profile.model.comparisons
+    then = Narrative(previous, comparisons, Style(), Baseline(), Baseline(), {}, {})
+    now = Narrative(figures, comparisons, Style(), Baseline(), Baseline(), {}, {})
+    for item in comparisons:
+        if item in last_year.values:
+            continue
+        try:
+            last_year.values[item] = then.value(item)
+        except (ProfileFormulaError, KeyError):
+            problems.append(warning("prev-missing-item", f"上年文件中没有可与“{item}”对应的数",
+                                    location=Location(file=source.file),
+                                    hint="请在“上年数”中直接填写该项"))
+    try:
+        closing, opening = then.value(CLOSING), now.value(OPENING)
+    except (ProfileFormulaError, KeyError):
+        return problems
+    if closing != opening:
+        problems.append(warning(
+            "prev-carryover", "本年“年初结转和结余”与上年文件的“年末结转和结余”不一致",
+            location=source.loc(tuple(OPENING.split("."))), table=profile.table_for_section("收入支出决算总表"),
+            expected=f"上年年末结转和结余 {now.phrases.amount(closing)}", found=now.phrases.amount(opening),
+            difference=("+" if opening > closing else "-") + now.phrases.amount(abs(opening - closing))))
+    return problems

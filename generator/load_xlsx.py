@@ -1,0 +1,637 @@
+"""Read an input workbook into the same `Source` as load.py: the input's Chinese keys, and
+the sheet!cell of every value, so every check and message works unchanged.
+
+Workbooks are read as officers really keep them, not only as `gen-report init` writes them:
+title and note rows, merged cells (a merged range reads as its top-left value), numbers
+stored as text or with thousands separators, trailing spaces and full-width digits in codes,
+codes split into 类 | 款 | 项 columns, formulas (their cached values: the workbook is opened
+twice, once for formulas and once for the values Excel saved).
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook as _open
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from .errors import Location, Problem, UserError, error, os_reason
+from .excel_layout import (
+    BASELINES,
+    H_CATEGORY,
+    H_COMPARISON,
+    H_DETAIL,
+    H_ITEM,
+    H_NARRATIVE,
+    H_TERM,
+    INFO_KEYS,
+    NO,
+    OV_BODY,
+    OV_BODY_NOTE,
+    OV_COMPOSITION,
+    OV_DUTY,
+    OV_INTRO,
+    SHEET_GLOSSARY,
+    SHEET_INFO,
+    SHEET_OVERVIEW,
+    SHEET_TEXTS,
+    SPLIT_CODE_HEADERS,
+    TEXT_KEYS,
+    YES,
+    norm,
+    style_bool_paths,
+)
+from .load import MAX_FILE_BYTES, Path_, Source
+from .profiles import Catalogue, DataSection, Profile
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+_BLANK_AMOUNTS = {"", "-", "—", "－", "--", "——"}
+_CODE = re.compile(r"^\d+$")
+_AMOUNT_HEADERS = {"金额", "决算数", "数额", "金额(万元)", "金额(元)"}
+MAX_ROWS = 5000  # far more than any table; protects against sheets formatted to row 1048576
+
+
+@dataclass
+class _Cell:
+    value: Any
+    ref: str  # the cell an officer should look at: the top-left of a merged range
+
+
+@dataclass
+class _Sheet:
+    title: str
+    cells: dict[tuple[int, int], _Cell]
+    max_row: int
+    max_col: int
+
+    def get(self, r: int, c: int) -> Any:
+        cell = self.cells.get((r, c))
+        return cell.value if cell else None
+
+    def ref(self, r: int, c: int) -> str:
+        cell = self.cells.get((r, c))
+        return cell.ref if cell else f"{get_column_letter(c)}{r}"
+
+    def row_texts(self, r: int) -> dict[int, str]:
+        return {c: norm(self.get(r, c)) for c in range(1, self.max_col + 1) if norm(self.get(r, c))}
+
+    def find_header(self, words: set[str], limit: int = 30, start: int = 1) -> int | None:
+        for r in range(start, min(self.max_row, start + limit) + 1):
+            if words & set(self.row_texts(r).values()):
+                return r
+        return None
+
+
+@dataclass
+class _Reader:
+    file: str
+    sheets: dict[str, _Sheet]
+    data: dict[str, Any] = field(default_factory=dict)
+    locations: dict[Path_, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def loc(self, sheet: _Sheet, r: int, c: int) -> Location:
+        return Location(file=self.file, sheet=sheet.title, cell=sheet.ref(r, c))
+
+    def put(self, path: Path_, value: Any, where: Location) -> None:
+        """Store `value` under `path`, nesting mappings; list positions are numeric strings."""
+        node = self.data
+        for i, key in enumerate(path[:-1]):
+            nxt = node.get(key)
+            if not isinstance(nxt, dict):
+                nxt = {}
+                node[key] = nxt
+            node = nxt
+            self.locations.setdefault(path[: i + 1], where)
+        if path[-1] in node:
+            first = self.locations.get(path)
+            self.problems.append(error("duplicate-key", f"“{path[-1]}”重复出现"
+                                       + (f"（首次出现在{first.sheet}!{first.cell}）" if first else ""),
+                                       location=where, hint="同一项只能填一次，否则前面的数会被悄悄覆盖"))
+            return
+        node[path[-1]] = value
+        self.locations[path] = where
+
+
+# -- opening -----------------------------------------------------------------------------------
+def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
+    """Both views of the workbook as merged-filled cell maps; formulas without a saved value
+    are problems (openpyxl cannot calculate, and guessing a figure is not an option)."""
+    name = str(path)
+    where = Location(file=name)
+    if not path.exists():
+        raise UserError([error("file-missing", "找不到输入文件", location=where, hint="请检查文件名和所在文件夹")])
+    if path.is_dir():
+        raise UserError([error("file-is-dir", "这是一个文件夹，不是输入文件", location=where)])
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES * 4:
+            raise UserError([error("file-too-large", f"文件过大（{size // 1024} KB）", location=where)])
+        with path.open("rb") as f:
+            head = f.read(8)
+    except OSError as e:
+        raise UserError([error("file-unreadable", f"无法读取文件（{os_reason(e)}）", location=where)]) from e
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError([error("old-excel", "这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接读取", location=where,
+                               hint="请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")])
+    if not zipfile.is_zipfile(path):
+        raise UserError([error("not-workbook", "这不是 Excel 工作簿（.xlsx）文件，或文件已损坏", location=where,
+                               hint="请用 Excel 或 WPS 打开并“另存为” Excel 工作簿（.xlsx）；"
+                                    "如果这是文字文件，请把扩展名改为 .yaml")])
+    try:
+        formulas = _open(path, data_only=False)
+        values = _open(path, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as e:
+        raise UserError([error("not-workbook", "文件已损坏或不是 Excel 工作簿，无法读取", location=where,
+                               hint="请用 Excel 或 WPS 打开并重新保存为 Excel 工作簿（.xlsx）")]) from e
+    except Exception as e:  # openpyxl raises many kinds on malformed XML inside a valid zip
+        raise UserError([error("not-workbook", "文件已损坏，无法读取", location=where,
+                               hint="请用 Excel 或 WPS 打开并重新保存为 Excel 工作簿（.xlsx）")]) from e
+    sheets: dict[str, _Sheet] = {}
+    problems: list[Problem] = []
+    for ws in values.worksheets:
+        fws = formulas[ws.title]
+        cells: dict[tuple[int, int], _Cell] = {}
+        max_row = min(ws.max_row, MAX_ROWS)
+        for row in ws.iter_rows(min_row=1, max_row=max_row):
+            for cell in row:
+                raw = cell.value
+                formula = fws.cell(cell.row, cell.column)
+                if formula.data_type == "f" and raw is None:
+                    problems.append(error("formula-no-value", "这个单元格是公式，但文件中没有保存公式的计算结果",
+                                          location=Location(file=name, sheet=ws.title, cell=cell.coordinate),
+                                          found=f"公式 {formula.value}"[:80],
+                                          hint="请用 Excel 或 WPS 打开这个文件，保存后再试（程序读取的是保存时的计算结果）"))
+                    continue
+                if raw is None or (isinstance(raw, str) and not raw.strip()):
+                    continue
+                cells[(cell.row, cell.column)] = _Cell(raw, cell.coordinate)
+        for rng in ws.merged_cells.ranges:
+            top = cells.get((rng.min_row, rng.min_col))
+            if top is None:
+                continue
+            for r in range(rng.min_row, min(rng.max_row, max_row) + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    cells.setdefault((r, c), top)
+        max_col = max((c for _, c in cells), default=0)
+        sheets[ws.title] = _Sheet(ws.title, cells, max(max_row, max((r for r, _ in cells), default=0)), max_col)
+    return sheets, problems
+
+
+# -- values ------------------------------------------------------------------------------------
+def plain(value: Any) -> Any:
+    """A cell's value as the YAML loader would give it: int, Decimal (never float), text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return int(value)
+        return Decimal(format(value, ".15g"))  # Excel keeps 15 digits; drops 0.1+0.2 noise
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def amount_cell(value: Any) -> Any:
+    value = plain(value)
+    if isinstance(value, str) and value.strip() in _BLANK_AMOUNTS:
+        return None
+    return value
+
+
+def code_text(value: Any) -> str:
+    value = plain(value)
+    return norm(value)
+
+
+# -- the whole workbook ------------------------------------------------------------------------
+def read_info(sheets: dict[str, _Sheet], file: str) -> _Reader:
+    reader = _Reader(file, sheets)
+    sheet = _find_sheet(sheets, SHEET_INFO)
+    if sheet is None:
+        return reader
+    start = sheet.find_header({H_ITEM}) or 0
+    bools = style_bool_paths()
+    for r in range(start + 1, sheet.max_row + 1):
+        key = str(plain(sheet.get(r, 1)) or "").strip()
+        value = plain(sheet.get(r, 2))
+        if key in INFO_KEYS:
+            reader.locations.setdefault((key,), reader.loc(sheet, r, 2))  # "缺少必填项" points here
+        if not key or value is None:
+            continue
+        where = reader.loc(sheet, r, 2)
+        if isinstance(value, str) and key in INFO_KEYS:
+            value = value.strip()
+        if key.startswith("样式."):
+            if key in bools and value in (YES, NO):
+                value = value == YES
+            reader.put(_path(key), value, where)
+        else:
+            reader.put((key,), value, where)
+    return reader
+
+
+def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = None) -> None:
+    """The profile's data sections (and, unless `only` is given, every other sheet)."""
+    for name, spec in profile.model.data.items():
+        sheet = _find_sheet(reader.sheets, name, profile.table_for_section(name).split(" ")[-1])
+        if sheet is None:
+            continue
+        if spec.form == "功能分类":
+            _functional(reader, sheet, name, spec, profile.catalogues["功能分类"])
+        elif spec.form == "经济分类":
+            _economic(reader, sheet, name, spec, profile.catalogues["经济分类"])
+        else:
+            _items(reader, sheet, name, spec)
+    comparisons = {norm(k): k for k in profile.model.comparisons}
+    for sheet_name, direct, change in BASELINES:
+        sheet = _find_sheet(reader.sheets, sheet_name)
+        if sheet is not None and (only is None or direct in only):
+            _table_of_items(reader, sheet, comparisons, (direct, change), amounts=True)
+    if only is not None:
+        return
+    sheet = _find_sheet(reader.sheets, SHEET_TEXTS)
+    if sheet is not None:
+        _table_of_items(reader, sheet, comparisons, TEXT_KEYS, amounts=False)
+        _narrative(reader, sheet)
+    sheet = _find_sheet(reader.sheets, SHEET_OVERVIEW)
+    if sheet is not None:
+        _overview(reader, sheet)
+    sheet = _find_sheet(reader.sheets, SHEET_GLOSSARY)
+    if sheet is not None:
+        _glossary(reader, sheet)
+
+
+def _find_sheet(sheets: dict[str, _Sheet], *names: str) -> _Sheet | None:
+    wanted = [norm(n) for n in names if n]
+    for w in wanted:
+        for title, sheet in sheets.items():
+            if norm(title) == w:
+                return sheet
+    for w in wanted:  # "表2 收入决算表", "2.收入决算表"
+        for title, sheet in sheets.items():
+            t = norm(title)
+            if t.endswith(w) and not t.endswith("财政拨款" + w) and len(t) - len(w) <= 6:
+                return sheet
+    return None
+
+
+def _path(dotted: str) -> Path_:
+    """"绩效.项目.1.名称" → ("绩效", "项目", "0", "名称"): list positions count from 1 on the sheet."""
+    out = []
+    for part in dotted.split("."):
+        part = part.strip()
+        out.append(str(int(part) - 1) if part.isdigit() and int(part) > 0 else part)
+    return tuple(out)
+
+
+def listify(value: Any) -> Any:
+    """Mappings keyed 0, 1, 2 … (from "项目.1.名称" rows) become lists."""
+    if isinstance(value, dict):
+        value = {k: listify(v) for k, v in value.items()}
+        if value and all(k.isdigit() for k in value):
+            return [value[k] for k in sorted(value, key=int)]
+    return value
+
+
+# -- 功能分类 -------------------------------------------------------------------------------------
+def _column_labels(sheet: _Sheet, rows: range) -> dict[int, list[str]]:
+    """Per column, the header texts from top to bottom (merged headers fill across), plus
+    each pair joined ("本年支出" over "小计" → "本年支出小计")."""
+    out: dict[int, list[str]] = {}
+    for c in range(1, sheet.max_col + 1):
+        texts = list(dict.fromkeys(t for r in rows if (t := norm(sheet.get(r, c)))))
+        out[c] = texts + [a + b for a, b in zip(texts, texts[1:], strict=False)]
+    return out
+
+
+def _match_columns(labels: dict[int, list[str]], wanted: list[str]) -> dict[str, int]:
+    by_norm = {norm(w): w for w in wanted}
+    found: dict[str, int] = {}
+    for c, texts in labels.items():
+        # the most specific text wins: a joined pair, then the lowest header row
+        for t in reversed(texts):
+            if t in by_norm and by_norm[t] not in found:
+                found[by_norm[t]] = c
+                break
+    return found
+
+
+def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, catalogue: Catalogue) -> None:
+    header = None
+    code_col: int | None = None
+    split: list[int] = []
+    for r in range(1, min(sheet.max_row, 30) + 1):
+        texts = sheet.row_texts(r)
+        split = [next((c for c, t in texts.items() if t == h), 0) for h in SPLIT_CODE_HEADERS]
+        code_col = next((c for c, t in texts.items() if "编码" in t), None)
+        if code_col or all(split):
+            header = r
+            break
+    if header is None:
+        if sheet.cells:
+            reader.problems.append(error("no-header", "找不到表头（应有“科目编码”列，或“类”“款”“项”三列）",
+                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
+                                         table=name, hint="可用 gen-report init 生成一份空白录入表对照"))
+        return
+    if not all(split):
+        split = []
+    band = range(max(1, header - 2), header + 3)
+    first_data = next((r for r in range(header + 1, sheet.max_row + 1)
+                       if _CODE.match(_row_code(sheet, r, code_col, split)[0])), sheet.max_row + 1)
+    labels = _column_labels(sheet, range(band.start, min(band.stop, first_data)))
+    columns = _match_columns(labels, list(spec.columns))
+    name_col = next((c for c, texts in labels.items() if any(t.endswith("名称") for t in texts)
+                     and c not in columns.values() and c != code_col), None)
+    reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
+    reader.data.setdefault(name, {})
+    last: dict[str, str] = {}
+    for r in range(header + 1, sheet.max_row + 1):
+        code, last = _row_code(sheet, r, code_col, split, last)
+        label_raw = sheet.get(r, name_col) if name_col else None
+        label = norm(label_raw)
+        amounts = {col: (v, c) for col, c in columns.items() if (v := amount_cell(sheet.get(r, c))) is not None}
+        key_col = code_col or split[-1]
+        if code and _CODE.match(code) and len(code) in (3, 5, 7):
+            key = code
+        elif code.startswith("注") or label.startswith("注"):
+            continue
+        elif "合计" in (code, label) or label in ("总计", "合计"):
+            if not amounts:
+                continue
+            key = "合计"
+        elif not amounts or r < first_data:
+            continue  # notes, sub-headers, 栏次 rows
+        else:
+            key = str(plain(sheet.get(r, key_col)) or label_raw or "").strip()
+        where = reader.loc(sheet, r, key_col)
+        row: dict[str, Any] = {}
+        if key in reader.data[name]:
+            reader.put((name, key), row, where)  # reports the duplicate
+            continue
+        reader.put((name, key), row, where)
+        if key != "合计" and label:
+            official = catalogue.names.get(key)
+            if official is None or norm(official) != label:
+                row["科目名称"] = str(label_raw).strip()
+                reader.locations[(name, key, "科目名称")] = reader.loc(sheet, r, name_col or key_col)
+        for column, (value, c) in amounts.items():
+            reader.put((name, key, column), value, reader.loc(sheet, r, c))
+
+
+def _row_code(sheet: _Sheet, r: int, code_col: int | None, split: list[int],
+              last: dict[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    last = dict(last or {})
+    if not split:
+        code = code_text(sheet.get(r, code_col)) if code_col else ""
+        return code, last
+    lei, kuan, xiang = (code_text(sheet.get(r, c)) for c in split)
+    if not (lei or kuan or xiang) or not all(_CODE.match(x) for x in (lei, kuan, xiang) if x):
+        return (lei or kuan or xiang) if not (lei + kuan + xiang).isdigit() else "", last
+    kuan = kuan.zfill(2) if len(kuan) == 1 else kuan
+    xiang = xiang.zfill(2) if len(xiang) == 1 else xiang
+    if lei:
+        if lei != last.get("类"):
+            last = {"类": lei}  # a new 类: its 款 starts afresh
+    else:
+        lei = last.get("类", "") if kuan or xiang else ""
+    if xiang and not kuan:
+        kuan = last.get("款", "") if len(xiang) == 2 else ""
+    kuan_full = kuan if len(kuan) == 5 else (lei + kuan if kuan else "")
+    if kuan_full:
+        last["款"] = kuan_full[3:]
+    if xiang:
+        code = xiang if len(xiang) == 7 else kuan_full + xiang
+    else:
+        code = kuan_full or lei
+    return code, last
+
+
+# -- 经济分类 -------------------------------------------------------------------------------------
+def _economic(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, catalogue: Catalogue) -> None:
+    header = next((r for r in range(1, min(sheet.max_row, 30) + 1)
+                   if any("编码" in t for t in sheet.row_texts(r).values())), None)
+    if header is None:
+        if sheet.cells:
+            reader.problems.append(error("no-header", "找不到表头（应有“科目编码”列）", table=name,
+                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1")))
+        return
+    texts = sheet.row_texts(header)
+    code_cols = sorted(c for c, t in texts.items() if "编码" in t)
+    totals = {norm(t): t for t in spec.totals}
+    reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
+    reader.data.setdefault(name, {})
+    for i, code_col in enumerate(code_cols):
+        end = code_cols[i + 1] if i + 1 < len(code_cols) else sheet.max_col + 1
+        name_col = next((c for c in range(code_col + 1, end) if texts.get(c, "").endswith("名称")), None)
+        amount_col = next((c for c in range(code_col + 1, end) if c != name_col), None)
+        if amount_col is None:
+            continue
+        for r in range(header + 1, sheet.max_row + 1):
+            code = code_text(sheet.get(r, code_col))
+            label_raw = sheet.get(r, name_col) if name_col else None
+            label = norm(label_raw)
+            value = amount_cell(sheet.get(r, amount_col))
+            total = totals.get(code) or totals.get(label)
+            where = reader.loc(sheet, r, amount_col)
+            if total:
+                if value is not None:
+                    reader.put((name, total), value, where)
+                continue
+            if not code or code.startswith("注") or (not _CODE.match(code) and value is None):
+                continue
+            key = code if _CODE.match(code) else str(plain(sheet.get(r, code_col))).strip()
+            official = catalogue.names.get(key)
+            if label and (official is None or norm(official) != label):
+                entry: dict[str, Any] = {"科目名称": str(label_raw).strip()}
+                if value is not None:
+                    entry["金额"] = value
+                reader.put((name, key), entry, where)
+                if value is not None:
+                    reader.locations[(name, key, "金额")] = where
+                reader.locations[(name, key, "科目名称")] = reader.loc(sheet, r, name_col or code_col)
+            elif value is not None:
+                reader.put((name, key), value, where)
+
+
+# -- 项目 ------------------------------------------------------------------------------------------
+def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None:
+    header = sheet.find_header({H_ITEM})
+    if header is None:
+        if sheet.cells:
+            reader.problems.append(error("no-header", "找不到表头（应有“项目”列）", table=name,
+                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1")))
+        return
+    texts = sheet.row_texts(header)
+    label_cols = [c for c, t in texts.items() if t in (H_ITEM, H_DETAIL)]
+    value_cols = {c: t for c, t in texts.items() if c not in label_cols}
+    items = {norm(k): k for k in spec.items}
+    groups = {k.rsplit(".", 1)[0] for k in spec.items if "." in k}
+    reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
+    reader.data.setdefault(name, {})
+    for r in range(header + 1, sheet.max_row + 1):
+        parts = [t for c in label_cols if (t := norm(sheet.get(r, c)))]
+        label = ".".join(dict.fromkeys(parts))
+        for c, column in value_cols.items():
+            value = amount_cell(sheet.get(r, c))
+            if value is None:
+                continue
+            where = reader.loc(sheet, r, c)
+            candidates = [f"{column}.{label}", f"{label}.{column}"] + ([label] if column in _AMOUNT_HEADERS else [])
+            key = next((items[k] for k in candidates if k in items), None)
+            if key is None:
+                reader.problems.append(error("unknown-key", f"不认识的项“{label or column}”（该数不会被使用）",
+                                             location=where, table=name,
+                                             hint="可用的项：" + "、".join(spec.items)))
+                continue
+            head, _, rest = key.rpartition(".")
+            path = (name, head, rest) if head and head in groups and head not in spec.items else (name, key)
+            reader.put(path, value, where)
+
+
+# -- the other sheets --------------------------------------------------------------------------
+def _table_of_items(reader: _Reader, sheet: _Sheet, comparisons: dict[str, str], keys: tuple[str, ...],
+                    amounts: bool) -> None:
+    header = sheet.find_header({H_COMPARISON})
+    if header is None:
+        return
+    texts = sheet.row_texts(header)
+    item_col = next(c for c, t in texts.items() if t == H_COMPARISON)
+    cols = {key: c for c, t in texts.items() for key in keys if t == norm(key)}
+    for r in range(header + 1, sheet.max_row + 1):
+        raw = sheet.get(r, item_col)
+        if raw is None:
+            if not any(sheet.get(r, c) is not None for c in cols.values()):
+                break  # end of the block
+            continue
+        text = str(plain(raw)).strip()
+        item = comparisons.get(norm(text), text)
+        for key, c in cols.items():
+            value = amount_cell(sheet.get(r, c)) if amounts else plain(sheet.get(r, c))
+            if value is None:
+                continue
+            if not amounts and not isinstance(value, str):
+                value = str(value)
+            reader.put((key, item), value, reader.loc(sheet, r, c))
+
+
+def _narrative(reader: _Reader, sheet: _Sheet) -> None:
+    header = sheet.find_header({H_NARRATIVE}, limit=200)
+    if header is None:
+        return
+    for r in range(header + 1, sheet.max_row + 1):
+        key = str(plain(sheet.get(r, 1)) or "").strip()
+        value = plain(sheet.get(r, 2))
+        if not key or value is None:
+            continue
+        reader.put(("情况说明", *_path(key)), value, reader.loc(sheet, r, 2))
+
+
+def _overview(reader: _Reader, sheet: _Sheet) -> None:
+    header = sheet.find_header({H_CATEGORY})
+    if header is None:
+        return
+    duties: list[str] = []
+    bodies: list[Any] = []
+    out: dict[str, Any] = {}
+    base = ("概况",)
+    for r in range(header + 1, sheet.max_row + 1):
+        category = norm(sheet.get(r, 1))
+        name, text = plain(sheet.get(r, 2)), plain(sheet.get(r, 3))
+        text = str(text) if text is not None else None
+        where = reader.loc(sheet, r, 3)
+        if category == OV_DUTY and text:
+            reader.locations[base + ("主要职责", "条目", str(len(duties)))] = where
+            duties.append(text)
+        elif category == OV_BODY and name is not None:
+            path = base + ("机构设置", str(len(bodies)))
+            reader.locations[path] = reader.loc(sheet, r, 2)
+            bodies.append({"名称": str(name), **({"职责": text} if text else {})})
+        elif category == OV_INTRO and text:
+            out.setdefault("主要职责", {})["引言"] = text
+            reader.locations[base + ("主要职责", "引言")] = where
+        elif category in (OV_BODY_NOTE, OV_COMPOSITION) and text:
+            out[category] = text
+            reader.locations[base + (category,)] = where
+        elif category and (name is not None or text):
+            reader.problems.append(error("unknown-key", f"不认识的类别“{category}”", location=reader.loc(sheet, r, 1),
+                                         hint="可用的类别：" + "、".join((OV_INTRO, OV_DUTY, OV_BODY, OV_BODY_NOTE,
+                                                                         OV_COMPOSITION))))
+    if duties:
+        out.setdefault("主要职责", {})["条目"] = duties
+    if bodies:
+        out["机构设置"] = bodies
+    if out:
+        ordered = {k: out[k] for k in ("主要职责", "机构设置", OV_BODY_NOTE, OV_COMPOSITION) if k in out}
+        reader.data["概况"] = ordered
+        reader.locations.setdefault(base, Location(file=reader.file, sheet=sheet.title, cell="A1"))
+
+
+def _glossary(reader: _Reader, sheet: _Sheet) -> None:
+    header = sheet.find_header({H_TERM})
+    if header is None:
+        return
+    items = []
+    for r in range(header + 1, sheet.max_row + 1):
+        term, text = plain(sheet.get(r, 1)), plain(sheet.get(r, 2))
+        if term is None and text is None:
+            continue
+        reader.locations[("名词解释补充", str(len(items)))] = reader.loc(sheet, r, 1)
+        items.append({"术语": str(term or ""), "解释": str(text or "")})
+    if items:
+        reader.data["名词解释补充"] = items
+
+
+def _tidy(reader: _Reader) -> None:
+    """Lists from numbered rows; sheets with nothing filled are as if absent."""
+    for key in ("情况说明", "样式"):
+        if key in reader.data:
+            reader.data[key] = listify(reader.data[key])
+    for key in [k for k, v in reader.data.items() if v == {}]:
+        del reader.data[key]
+
+
+# -- entry points ------------------------------------------------------------------------------
+def load_workbook_input(path: Path, data_dir: Path | None = None) -> Source:
+    """A whole input given as a workbook."""
+    from .build import profile_for  # the orchestrator knows how a header chooses a profile
+
+    path = Path(path)
+    sheets, problems = open_workbook(path)
+    reader = read_info(sheets, str(path))
+    reader.problems.extend(problems)
+    if _find_sheet(sheets, SHEET_INFO) is None:
+        reader.problems.append(error("no-info-sheet", f"工作簿中没有“{SHEET_INFO}”工作表",
+                                     location=Location(file=str(path)),
+                                     hint="部门名称、年度、类型写在“基本信息”工作表中；可用 gen-report init 生成空白录入表"))
+        raise UserError(reader.problems)
+    source = Source(data=reader.data, file=str(path), locations=reader.locations)
+    profile = profile_for(source, data_dir)
+    if profile is not None:
+        read_sections(reader, profile)
+    _tidy(reader)
+    if reader.problems:
+        raise UserError(reader.problems)
+    return source
+
+
+def load_workbook_tables(path: Path, profile: Profile, where: Location) -> Source:
+    """`表格: 决算数据.xlsx`: only the tables (and the 上年数/年初预算数 sheets) of a workbook."""
+    if not path.exists():
+        raise UserError([error("file-missing", f"找不到“表格”指定的工作簿：{path}", location=where)])
+    sheets, problems = open_workbook(path)
+    reader = _Reader(str(path), sheets, problems=problems)
+    read_sections(reader, profile, only={"上年数", "年初预算数"})
+    _tidy(reader)
+    if reader.problems:
+        raise UserError(reader.problems)
+    return Source(data=reader.data, file=str(path), locations=reader.locations)
