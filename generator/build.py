@@ -112,6 +112,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
                        Style.from_input(report.style, profile.model.unit), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
     env.globals.update(writer.functions())
+    env.globals.update(profile_globals(prepared))
     context = template_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
@@ -140,6 +141,13 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
             Part("名词解释", headings["名词解释"], tuple(glossary)),
         ),
     )
+
+
+def profile_globals(prepared: Prepared) -> dict[str, Any]:
+    """What templates may ask of the profile itself, so one template can serve several profiles:
+    `比较项` (the names this profile compares; a year without 国有资本经营预算 has none of its
+    items, and the template leaves those sentences out)."""
+    return {"比较项": list(prepared.profile.model.comparisons)}
 
 
 def template_context(prepared: Prepared) -> dict[str, Any]:

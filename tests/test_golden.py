@@ -21,6 +21,7 @@ GOLDEN = Path(__file__).resolve().parent / "golden"
 EXAMPLES = {
     "000": ROOT / "data/examples/清远市政务服务数据管理局-2020-决算.yaml",
     "001": ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml",
+    "2019": ROOT / "data/examples/示例单位-2019-决算.yaml",  # synthetic: no 2019 reference exists
 }
 
 
