@@ -195,11 +195,12 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
     return tuple(dict.fromkeys(out))
 
 
-def check_report(path: Path, strict: bool = False, data_dir: Path | None = None) -> Prepared:
+def check_report(path: Path, strict: bool = False, data_dir: Path | None = None,
+                 templates_dir: Path | None = None) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up."""
     prepared = prepare(path, data_dir=data_dir, strict=strict)
-    render(prepared)
+    render(prepared, templates_dir)
     return prepared
 
 

@@ -128,6 +128,8 @@ class ProfileModel(_Strict):
     years: list[int] = Field(alias="适用年度", min_length=1)
     catalogues: dict[str, str] = Field(alias="科目目录")
     unit: Literal["元", "万元"] = Field("万元", alias="金额单位")
+    # how a zero amount prints in the tables: "0.00", or an empty cell (and no number in Excel)
+    zero_display: Literal["0.00", "空白"] = Field("0.00", alias="零值显示")
     org_label: str = Field("部门", alias="表头单位标签")
     title: str = Field(alias="文档标题")
     part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
@@ -163,6 +165,11 @@ class ProfileModel(_Strict):
 
     _codes_classes = field_validator("class_list", mode="before")(
         classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
+
+    @field_validator("zero_display", mode="before")
+    @classmethod
+    def _zero_display_text(cls, v: object) -> object:
+        return "0.00" if not isinstance(v, str) and str(v) in ("0", "0.0", "0.00") else v
 
     @field_validator("tolerance", mode="before")
     @classmethod

@@ -60,6 +60,8 @@ class TableRenderer:
         if expr is None:
             return Cell("")
         value = from_yuan(self.evaluate(expr), self.unit)
+        if value == 0 and self.profile.model.zero_display == "空白":
+            return Cell("", align="right")  # no number either: the workbook cell stays empty
         source = expr if self.ledger.knows(expr) else ""
         return Cell(format_number(value), value=value, align="right", source=source)
 
