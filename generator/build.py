@@ -23,6 +23,8 @@ from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
 from .model import Header, Report
 from .narrative import Baseline, Narrative, read_baselines
+from .optional import enabled_names, meeting_problems, with_optional_tables
+from .performance import evaluate, performance_problems, performance_tables, records
 from .phrases import Style
 from .profiles import Profile, choose_profile_file, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
@@ -43,6 +45,7 @@ class Prepared:
     last_year: Baseline
     budget: Baseline
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
+    optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
 
 
 @dataclass
@@ -70,6 +73,8 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> P
     if profile.model.kind != header.kind:
         raise UserError([error("profile-kind", f"模板“{profile.model.name}”用于{profile.model.kind}，"
                                f"而输入的类型是{header.kind}", location=source.loc(("模板",)))])
+    optional = enabled_names(profile, source)
+    profile = with_optional_tables(profile, optional)
 
     problems = Problems()
     sections = {k: v for k, v in source.data.items() if k in profile.model.data}
@@ -90,6 +95,9 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> P
         problems.extend(pydantic_problems(e, source, Report))
     figures, figure_problems = build_figures(profile, source, header.unit, sections)
     problems.extend(figure_problems)
+    if report is not None:
+        problems.extend(performance_problems(report, source))
+        problems.extend(meeting_problems(report, figures, source, optional))
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
     last_year, budget, baseline_problems = read_baselines(
@@ -101,7 +109,7 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False) -> P
     problems.raise_if_errors()
     assert report is not None
     return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
-                    budget=budget, problems=problems.items)
+                    budget=budget, problems=problems.items, optional=optional)
 
 
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
@@ -117,6 +125,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         tables = TableRenderer(profile, prepared.figures, report.department).render_all()
+        tables += performance_tables(profile, report, prepared.optional, first_number=len(tables) + 1)
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
                                location=Location(file=profile.file))]) from e
@@ -147,7 +156,21 @@ def profile_globals(prepared: Prepared) -> dict[str, Any]:
     """What templates may ask of the profile itself, so one template can serve several profiles:
     `比较项` (the names this profile compares; a year without 国有资本经营预算 has none of its
     items, and the template leaves those sentences out)."""
-    return {"比较项": list(prepared.profile.model.comparisons)}
+    optional = set(prepared.optional)
+    return {"比较项": list(prepared.profile.model.comparisons), "启用": lambda name: name in optional,
+            "绩效自评": performance_summaries(prepared)}
+
+
+def performance_summaries(prepared: Prepared) -> list[dict[str, Any]]:
+    """Each 绩效自评表's derived figures, for a sentence such as "自评得分95分，等级为优"."""
+    out = []
+    for name in prepared.optional:
+        kind = prepared.profile.model.optional[name].performance
+        for _, record in records(prepared.report, kind) if kind else []:
+            ev = evaluate(record, prepared.profile.model.grades)
+            out.append({"类别": kind, "名称": record.name, "总分": ev.total, "等级": ev.grade,
+                        "执行率得分": ev.execution_score})
+    return out
 
 
 def template_context(prepared: Prepared) -> dict[str, Any]:

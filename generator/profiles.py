@@ -121,6 +121,15 @@ class CheckSpec(_Strict):
     condition: str = Field(alias="条件")
 
 
+class OptionalSpec(_Strict):
+    """可选内容: tables or sections a department (or the profile) switches on by name."""
+
+    tables: list[TableSpec] = Field(default_factory=list, alias="表格")  # appended after the tables
+    performance: Literal["项目", "部门整体"] | None = Field(None, alias="绩效表")  # see performance.py
+    default: bool = Field(False, alias="默认启用")
+    description: str = Field("", alias="说明")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -142,6 +151,9 @@ class ProfileModel(_Strict):
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
+    optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")
+    # 绩效自评 grade thresholds: the lowest total score of each grade; below the last is 差
+    grades: dict[str, float] = Field(default_factory=lambda: {"优": 90, "良": 80, "中": 60}, alias="绩效等级")
 
     @model_validator(mode="after")
     def _placeholders(self) -> ProfileModel:
