@@ -23,6 +23,8 @@ from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
 from .model import Header, Report
 from .narrative import Baseline, Narrative, read_baselines
+from .optional import enabled_names, meeting_problems, with_optional_tables
+from .performance import evaluate, performance_problems, performance_tables, records
 from .phrases import Style
 from .profiles import Profile, choose_profile_file, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
@@ -43,6 +45,7 @@ class Prepared:
     last_year: Baseline
     budget: Baseline
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
+    optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
 
 
 @dataclass
@@ -104,6 +107,8 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
     except ValidationError as e:
         raise UserError(pydantic_problems(e, source, Header)) from e
     profile = _profile(source, header, data_dir)
+    optional = enabled_names(profile, source)
+    profile = with_optional_tables(profile, optional)
 
     problems = Problems()
     sections = {k: v for k, v in source.data.items() if k in profile.model.data}
@@ -124,6 +129,9 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
         problems.extend(pydantic_problems(e, source, Report))
     figures, figure_problems = build_figures(profile, source, header.unit, sections)
     problems.extend(figure_problems)
+    if report is not None:
+        problems.extend(performance_problems(report, source))
+        problems.extend(meeting_problems(report, figures, source, optional))
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
     last_year, budget, baseline_problems = read_baselines(
@@ -137,7 +145,7 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
     problems.raise_if_errors()
     assert report is not None
     return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
-                    budget=budget, problems=problems.items)
+                    budget=budget, problems=problems.items, optional=optional)
 
 
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
@@ -149,11 +157,13 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
                        prepared.budget, report.reasons, report.notes)
     env.globals.update(writer.functions())
     env.globals["表格"] = _table_marker
+    env.globals.update(profile_globals(prepared))
     context = template_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
         tables = renderer.render_all()
+        tables += performance_tables(profile, report, prepared.optional, first_number=len(tables) + 1)
         placed = renderer.render_placed("情况说明")
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
@@ -209,6 +219,27 @@ def _place_tables(blocks: list[Any], placed: dict[str, Table], profile: Profile)
     return out
 
 
+def profile_globals(prepared: Prepared) -> dict[str, Any]:
+    """What templates may ask of the profile itself, so one template can serve several profiles:
+    `比较项` (the names this profile compares; a year without 国有资本经营预算 has none of its
+    items, and the template leaves those sentences out)."""
+    optional = set(prepared.optional)
+    return {"比较项": list(prepared.profile.model.comparisons), "启用": lambda name: name in optional,
+            "绩效自评": performance_summaries(prepared)}
+
+
+def performance_summaries(prepared: Prepared) -> list[dict[str, Any]]:
+    """Each 绩效自评表's derived figures, for a sentence such as "自评得分95分，等级为优"."""
+    out = []
+    for name in prepared.optional:
+        kind = prepared.profile.model.optional[name].performance
+        for _, record in records(prepared.report, kind) if kind else []:
+            ev = evaluate(record, prepared.profile.model.grades)
+            out.append({"类别": kind, "名称": record.name, "总分": ev.total, "等级": ev.grade,
+                        "执行率得分": ev.execution_score})
+    return out
+
+
 def template_context(prepared: Prepared) -> dict[str, Any]:
     """What templates see: the input by its Chinese keys, amounts scaled to 元."""
     report = prepared.report
@@ -255,11 +286,11 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
 
 
 def check_report(path: Path, strict: bool = False, data_dir: Path | None = None,
-                 prev: Path | None = None) -> Prepared:
+                 prev: Path | None = None, templates_dir: Path | None = None) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up."""
     prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
-    render(prepared)
+    render(prepared, templates_dir)
     return prepared
 
 

@@ -72,6 +72,11 @@ _strict = click.option("--strict", is_flag=True, help="严格模式：把警告�
 _prev = click.option("--prev", "prev", type=click.Path(path_type=Path), default=None,
                      help="上年的录入文件（.yaml 或 .xlsx）：未填写“上年数”“比上年增减”的比较项从中取上年数，"
                           "未填写的主要职责、机构设置、名词解释补充沿用上年。")
+_data_dir = click.option("--data-dir", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+                         help="模板数据文件夹（含 profiles/、catalogues/、名词解释/），默认使用程序自带的 data/。"
+                              "新增地区或年度的模板时用它，不必改动程序（见 docs/模板配置.md）。")
+_templates_dir = click.option("--templates-dir", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
+                              default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
 
@@ -98,11 +103,14 @@ def cli(ctx: click.Context) -> None:
 @_help
 @click.option("--verify", "also_verify", is_flag=True,
               help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
+@_data_dir
+@_templates_dir
 def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool,
-             also_verify: bool) -> None:
+             also_verify: bool, data_dir: Path | None, templates_dir: Path | None) -> None:
     from .build import build_report
 
-    result = build_report(input_file, out_dir, strict=strict, prev=prev)
+    result = build_report(input_file, out_dir, strict=strict, data_dir=data_dir, templates_dir=templates_dir,
+                          prev=prev)
     if also_verify:
         from .verify import verify_docx
 
@@ -127,10 +135,13 @@ def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, f
 @_format
 @_verbose
 @_help
-def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool) -> None:
+@_data_dir
+@_templates_dir
+def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool, data_dir: Path | None,
+          templates_dir: Path | None) -> None:
     from .build import check_report
 
-    prepared = check_report(input_file, strict=strict, prev=prev)
+    prepared = check_report(input_file, strict=strict, prev=prev, data_dir=data_dir, templates_dir=templates_dir)
     if fmt == "json":
         _emit_json(prepared.problems)
         return
@@ -188,10 +199,11 @@ def convert(input_file: Path, output: Path, verbose: bool) -> None:
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
 @_verbose
 @_help
-def profiles(verbose: bool) -> None:
+@_data_dir
+def profiles(verbose: bool, data_dir: Path | None) -> None:
     from .profiles import available_profiles
 
-    for model in available_profiles():
+    for model in available_profiles(data_dir):
         years = "、".join(str(y) for y in model.years)
         click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
         for i, table in enumerate(model.tables, start=1):

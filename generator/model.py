@@ -154,7 +154,39 @@ class Performance(_Strict):
     closing: list[str] = Field(default_factory=list, alias="结尾")
 
 
+class Meeting(_Strict):
+    name: str = Field(alias="名称", min_length=1)
+    days: str = Field(alias="天数")  # text, so it is not scaled like the amounts: "2", "1.5"
+    people: Count = Field(alias="人数")
+    cost: InputAmount = Field(alias="金额")
+
+
+    @field_validator("days", mode="before")
+    @classmethod
+    def _days(cls, v: object) -> str:
+        try:
+            value = parse_amount(v)
+        except AmountError as e:
+            raise ValueError(str(e)) from e
+        if value <= 0:
+            raise ValueError("天数应大于 0")
+        return format(value.normalize(), "f")
+
+
+class MeetingsTraining(_Strict):
+    """会议费、培训费 (optional section 会议费培训费): counts and the largest meetings;
+    the amounts against budget are the data section 会议费培训费."""
+
+    meetings: list[Meeting] = Field(default_factory=list, alias="会议")
+    meeting_count: Count | None = Field(None, alias="会议次数")
+    meeting_people: Count | None = Field(None, alias="参会人次")
+    trainings: Count | None = Field(None, alias="培训次数")
+    trainees: Count | None = Field(None, alias="培训人次")
+    listed: Annotated[int, Field(ge=1, le=20)] = Field(3, alias="列出会议数")
+
+
 class NarrativeInput(_Strict):
+    meetings_training: MeetingsTraining = Field(default_factory=MeetingsTraining, alias="会议费培训费")
     three_public: ThreePublic = Field(default_factory=ThreePublic, alias="三公经费")
     assets: Assets = Field(default_factory=Assets, alias="国有资产")
     performance: Performance = Field(default_factory=Performance, alias="绩效")
@@ -178,6 +210,35 @@ class StyleInput(_Strict):
     mention_zero_items: bool = Field(True, alias="提及零值项目")
 
 
+class Indicator(_Strict):
+    level1: str = Field(alias="一级指标", min_length=1)
+    level2: str = Field(alias="二级指标", min_length=1)
+    level3: str = Field(alias="三级指标", min_length=1)
+    target: str = Field(alias="年度指标值")
+    actual: str = Field(alias="实际完成值")
+    weight: Annotated[Decimal, Field(ge=0, le=100)] = Field(alias="分值")
+    score: Annotated[Decimal, Field(ge=0, le=100)] = Field(alias="得分")
+
+    _texts = field_validator("target", "actual", mode="before")(classmethod(lambda cls, v: str(v)))
+
+
+class SelfEvaluationTable(_Strict):
+    """One 绩效自评表 (a project, or the department as a whole). The execution score, total
+    and grade are derived (performance.py), never typed."""
+
+    name: str = Field(alias="名称", min_length=1)
+    budget: InputAmount = Field(alias="年度预算数")
+    spent: InputAmount = Field(alias="执行数")
+    execution_weight: Annotated[Decimal, Field(ge=0, le=100)] = Field(Decimal(10), alias="预算执行率分值")
+    indicators: list[Indicator] = Field(alias="指标", min_length=1)
+    note: str = Field("", alias="偏差原因")
+
+
+class SelfEvaluationTables(_Strict):
+    projects: list[SelfEvaluationTable] = Field(default_factory=list, alias="项目")
+    department: SelfEvaluationTable | None = Field(None, alias="部门整体")
+
+
 class Report(_Strict):
     """The whole input apart from the table sections, which the profile defines."""
 
@@ -196,6 +257,8 @@ class Report(_Strict):
     reasons: dict[str, str] = Field(default_factory=dict, alias="变动原因")
     notes: dict[str, str] = Field(default_factory=dict, alias="补充说明")
     narrative: NarrativeInput = Field(default_factory=NarrativeInput, alias="情况说明")
+    optional: list[str] = Field(default_factory=list, alias="可选表格")  # 可选内容 switched on (optional.py)
+    self_evaluations: SelfEvaluationTables | None = Field(None, alias="绩效自评表")  # performance.py
 
     _strip = field_validator("department", mode="before")(classmethod(lambda cls, v: _text(v)))
 

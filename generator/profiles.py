@@ -136,6 +136,15 @@ class CheckSpec(_Strict):
     condition: str = Field(alias="条件")
 
 
+class OptionalSpec(_Strict):
+    """可选内容: tables or sections a department (or the profile) switches on by name."""
+
+    tables: list[TableSpec] = Field(default_factory=list, alias="表格")  # appended after the tables
+    performance: Literal["项目", "部门整体"] | None = Field(None, alias="绩效表")  # see performance.py
+    default: bool = Field(False, alias="默认启用")
+    description: str = Field("", alias="说明")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -143,6 +152,8 @@ class ProfileModel(_Strict):
     years: list[int] = Field(alias="适用年度", min_length=1)
     catalogues: dict[str, str] = Field(alias="科目目录")
     unit: Literal["元", "万元"] = Field("万元", alias="金额单位")
+    # how a zero amount prints in the tables: "0.00", or an empty cell (and no number in Excel)
+    zero_display: Literal["0.00", "空白"] = Field("0.00", alias="零值显示")
     org_label: str = Field("部门", alias="表头单位标签")
     title: str = Field(alias="文档标题")
     part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
@@ -156,6 +167,9 @@ class ProfileModel(_Strict):
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
+    optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")
+    # 绩效自评 grade thresholds: the lowest total score of each grade; below the last is 差
+    grades: dict[str, float] = Field(default_factory=lambda: {"优": 90, "良": 80, "中": 60}, alias="绩效等级")
 
     @model_validator(mode="after")
     def _placeholders(self) -> ProfileModel:
@@ -185,6 +199,11 @@ class ProfileModel(_Strict):
 
     _codes_classes = field_validator("class_list", mode="before")(
         classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
+
+    @field_validator("zero_display", mode="before")
+    @classmethod
+    def _zero_display_text(cls, v: object) -> object:
+        return "0.00" if not isinstance(v, str) and str(v) in ("0", "0.0", "0.00") else v
 
     @field_validator("tolerance", mode="before")
     @classmethod

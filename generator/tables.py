@@ -62,6 +62,8 @@ class TableRenderer:
         if expr is None:
             return Cell("")
         value = from_yuan(self.evaluate(expr), self.unit)
+        if value == 0 and self.profile.model.zero_display == "空白":
+            return Cell("", align="right")  # no number either: the workbook cell stays empty
         source = expr if self.ledger.knows(expr) else ""
         return Cell(format_number(value), value=value, align="right", source=source)
 
@@ -217,7 +219,7 @@ class TableRenderer:
         for spec in specs:
             if spec.each_class is not None:
                 names = self.profile.catalogues["功能分类"].names
-                for code in spec.each_class:
+                for code in listed_classes(self.profile, spec.each_class):
                     out.append(_Row([v.replace("{编码}", code) for v in spec.values],
                                     label=names.get(code, code)))
             elif spec.econ_classes is not None:
@@ -316,7 +318,7 @@ def _each(specs: list[RowSpec], renderer: TableRenderer) -> list[RowSpec]:
     out = []
     for spec in specs:
         if spec.each_class is not None:
-            out.extend([spec] * len(spec.each_class))
+            out.extend([spec] * len(listed_classes(renderer.profile, spec.each_class)))
         elif spec.econ_classes is not None:
             section = spec.values[0].split(".")[0] if spec.values else ""
             info = renderer.figures.rows[section]
@@ -324,6 +326,13 @@ def _each(specs: list[RowSpec], renderer: TableRenderer) -> list[RowSpec]:
         else:
             out.append(spec)
     return out
+
+
+def listed_classes(profile: Profile, codes: list[str]) -> list[str]:
+    """The 每类 codes that exist in the document year's catalogue: one profile can then serve
+    years in which a 类 did not exist yet (224 is new in 2019, so a 2018 document leaves it out)."""
+    names = profile.catalogues["功能分类"].names
+    return [c for c in codes if c in names]
 
 
 def _pad(rows: list[_Row], n: int) -> list[_Row]:

@@ -208,6 +208,8 @@ def _strip_tags(loc: Path_, data: Any, base: Path_, kind: str) -> tuple[Path_, i
     tag = ""
     for i, part in enumerate(loc):
         last = i == len(loc) - 1
+        if part == "[key]":  # a mapping key of the wrong kind: report it at the key itself
+            continue
         if isinstance(current, dict) and part in current:
             current = current[part]
         elif isinstance(current, list) and part.isdigit() and int(part) < len(current):

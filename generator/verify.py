@@ -25,6 +25,7 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     try:
         with zipfile.ZipFile(path) as z:
             body = etree.fromstring(z.read("word/document.xml")).find(f"{_W}body")
+            part_style = _style_id(etree.fromstring(z.read("word/styles.xml")), "部分标题")
             cited = [etree.fromstring(z.read(n)) for n in z.namelist()
                      if n.startswith("customXml/item") and not n.startswith("customXml/itemProps")
                      and n.endswith(".xml")]
@@ -35,7 +36,7 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     if not cited or not any(r.tag == f"{{{NAMESPACE}}}citations" for r in cited):
         raise UserError([error("no-citations", "文档中没有引用记录，无法核对（可能不是 gen-report 生成的文档）",
                                location=where)])
-    tables, narrative = _read_body(body)
+    tables, narrative = _read_body(body, part_style)
     problems = []
     for c in citations:
         text, table, row, column = c.get("text"), c.get("table"), int(c.get("row")), int(c.get("column"))
@@ -55,17 +56,31 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     return len(citations), problems
 
 
-def _read_body(body: etree._Element) -> tuple[dict[str, list[list[str]]], str]:
+def _style_id(styles: etree._Element, name: str) -> str | None:
+    for style in styles.iter(f"{_W}style"):
+        label = style.find(f"{_W}name")
+        if label is not None and label.get(f"{_W}val") == name:
+            return style.get(f"{_W}styleId")
+    return None
+
+
+def _read_body(body: etree._Element, part_style: str | None = None) -> tuple[dict[str, list[list[str]]], str]:
+    """Tables by number, and the narrative: the third part, found by its heading's style (a
+    region's profile may title its parts "三、决算说明"), or by "第三部分" without that style."""
     tables: dict[str, list[list[str]]] = {}
     narrative: list[str] = []
     current = None
     in_narrative = False
+    parts_seen = 0
     for child in body:
         if child.tag == f"{_W}p":
             text = "".join(t.text or "" for t in child.iter(f"{_W}t"))
-            if text.startswith("第三部分"):
+            style = child.find(f"{_W}pPr/{_W}pStyle")
+            is_part = part_style is not None and style is not None and style.get(f"{_W}val") == part_style
+            parts_seen += is_part
+            if (is_part and parts_seen == 3) or (part_style is None and text.startswith("第三部分")):
                 in_narrative = True
-            elif text.startswith("第四部分"):
+            elif is_part or (part_style is None and text.startswith("第四部分")):
                 in_narrative = False
             elif in_narrative:
                 narrative.append(text)

@@ -22,3 +22,10 @@ def test_minimal_example_prepares_and_renders_without_problems() -> None:
 def test_minimal_example_is_embedded_in_the_input_doc() -> None:
     doc = (ROOT / "docs" / "输入格式.md").read_text(encoding="utf-8")
     assert MINIMAL.read_text(encoding="utf-8").rstrip("\n") in doc
+
+
+def test_profile_guide_documents_the_new_settings() -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs/模板配置.md").read_text(encoding="utf-8")
+    for needle in ("零值显示", "--data-dir", "--templates-dir", "内容: 类", "编码名称", "可选表格", "启用(",
+                   "绩效等级", "名词解释补充", "其他事项", "决算-2019", "比较项"):
+        assert needle in text, needle

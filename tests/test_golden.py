@@ -22,6 +22,8 @@ EXAMPLES = {
     "000": ROOT / "data/examples/清远市政务服务数据管理局-2020-决算.yaml",
     "001": ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml",
     "003": ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml",
+    "2019": ROOT / "data/examples/示例单位-2019-决算.yaml",  # synthetic: no 2019 reference exists
+    "2022": ROOT / "data/examples/示例单位-2022-决算.yaml",  # synthetic, every 可选内容 switched on
 }
 
 

@@ -1,0 +1,125 @@
+"""绩效自评表: one table per project (项目支出绩效自评表) and one for the department as a whole
+(部门整体支出绩效自评表), from the input's `绩效自评表` records.
+
+These are lists of records (a project's indicators), not ledger figures, so they have their own
+small renderer here rather than a table layout in tables.py. The department types the
+indicators and each indicator's 得分; the 预算执行率, its score (分值 × min(执行率, 100%)), the
+total score and the grade are derived, and checked: 得分 ≤ 分值, and all 分值 add up to 100.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .amounts import UNIT_SCALE, format_number, from_yuan, round_half_up
+from .document import Cell, HeaderCell, Table
+from .errors import Problem, error
+from .load import Source
+from .model import Report, SelfEvaluationTable
+from .profiles import Profile
+
+KINDS = {"项目": "项目支出绩效自评表", "部门整体": "部门整体支出绩效自评表"}
+COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    record: SelfEvaluationTable
+    rate: Decimal | None  # 预算执行率 as a fraction; None when the budget is 0
+    execution_score: Decimal
+    total: Decimal
+    grade: str
+
+
+def evaluate(record: SelfEvaluationTable, grades: dict[str, float]) -> Evaluation:
+    rate = record.spent / record.budget if record.budget else None
+    execution = round_half_up(record.execution_weight * min(rate, Decimal(1)), 2) if rate is not None else Decimal(0)
+    total = execution + sum((i.score for i in record.indicators), Decimal(0))
+    return Evaluation(record, rate, execution, total, grade_of(total, grades))
+
+
+def grade_of(total: Decimal, grades: dict[str, float]) -> str:
+    for name, lowest in sorted(grades.items(), key=lambda kv: -kv[1]):
+        if total >= Decimal(str(lowest)):
+            return name
+    return "差"
+
+
+def records(report: Report, kind: str) -> list[tuple[tuple[str, ...], SelfEvaluationTable]]:
+    """(input path, record) of one kind."""
+    tables = report.self_evaluations
+    if tables is None:
+        return []
+    if kind == "项目":
+        return [(("绩效自评表", "项目", str(i)), r) for i, r in enumerate(tables.projects)]
+    return [(("绩效自评表", "部门整体"), tables.department)] if tables.department else []
+
+
+def performance_problems(report: Report, source: Source) -> list[Problem]:
+    problems = []
+    for kind in KINDS:
+        for path, record in records(report, kind):
+            for j, ind in enumerate(record.indicators):
+                if ind.score > ind.weight:
+                    problems.append(error(
+                        "score-above-weight", f"“{record.name}”的指标“{ind.level3}”得分超过分值",
+                        location=source.loc(path + ("指标", str(j), "得分")), row=ind.level3,
+                        expected=f"不超过 {ind.weight}", found=str(ind.score)))
+            weights = record.execution_weight + sum((i.weight for i in record.indicators), Decimal(0))
+            if weights != HUNDRED:
+                problems.append(error(
+                    "weights-not-100", f"“{record.name}”的分值合计应为 100（含预算执行率分值 {record.execution_weight}）",
+                    location=source.loc(path + ("指标",)), expected="100", found=str(weights)))
+    return problems
+
+
+def performance_tables(profile: Profile, report: Report, names: list[str], first_number: int) -> list[Table]:
+    out: list[Table] = []
+    for name in names:
+        kind = profile.model.optional[name].performance
+        if kind is None:
+            continue
+        for _, record in records(report, kind):
+            out.append(_table(profile, report, evaluate(record, profile.model.grades), KINDS[kind],
+                              f"表{first_number + len(out)}"))
+    return out
+
+
+def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number: str) -> Table:
+    unit = profile.model.unit
+
+    def amount(value: Decimal) -> Cell:
+        shown = from_yuan(value * UNIT_SCALE[report.unit], unit)
+        return Cell(format_number(shown), value=shown, align="right")
+
+    def score(value: Decimal) -> Cell:
+        return Cell(format_number(value), align="center")
+
+    def text(value: str, colspan: int = 1) -> list[Cell]:
+        return [Cell(value, align="center", colspan=colspan)] + [Cell("")] * (colspan - 1)
+
+    r = ev.record
+    rate = f"{format_number(round_half_up(ev.rate * HUNDRED, 2))}%" if ev.rate is not None else "--"
+    rows = [
+        text("年度预算数") + text("执行数") + text("预算执行率") + text("") + text("分值") + text("得分")
+        + text(""),
+        [amount(r.budget), amount(r.spent), Cell(rate, align="center"), Cell(""),
+         score(r.execution_weight), score(ev.execution_score), Cell("")],
+        [Cell(c, align="center") for c in COLUMNS],
+    ]
+    for ind in r.indicators:
+        rows.append([Cell(ind.level1), Cell(ind.level2), Cell(ind.level3), Cell(ind.target), Cell(ind.actual),
+                     score(ind.weight), score(ind.score)])
+    weights = r.execution_weight + sum((i.weight for i in r.indicators), Decimal(0))
+    rows.append(text("总分", 5) + [score(weights), score(ev.total)])
+    rows.append(text("自评等级", 5) + text(ev.grade, 2))
+    if r.note:
+        rows.append(text("偏差原因及改进措施", 2) + [Cell(r.note, colspan=5)] + [Cell("")] * 4)
+    header = (HeaderCell("项目名称" if title.startswith("项目") else "部门名称", 0, 0, 1, 2),
+              HeaderCell(r.name if title.startswith("项目") else report.department, 0, 2, 1, 5))
+    return Table(number=number, title=title, org_label=f"{profile.model.org_label}：{report.department}",
+                 unit_label=f"单位：{unit}", ncols=len(COLUMNS), header_rows=1, header=header,
+                 rows=tuple(tuple(row) for row in rows), notes=(), landscape=True,
+                 widths=(1.6, 1.6, 2.4, 2.0, 2.0, 1.0, 1.0), number_format="#,##0.00")
