@@ -188,6 +188,8 @@ class Report(_Strict):
     reasons: dict[str, str] = Field(default_factory=dict, alias="变动原因")
     notes: dict[str, str] = Field(default_factory=dict, alias="补充说明")
     narrative: NarrativeInput = Field(default_factory=NarrativeInput, alias="情况说明")
+    # Which charts to draw (None: the profile's 默认图表; []: none).
+    charts: list[Literal["收支对比", "支出结构", "三公结构"]] | None = Field(None, alias="图表")
 
     _strip = field_validator("department", mode="before")(classmethod(lambda cls, v: _text(v)))
 

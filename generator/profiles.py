@@ -121,6 +121,22 @@ class CheckSpec(_Strict):
     condition: str = Field(alias="条件")
 
 
+ChartKind = Literal["收支对比", "支出结构", "三公结构"]
+
+
+class ChartSpec(_Strict):
+    """One chart the profile knows how to draw (generator/charts.py), and where it goes."""
+
+    kind: ChartKind = Field(alias="图")
+    caption: str = Field(alias="标题")  # "{年度}年度收入支出总额与上年对比"; 图n is prefixed
+    after: str = Field(alias="位置")  # a 情况说明 heading containing this text; end of part if none
+    income: list[str] = Field(default_factory=list, alias="收入项")  # 收支对比: 比较项 names
+    expenditure: list[str] = Field(default_factory=list, alias="支出项")
+    section: str | None = Field(None, alias="数据")  # 支出结构: a 功能分类 data section
+    column: str | None = Field(None, alias="列")
+    items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -140,6 +156,8 @@ class ProfileModel(_Strict):
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
+    charts: list[ChartSpec] = Field(default_factory=list, alias="图表")
+    default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
 
     @model_validator(mode="after")
     def _placeholders(self) -> ProfileModel:

@@ -20,7 +20,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.writers.atomic import write_all
 from generator.writers.xlsx_cells import (
     TABLE_BOLD,
@@ -76,6 +76,9 @@ def _build_workbook(doc: Document) -> Workbook:
             _glossary_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
         else:
             _text_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
+    figures = [b for p in doc.parts for b in p.blocks if isinstance(b, Figure)]
+    if figures:
+        _chart_sheet(wb.create_sheet(sheet_title("图表", taken)), figures)
     if len(wb.worksheets) > 1 and placeholder is not None:
         wb.remove(placeholder)
     return wb
@@ -108,8 +111,26 @@ def _text_sheet(ws: Worksheet, part: Part) -> None:
             _text_row(ws, row, block.text, TEXT_BOLD)
         elif isinstance(block, Paragraph):
             _text_row(ws, row, block.text, TEXT_FONT)
+        elif isinstance(block, Figure):
+            _text_row(ws, row, f"（{block.caption}，见“图表”工作表）", TEXT_FONT)
         else:
             raise ValueError(f"{part.key} part holds a {type(block).__name__}")
+    _print_setup(ws, landscape=False)
+
+
+def _chart_sheet(ws: Worksheet, figures: list[Figure]) -> None:
+    """Each chart's caption, then the picture anchored under it."""
+    from openpyxl.drawing.image import Image
+
+    ws.column_dimensions["A"].width = TEXT_COLUMN_WIDTH
+    row = 1
+    for figure in figures:
+        _text_row(ws, row, figure.caption, TEXT_BOLD)
+        image = Image(io.BytesIO(figure.png))
+        scale = 480 / image.width
+        image.width, image.height = 480, round(image.height * scale)
+        ws.add_image(image, f"A{row + 1}")
+        row += 2 + image.height // 20  # default row height: 20 px
     _print_setup(ws, landscape=False)
 
 
