@@ -147,11 +147,12 @@ def _refuse_same_names(results: list[DepartmentResult]) -> None:
             continue
         clash = next((seen[f] for f in r.files if f in seen), None)
         if clash:
-            r.ok, r.errors, r.pending = False, r.errors + 1, {}
+            r.ok, r.errors, r.pending, r.files = False, r.errors + 1, {}, []
             r.messages.append(f"[错误] {r.input}：输出文件与 {clash} 的重名，已被其覆盖或未写出；"
                               "请检查两个输入的部门名称和年度")
         for f in r.files:
             seen.setdefault(f, r.input)
+
 
 
 def _write_with_pdfs(results: list[DepartmentResult]) -> None:
