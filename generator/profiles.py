@@ -9,14 +9,15 @@ of it; a new year or region is a new file under data/profiles/.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Location, UserError, error
-from .load import Source, load_yaml
+from .load import Source
+from .load import load_yaml as _load_yaml_uncached
 from .resources import DATA_DIR
 from .validation import pydantic_problems
 
@@ -254,6 +255,22 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
+    """Profiles, catalogues and glossaries are read once per process (they are data files
+    that do not change during a run): a batch or a warm process then pays only for inputs.
+    The file's size and modification time are part of the key, so an edited file is reread."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_yaml_uncached(path, allow_aliases=allow_aliases)
+    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size, allow_aliases)
+
+
+@lru_cache(maxsize=128)
+def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> Source:
+    return _load_yaml_uncached(Path(path), allow_aliases=allow_aliases)
 
 
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
