@@ -137,3 +137,10 @@ def test_missing_libreoffice_is_a_clear_message(run, tmp_path: Path, monkeypatch
     assert "[错误] 未找到 LibreOffice（soffice 程序），无法生成 PDF" in err
     assert err.rstrip().endswith("未生成任何文件。")
     assert not (tmp_path / "out").exists()
+
+
+def test_official_fonts_fall_back_to_noto_cjk_by_kind(pdfs: dict) -> None:
+    """仿宋/宋体/楷体/小标宋 → Noto Serif CJK, 黑体 → Noto Sans CJK (docs/PDF与字体.md)."""
+    fonts = subprocess.run(["pdffonts", str(pdfs[EXAMPLES[0].name][".pdf"])], capture_output=True,
+                           text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts

@@ -21,6 +21,18 @@ from pathlib import Path
 from ..errors import UserError, error
 
 TIMEOUT_SECONDS = 600
+# The official fonts first (when installed they are used as named); otherwise the Noto CJK
+# face closest in kind: Serif (宋体-like) for 仿宋/宋体/楷体/小标宋, Sans (黑体-like) for 黑体.
+# Without this LibreOffice picks one Japanese sans face for everything.
+FALLBACKS = {
+    "仿宋_GB2312": ("仿宋", "FangSong", "Noto Serif CJK SC"),
+    "仿宋": ("仿宋_GB2312", "FangSong", "Noto Serif CJK SC"),
+    "宋体": ("SimSun", "Noto Serif CJK SC"),
+    "方正小标宋简体": ("方正小标宋_GBK", "Noto Serif CJK SC"),
+    "楷体_GB2312": ("楷体", "KaiTi", "Noto Serif CJK SC"),
+    "楷体": ("楷体_GB2312", "KaiTi", "Noto Serif CJK SC"),
+    "黑体": ("SimHei", "Noto Sans CJK SC"),
+}
 _DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:([0-9]{14})([^)]*)\)")
 _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\]")
 
@@ -62,8 +74,9 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
                    "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir",
                    str(root / "out"), *inputs]
         try:
+            env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(root))}
             done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=TIMEOUT_SECONDS, check=False)
+                                  timeout=TIMEOUT_SECONDS, check=False, env=env)
         except FileNotFoundError as e:
             raise missing_libreoffice() from e
         except subprocess.TimeoutExpired as e:
@@ -77,6 +90,22 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
                                        hint="请确认 LibreOffice 能正常运行（soffice --headless --version）")])
             out[i][path.with_suffix(".pdf")] = fixed_pdf(pdf.read_bytes(), data)
     return out
+
+
+def _fontconfig(root: Path) -> Path:
+    """A fontconfig file: the system's configuration plus the fallbacks above."""
+    from xml.sax.saxutils import escape
+
+    system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
+    aliases = "".join(
+        f"<alias binding=\"same\"><family>{escape(name)}</family><accept>"
+        + "".join(f"<family>{escape(f)}</family>" for f in fallbacks) + "</accept></alias>"
+        for name, fallbacks in FALLBACKS.items())
+    path = root / "fonts.conf"
+    path.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    f'<include ignore_missing="yes">{escape(system)}</include>{aliases}</fontconfig>',
+                    encoding="utf-8")
+    return path
 
 
 def fixed_pdf(pdf: bytes, docx: bytes) -> bytes:
