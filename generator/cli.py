@@ -153,7 +153,7 @@ def diff(old_file: Path, new_file: Path, fmt: str, verbose: bool) -> None:
                 type=click.Path(path_type=Path))
 @click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
               show_default=True, help="输出文件夹，不存在时自动创建。")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="数量",
               help="同时处理的部门数（进程数），默认等于处理器核数。")
 @_pdf
 @_strict

@@ -144,3 +144,22 @@ def test_official_fonts_fall_back_to_noto_cjk_by_kind(pdfs: dict) -> None:
     fonts = subprocess.run(["pdffonts", str(pdfs[EXAMPLES[0].name][".pdf"])], capture_output=True,
                            text=True, check=True).stdout
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
+
+
+def test_batch_pdf_converts_every_department(run, tmp_path: Path, need_libreoffice: None) -> None:
+    code, out, _ = run("batch", *EXAMPLES, "-j", "2", "-o", tmp_path, "--pdf")
+    assert code == 0
+    pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert len(pdfs) == len(EXAMPLES)
+    for pdf in tmp_path.glob("*.pdf"):
+        assert pdf.with_suffix(".docx").exists() and pdf.with_suffix(".xlsx").exists()
+        assert _pages(pdf) > 10
+
+
+def test_batch_pdf_without_libreoffice_writes_nothing(run, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEN_REPORT_SOFFICE", str(tmp_path / "没有这个程序"))
+    code, _, err = run("batch", *EXAMPLES, "-o", tmp_path / "out", "--pdf")
+    assert code == 1
+    assert "未找到 LibreOffice" in err
+    assert not (tmp_path / "out").exists()
