@@ -8,7 +8,7 @@ consistent set of files or leaves the output folder as it was.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -53,6 +53,8 @@ class BuildResult:
     document: Document
     outputs: list[Path]
     warnings: list[Problem]
+    changes: list[Any] = field(default_factory=list)  # diff.Change against earlier outputs
+    previous: bool = False  # whether earlier outputs existed (so `changes` is meaningful)
 
 
 def load_input(path: Path, data_dir: Path | None = None) -> Source:
@@ -289,27 +291,89 @@ def check_report(path: Path, strict: bool = False, data_dir: Path | None = None,
                  prev: Path | None = None, templates_dir: Path | None = None) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up."""
+    from .charts import chart_data
+
     prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
     render(prepared, templates_dir)
+    _, chart_problems = chart_data(prepared)
+    prepared.problems = prepared.problems + _raise_chart_errors(chart_problems, strict)
     return prepared
+
+
+def render_full(prepared: Prepared, templates_dir: Path | None = None,
+                strict: bool = False) -> tuple[Document, list[Problem]]:
+    """`render()` plus the charts the input or profile asks for (drawn, numbered, placed)."""
+    from .charts import chart_data, font_problem, with_figures
+
+    document = render(prepared, templates_dir)
+    charts, problems = chart_data(prepared)
+    if charts and (missing_font := font_problem()):
+        problems.append(missing_font)
+    problems = _raise_chart_errors(problems, strict)
+    if charts:
+        document = replace(document, parts=with_figures(document.parts, charts))
+    return document, problems
+
+
+def _raise_chart_errors(problems: list[Problem], strict: bool) -> list[Problem]:
+    if strict:
+        problems = [Problem(**{**p.__dict__, "severity": "错误"}) for p in problems]
+    if any(p.severity == "错误" for p in problems):
+        raise UserError(problems)
+    return problems
 
 
 def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:
     stem = safe_file_stem(document.title)
-    return {"docx": out_dir / f"{stem}.docx", "xlsx": out_dir / f"{stem}.xlsx"}
+    return {"docx": out_dir / f"{stem}.docx", "xlsx": out_dir / f"{stem}.xlsx",
+            "pdf": out_dir / f"{stem}.pdf"}
 
 
-def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
-                 templates_dir: Path | None = None, prev: Path | None = None) -> BuildResult:
+@dataclass
+class Rendered:
+    """One department's finished files, in memory (not yet written)."""
+
+    document: Document
+    files: dict[Path, bytes]
+    warnings: list[Problem]
+    changes: list[Any]
+    previous: bool
+    prepared: Prepared
+
+
+def render_files(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
+                 templates_dir: Path | None = None, compare: bool = True,
+                 prev: Path | None = None) -> Rendered:
+    """Everything `build_report` does short of writing (and of the PDF, which needs
+    LibreOffice and is made for a whole batch at once)."""
     from .writers.docx import docx_bytes
     from .writers.xlsx import xlsx_bytes
 
     prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
-    document = render(prepared, templates_dir)
+    document, chart_problems = render_full(prepared, templates_dir, strict)
     paths = output_paths(document, out_dir)
     files = {paths["docx"]: docx_bytes(document), paths["xlsx"]: xlsx_bytes(document)}
+    changes: list[Any] = []
+    previous = compare and paths["docx"].exists()
+    if previous:
+        from .diff import changes_against_file
+
+        changes = changes_against_file(paths["docx"], files[paths["docx"]])
+    return Rendered(document, files, prepared.problems + chart_problems, changes, previous, prepared)
+
+
+def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
+                 templates_dir: Path | None = None, pdf: bool = False, compare: bool = True,
+                 prev: Path | None = None) -> BuildResult:
+    rendered = render_files(path, out_dir, strict, data_dir, templates_dir, compare, prev)
+    files = rendered.files
+    if pdf:
+        from .writers.pdf import add_pdfs
+
+        files = add_pdfs([files])[0]
     write_all(files)
-    return BuildResult(document=document, outputs=list(files), warnings=prepared.problems)
+    return BuildResult(document=rendered.document, outputs=list(files), warnings=rendered.warnings,
+                       changes=rendered.changes, previous=rendered.previous)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

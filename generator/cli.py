@@ -77,6 +77,8 @@ _data_dir = click.option("--data-dir", "data_dir", type=click.Path(path_type=Pat
                               "新增地区或年度的模板时用它，不必改动程序（见 docs/模板配置.md）。")
 _templates_dir = click.option("--templates-dir", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
                               default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/。")
+_pdf = click.option("--pdf", is_flag=True,
+                    help="同时生成 PDF（需要安装 LibreOffice；中文字体见 docs/PDF与字体.md）。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
 
@@ -105,12 +107,13 @@ def cli(ctx: click.Context) -> None:
               help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
 @_data_dir
 @_templates_dir
+@_pdf
 def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool,
-             also_verify: bool, data_dir: Path | None, templates_dir: Path | None) -> None:
+             also_verify: bool, data_dir: Path | None, templates_dir: Path | None, pdf: bool) -> None:
     from .build import build_report
 
     result = build_report(input_file, out_dir, strict=strict, data_dir=data_dir, templates_dir=templates_dir,
-                          prev=prev)
+                          prev=prev, pdf=pdf)
     if also_verify:
         from .verify import verify_docx
 
@@ -122,10 +125,95 @@ def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, f
             click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致")
     report_problems(result.warnings, fmt)
     if fmt == "json":
-        _emit_json(result.warnings, outputs=[str(p) for p in result.outputs])
+        extra = {"changes": [c.as_dict() for c in result.changes]} if result.previous else {}
+        _emit_json(result.warnings, outputs=[str(p) for p in result.outputs], **extra)
         return
+    if result.previous:
+        _report_changes(result.changes, "与上次生成的文件相比")
     for path in result.outputs:
         click.echo(f"已生成：{path}")
+
+
+def _report_changes(changes: list[Any], against: str) -> None:
+    if not changes:
+        click.echo(f"{against}，内容没有变化。")
+        return
+    cells = sum(1 for c in changes if c.kind == "表格")
+    click.echo(f"{against}，有 {cells} 处表格数据、{len(changes) - cells} 处文字发生变化：")
+    for c in changes:
+        click.echo(f"  {c.render()}")
+
+
+@cli.command("diff", help="比较两个输入文件生成的文档：列出变化的表格单元格和情况说明语句（不写任何文件）。")
+@click.argument("old_file", metavar="原输入文件", type=click.Path(path_type=Path))
+@click.argument("new_file", metavar="新输入文件", type=click.Path(path_type=Path))
+@_format
+@_verbose
+@_help
+def diff(old_file: Path, new_file: Path, fmt: str, verbose: bool) -> None:
+    from .diff import diff_inputs
+
+    changes = diff_inputs(old_file, new_file)
+    if fmt == "json":
+        _emit_json([], changes=[c.as_dict() for c in changes])
+        return
+    _report_changes(changes, f"{new_file} 与 {old_file} 相比")
+
+
+@cli.command("batch", help="批量生成：一次处理多个部门的输入文件（或整个文件夹），并写出汇总表 汇总.xlsx。")
+@click.argument("inputs", metavar="输入文件或文件夹...", nargs=-1, required=True,
+                type=click.Path(path_type=Path))
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+              show_default=True, help="输出文件夹，不存在时自动创建。")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="数量",
+              help="同时处理的部门数（进程数），默认等于处理器核数。")
+@_pdf
+@_strict
+@_verbose
+@_help
+def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, strict: bool,
+          verbose: bool) -> None:
+    from .batch import SUMMARY_NAME, collect_inputs, default_jobs, run_batch, summary_workbook
+    from .writers.atomic import write_all
+    from .writers.pdf import missing_libreoffice, soffice
+
+    files = collect_inputs(inputs)
+    if pdf and soffice() is None:
+        raise missing_libreoffice()
+    total = len(files)
+    done = [0]
+    tty = sys.stderr.isatty()
+    bar = click.progressbar(length=total, label="生成中", file=sys.stderr, show_pos=True) if tty else None
+
+    def progress(result: Any) -> None:
+        done[0] += 1
+        if bar is not None:
+            bar.update(1)
+        else:
+            click.echo(f"[{done[0]}/{total}] {result.status}：{result.department or result.input}", err=True)
+
+    if bar is not None:
+        with bar:
+            results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
+                                progress=progress)
+    else:
+        results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
+                            progress=progress)
+    summary_path = out_dir / SUMMARY_NAME
+    write_all({summary_path: summary_workbook(results)})
+    for r in results:
+        if not r.ok:
+            for message in r.messages:
+                click.echo(message, err=True)
+    click.echo("部门\t状态\t警告数\t错误数\t文件")
+    for r in results:
+        changed = f"（较上次 {r.changes} 处变化）" if r.changes else ""
+        names = "、".join(Path(f).name for f in r.files) or "-"
+        click.echo(f"{r.department or r.input}\t{r.status}{changed}\t{r.warnings}\t{r.errors}\t{names}")
+    failed = sum(1 for r in results if not r.ok)
+    click.echo(f"共 {total} 个部门：成功 {total - failed} 个，失败 {failed} 个。汇总表：{summary_path}")
+    if failed:
+        sys.exit(EXIT_INPUT)
 
 
 @cli.command("check", help="只检查输入数据（格式、科目编码、勾稽关系），不生成任何文件。")

@@ -81,7 +81,16 @@ class GlossaryEntry:
     explanation: str
 
 
-Block = Heading | Paragraph | Table | GlossaryEntry
+@dataclass(frozen=True)
+class Figure:
+    """A chart: finished PNG bytes and its caption ("图1 收入支出总额与上年对比")."""
+
+    png: bytes
+    caption: str
+    width_cm: float = 15.0  # printed width; the height follows the image's aspect ratio
+
+
+Block = Heading | Paragraph | Table | GlossaryEntry | Figure
 
 
 @dataclass(frozen=True)

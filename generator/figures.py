@@ -215,7 +215,11 @@ class _Builder:
                     hint=f"请核对编码；确属新增科目时，可在该行写“{NAME_KEY}: 名称”"))
         self.rows[name] = ClassifiedRows(codes=codes, names={c: names.get(c) or catalogue.names.get(c, "")
                                                               for c in codes})
-        children = {c: [d for d in codes if len(d) == len(c) + 2 and d.startswith(c)] for c in codes}
+        # One pass, not codes × codes: a large department has ~1,000 codes per section.
+        children: dict[str, list[str]] = {c: [] for c in codes}
+        for d in codes:  # sorted, so each parent's children stay in code order
+            if len(d) > 3 and d[:-2] in children:
+                children[d[:-2]].append(d)
         children[TOTAL_ROW] = [c for c in codes if len(c) == 3]
         for row in [TOTAL_ROW, *codes]:
             for column, formula in spec.columns.items():

@@ -259,6 +259,8 @@ class Report(_Strict):
     narrative: NarrativeInput = Field(default_factory=NarrativeInput, alias="情况说明")
     optional: list[str] = Field(default_factory=list, alias="可选表格")  # 可选内容 switched on (optional.py)
     self_evaluations: SelfEvaluationTables | None = Field(None, alias="绩效自评表")  # performance.py
+    # Which charts to draw (None: the profile's 默认图表; []: none).
+    charts: list[Literal["收支对比", "支出结构", "三公结构"]] | None = Field(None, alias="图表")
 
     _strip = field_validator("department", mode="before")(classmethod(lambda cls, v: _text(v)))
 

@@ -9,14 +9,15 @@ of it; a new year or region is a new file under data/profiles/.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Location, UserError, error
-from .load import Source, load_yaml
+from .load import Source
+from .load import load_yaml as _load_yaml_uncached
 from .resources import DATA_DIR
 from .validation import pydantic_problems
 
@@ -143,6 +144,20 @@ class OptionalSpec(_Strict):
     performance: Literal["项目", "部门整体"] | None = Field(None, alias="绩效表")  # see performance.py
     default: bool = Field(False, alias="默认启用")
     description: str = Field("", alias="说明")
+ChartKind = Literal["收支对比", "支出结构", "三公结构"]
+
+
+class ChartSpec(_Strict):
+    """One chart the profile knows how to draw (generator/charts.py), and where it goes."""
+
+    kind: ChartKind = Field(alias="图")
+    caption: str = Field(alias="标题")  # "{年度}年度收入支出总额与上年对比"; 图n is prefixed
+    after: str = Field(alias="位置")  # a 情况说明 heading containing this text; end of part if none
+    income: list[str] = Field(default_factory=list, alias="收入项")  # 收支对比: 比较项 names
+    expenditure: list[str] = Field(default_factory=list, alias="支出项")
+    section: str | None = Field(None, alias="数据")  # 支出结构: a 功能分类 data section
+    column: str | None = Field(None, alias="列")
+    items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
 
 
 class ProfileModel(_Strict):
@@ -170,6 +185,8 @@ class ProfileModel(_Strict):
     optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")
     # 绩效自评 grade thresholds: the lowest total score of each grade; below the last is 差
     grades: dict[str, float] = Field(default_factory=lambda: {"优": 90, "良": 80, "中": 60}, alias="绩效等级")
+    charts: list[ChartSpec] = Field(default_factory=list, alias="图表")
+    default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
 
     @model_validator(mode="after")
     def _placeholders(self) -> ProfileModel:
@@ -280,6 +297,22 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
+    """Profiles, catalogues and glossaries are read once per process (they are data files
+    that do not change during a run): a batch or a warm process then pays only for inputs.
+    The file's size and modification time are part of the key, so an edited file is reread."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_yaml_uncached(path, allow_aliases=allow_aliases)
+    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size, allow_aliases)
+
+
+@lru_cache(maxsize=128)
+def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> Source:
+    return _load_yaml_uncached(Path(path), allow_aliases=allow_aliases)
 
 
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:

@@ -14,13 +14,13 @@ from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
-from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml.etree import _Element
 
-from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
@@ -220,6 +220,8 @@ def _write_part(flow: _Flow, part: Part) -> None:
             p._p.append(text_run(block.explanation))
         elif isinstance(block, Table):
             _write_table(flow, block)
+        elif isinstance(block, Figure):
+            _write_figure(flow, block)
         else:
             raise TypeError(f"unknown block {type(block).__name__}")
 
@@ -241,6 +243,17 @@ def _write_table(flow: _Flow, table: Table) -> None:
     flow.table(build_table(table, flow.usable_width(), flow.table_styles))
     for note in table.notes:
         flow.paragraph(note, "表注")
+
+
+def _write_figure(flow: _Flow, figure: Figure) -> None:
+    """The picture centred on its own line, its caption (图n …) under it."""
+    p = flow.paragraph("", "公文正文")
+    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.first_line_indent = 0
+    p.paragraph_format.keep_with_next = True
+    width = min(Cm(figure.width_cm), Twips(flow.usable_width()))
+    p.add_run().add_picture(io.BytesIO(figure.png), width=width)
+    flow.paragraph(figure.caption, "表标题")
 
 
 def _set_properties(word: WordDocument, doc: Document) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from lxml.etree import _Element
 
 # XML 1.0 forbids these; lxml refuses them outright, and a file smuggling them past lxml
@@ -20,10 +21,24 @@ def clean(text: str) -> str:
 
 def el(tag: str, **attrs: str) -> _Element:
     """A w:* element with w:* attributes (`el("w:jc", val="center")`)."""
-    element = OxmlElement(tag)
+    clark, nsmap = _tag(tag)
+    # docx.oxml.OxmlElement, minus parsing the prefixed tag every time (a large table makes
+    # hundreds of thousands of elements); same element classes, same XML.
+    element = oxml_parser.makeelement(clark, nsmap=nsmap)
     for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), value)
+        element.set(_attr(key), value)
     return element
+
+
+@lru_cache(maxsize=256)
+def _tag(tag: str) -> tuple[str, dict[str, str]]:
+    nsptag = NamespacePrefixedTag(tag)
+    return nsptag.clark_name, nsptag.nsmap
+
+
+@lru_cache(maxsize=256)
+def _attr(key: str) -> str:
+    return qn(f"w:{key}")
 
 
 def text_run(text: str, fonts: dict[str, str] | None = None, bold: bool = False) -> _Element:

@@ -20,7 +20,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.xml.functions import tostring
 
-from generator.document import Document, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.writers.atomic import write_all
 from generator.writers.xlsx_cells import (
     TABLE_BOLD,
@@ -79,15 +79,39 @@ def _build_workbook(doc: Document) -> Workbook:
             for block in part.blocks:  # a table inside the narrative gets a sheet of its own
                 if isinstance(block, Table):
                     _table_sheet(wb.create_sheet(sheet_title(block.title, taken)), block)
+    figures = [b for p in doc.parts for b in p.blocks if isinstance(b, Figure)]
+    if figures:
+        _chart_sheet(wb.create_sheet(sheet_title("图表", taken)), figures)
     if len(wb.worksheets) > 1 and placeholder is not None:
         wb.remove(placeholder)
     return wb
 
 
+class _FastStyleList(IndexedList):
+    """openpyxl finds a style's index by hashing the style object, field by field, on every
+    cell it is set on: half the time of writing a workbook. The writer sets a few shared
+    objects thousands of times, so remember each object's index by identity first (holding
+    the object, so its id cannot be reused). Same indexes as before, so the same bytes."""
+
+    def __init__(self, iterable: object = None) -> None:
+        super().__init__(iterable)
+        self._by_id: dict[int, tuple[object, int]] = {}
+
+    def add(self, value: object) -> int:
+        known = self._by_id.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
+        index = super().add(value)
+        self._by_id[id(value)] = (value, index)
+        return index
+
+
 def _set_default_font(wb: Workbook) -> None:
     # openpyxl has no public setter for the workbook font: replace font 0 (used by every
     # unstyled cell) and the Normal style's font, before any cell is styled.
-    wb._fonts = IndexedList([TEXT_FONT])
+    wb._fonts = _FastStyleList([TEXT_FONT])
+    wb._borders = _FastStyleList(wb._borders)
+    wb._alignments = _FastStyleList(wb._alignments)
     wb._named_styles["Normal"].font = TEXT_FONT
 
 
@@ -113,8 +137,26 @@ def _text_sheet(ws: Worksheet, part: Part) -> None:
             _text_row(ws, row, block.text, TEXT_FONT)
         elif isinstance(block, Table):
             _text_row(ws, row, f"{block.title}（见工作表“{block.title[:31]}”）", TEXT_FONT)
+        elif isinstance(block, Figure):
+            _text_row(ws, row, f"（{block.caption}，见“图表”工作表）", TEXT_FONT)
         else:
             raise ValueError(f"{part.key} part holds a {type(block).__name__}")
+    _print_setup(ws, landscape=False)
+
+
+def _chart_sheet(ws: Worksheet, figures: list[Figure]) -> None:
+    """Each chart's caption, then the picture anchored under it."""
+    from openpyxl.drawing.image import Image
+
+    ws.column_dimensions["A"].width = TEXT_COLUMN_WIDTH
+    row = 1
+    for figure in figures:
+        _text_row(ws, row, figure.caption, TEXT_BOLD)
+        image = Image(io.BytesIO(figure.png))
+        scale = 480 / image.width
+        image.width, image.height = 480, round(image.height * scale)
+        ws.add_image(image, f"A{row + 1}")
+        row += 2 + image.height // 20  # default row height: 20 px
     _print_setup(ws, landscape=False)
 
 

@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from decimal import Decimal
+from functools import lru_cache
 
 from openpyxl.cell.cell import Cell as XlCell
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -87,5 +88,8 @@ def line_height(font: Font) -> float:
     return round(float(font.size or 11) * 1.5, 1)
 
 
+@lru_cache(maxsize=64)
 def wrap(horizontal: str = "left", indent: int = 0) -> Alignment:
+    """One shared object per alignment: the workbook's style lists then find it by identity
+    (see xlsx.py `_FastStyleList`); never modify the returned object."""
     return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)

@@ -1,0 +1,186 @@
+"""Measure the speed and memory targets of issue 8 and write docs/性能.md.
+
+    python benchmarks/run.py            # everything (about two minutes on 2 cores)
+    python benchmarks/run.py --quick    # fewer repetitions, for a smoke test
+
+Not a test: timings depend on the machine, so the results are written down together with the
+machine they were measured on, and each target is judged as stated in the issue (ratios in one
+run where the issue states a ratio).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(ROOT), str(HERE)]
+
+from synthetic import EXAMPLES, large, variations  # noqa: E402
+
+IMPORTS = "import docx, openpyxl, jinja2, yaml, click"
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+def _run(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def cold(repeat: int, tmp: Path) -> dict[str, float]:
+    base, command = [], []
+    for i in range(repeat):  # interleaved, so both see the same machine load
+        base.append(_run([sys.executable, "-c", IMPORTS]))
+        command.append(_run([sys.executable, "-m", "generator.cli", str(EXAMPLES[0]), "-o", str(tmp / f"cold{i}")]))
+    return {"imports": statistics.median(base), "command": statistics.median(command)}
+
+
+def warm(path: Path, repeat: int, tmp: Path) -> float:
+    from generator.build import build_report
+
+    build_report(path, tmp / "warmup", compare=False)
+    times = []
+    for i in range(repeat):
+        start = time.perf_counter()
+        build_report(path, tmp / f"w{i}", compare=False)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def batch(count: int, jobs: int, tmp: Path) -> float:
+    from generator.batch import run_batch
+
+    files = variations(count, tmp / f"in{count}")
+    start = time.perf_counter()
+    results = run_batch(files, tmp / f"out{count}", jobs)
+    elapsed = time.perf_counter() - start
+    assert all(r.ok for r in results), [r.messages for r in results if not r.ok][:1]
+    return count / elapsed
+
+
+def peak(mode: str, arg: str) -> dict[str, int]:
+    """Peak RSS in MB of a fresh process doing one thing (and of its workers, for a batch)."""
+    out = subprocess.run([sys.executable, __file__, mode, arg], check=True, capture_output=True,
+                         text=True, env=ENV, cwd=ROOT).stdout.split()
+    return {"self": int(out[0]), "children": int(out[1])}
+
+
+def _peak_child(mode: str, arg: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        if mode == "--peak-single":
+            from generator.build import build_report
+
+            build_report(Path(arg), Path(tmp))
+        else:
+            from generator.batch import run_batch
+
+            files = variations(int(arg), Path(tmp) / "in")
+            run_batch(files, Path(tmp) / "out", 2)
+    # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by a large
+    # parent would report the parent's size.
+    status = Path("/proc/self/status").read_text()
+    kb_self = int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM:")))
+    kb_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(kb_self // 1024, kb_children // 1024)
+
+
+def machine() -> str:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return (f"- 处理器：{cpu}，可用核数（nproc）：{cores}\n"
+            f"- Python {platform.python_version()}（{platform.python_implementation()}），{platform.platform()}\n"
+            f"- 测量时间：{time.strftime('%Y-%m-%d')}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--output", type=Path, default=ROOT / "docs/性能.md")
+    args = parser.parse_args()
+    n = 3 if args.quick else 9
+    rows_list = [50, 100, 200, 400, 475]
+    # memory first, from a small parent (workers are forked and start with the parent's pages)
+    single = peak("--peak-single", str(EXAMPLES[0]))
+    flat = {k: peak("--peak-batch", str(k)) for k in ([20, 40] if args.quick else [50, 100, 200])}
+    with tempfile.TemporaryDirectory(prefix="gen-report-bench-") as t:
+        tmp = Path(t)
+        c = cold(n, tmp)
+        warm_times = {p.name: warm(p, n * 2, tmp) for p in EXAMPLES}
+        rate = batch(40 if args.quick else 200, 2, tmp)
+        sizes = {r: warm(large(r, tmp / "large"), max(3, n // 2), tmp) for r in rows_list}
+
+    ratio = c["command"] / c["imports"]
+    worst_warm = max(warm_times.values())
+    # least-squares line t = a + b·rows; linear growth when the line explains the times (R² ≥ 0.98)
+    fit = statistics.linear_regression(rows_list, [sizes[r] for r in rows_list])
+    mean = statistics.fmean(sizes.values())
+    residual = sum((sizes[r] - fit.intercept - fit.slope * r) ** 2 for r in rows_list)
+    r2 = 1 - residual / sum((v - mean) ** 2 for v in sizes.values())
+    linear = r2 >= 0.98
+    biggest = sizes[rows_list[-1]]
+    batch_peaks = [max(v["self"], v["children"]) for v in flat.values()]
+    flat_ok = max(batch_peaks) <= min(batch_peaks) * 1.25
+
+    def verdict(ok: bool) -> str:
+        return "达到" if ok else "**未达到**"
+
+    lines = [
+        "# 性能",
+        "",
+        "由 `python benchmarks/run.py` 测量并生成本文件（不是测试：结果随机器而变，因此连同机器一起记录）。"
+        "合成输入由 benchmarks/synthetic.py 从示例生成。",
+        "",
+        "## 测量机器",
+        "",
+        machine(),
+        "",
+        "## 结果",
+        "",
+        "| 目标 | 要求 | 测得 | 结论 |",
+        "| --- | --- | --- | --- |",
+        f"| 单个部门，冷启动命令（docx + xlsx） | ≤ 2 × 仅导入 python-docx、openpyxl、jinja2、yaml、click 的时间 | "
+        f"命令 {c['command']:.2f} 秒，仅导入 {c['imports']:.2f} 秒，比值 {ratio:.2f} | {verdict(ratio <= 2)} |",
+        "| 进程内（热）每个部门 docx + xlsx | ≤ 50 毫秒 | "
+        + "；".join(f"{Path(k).stem.split('-')[0]} {v * 1000:.0f} 毫秒" for k, v in warm_times.items())
+        + f" | {verdict(worst_warm <= 0.05)} |",
+        f"| 批量（2 核，不含 PDF，{40 if args.quick else 200} 个合成部门） | ≥ 20 个部门/秒 | {rate:.1f} 个部门/秒 | {verdict(rate >= 20)} |",
+        f"| 大部门（每张功能分类表 {rows_list[-1]} 个项级科目） | ≤ 1 秒（热） | {biggest:.2f} 秒 | {verdict(biggest <= 1)} |",
+        f"| 大部门耗时随行数线性增长 | 直线拟合 R² ≥ 0.98 | 固定 {fit.intercept * 1000:.0f} 毫秒 + 每行 "
+        f"{fit.slope * 1000:.2f} 毫秒，R² = {r2:.3f} | {verdict(linear)} |",
+        f"| 单次运行峰值内存 | ≤ 150 MB | {single['self']} MB | {verdict(single['self'] <= 150)} |",
+        "| 批量内存不随部门数增长 | 持平 | "
+        + "；".join(f"{k} 个部门：主进程 {v['self']} MB，工作进程 {v['children']} MB" for k, v in flat.items())
+        + f" | {verdict(flat_ok)} |",
+        "",
+        "大部门各行数的热耗时（秒）：" + "，".join(f"{r} 行 {s:.3f}" for r, s in sizes.items()) + "。",
+        "",
+    ]
+    notes = HERE / "notes.md"
+    if notes.exists():
+        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
+    args.output.write_text("\n".join(lines), encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1].startswith("--peak-"):
+        _peak_child(sys.argv[1], sys.argv[2])
+    else:
+        main()

@@ -1,0 +1,213 @@
+"""Many departments in one run (a finance bureau's whole set): a process pool, one result per
+department, a summary workbook of key figures side by side.
+
+A department that fails does not stop the others. Without --pdf every worker writes its own
+department's files (all or nothing, writers/atomic.py); with --pdf the workers return the
+files in memory and this process converts every .docx in one LibreOffice run, then writes
+each department's files together with its PDF.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from .errors import Problem, UserError, error
+from .writers.atomic import write_all
+
+INPUT_SUFFIXES = (".yaml", ".yml")
+SUMMARY_NAME = "汇总.xlsx"
+# Key figures in the summary workbook: (column, 比较项 name or ledger key), first found wins.
+KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("总收入", ("收入支出决算总表.本年收入合计",)),
+    ("总支出", ("收入支出决算总表.本年支出合计",)),
+    ("财政拨款收入", ("财政拨款收入支出决算总表.本年收入合计",)),
+    ("财政拨款支出", ("财政拨款收入支出决算总表.本年支出合计",)),
+    ("一般公共预算财政拨款支出", ("一般公共预算财政拨款支出",)),
+    ("基本支出", ("基本支出",)),
+    ("项目支出", ("项目支出",)),
+    ("“三公”经费决算", ("“三公”经费",)),
+    ("机关运行经费", ("机关运行经费",)),
+)
+
+
+@dataclass
+class DepartmentResult:
+    input: str
+    department: str = ""
+    ok: bool = False
+    warnings: int = 0
+    errors: int = 0
+    files: list[str] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # rendered problems (picklable)
+    figures: dict[str, Decimal | None] = field(default_factory=dict)  # 元
+    changes: int | None = None  # cells and sentences changed against earlier outputs
+    pending: dict[Path, bytes] = field(default_factory=dict)  # files not yet written (--pdf)
+
+    @property
+    def status(self) -> str:
+        return "成功" if self.ok else "失败"
+
+
+def collect_inputs(items: Iterable[Path]) -> list[Path]:
+    """Files as given; folders contribute their .yaml/.yml files (not recursive), sorted."""
+    out: list[Path] = []
+    problems: list[Problem] = []
+    for item in items:
+        if item.is_dir():
+            out += sorted(p for p in item.iterdir() if p.suffix.lower() in INPUT_SUFFIXES
+                          and not p.name.startswith((".", "~")))
+        elif item.exists():
+            out.append(item)
+        else:
+            problems.append(error("batch-missing", f"找不到输入文件或文件夹：{item}"))
+    if problems:
+        raise UserError(problems)
+    if not out:
+        raise UserError([error("batch-empty", "没有找到任何输入文件（.yaml/.yml）")])
+    return list(dict.fromkeys(out))
+
+
+def one_department(path: Path, out_dir: Path, strict: bool, write: bool) -> DepartmentResult:
+    """Runs in a worker process: everything about one department, never raising."""
+    from .build import render_files
+
+    result = DepartmentResult(input=str(path))
+    try:
+        rendered = render_files(path, out_dir, strict=strict)
+        result.department = rendered.document.department
+        result.figures = key_figures(rendered.prepared)
+        result.warnings = len(rendered.warnings)
+        result.messages = [p.render() for p in rendered.warnings]
+        result.changes = len(rendered.changes) if rendered.previous else None
+        if write:
+            write_all(rendered.files)
+        else:
+            result.pending = rendered.files
+        result.files = [str(p) for p in rendered.files]
+        result.ok = True
+    except UserError as e:
+        result.errors = sum(1 for p in e.problems if p.severity == "错误")
+        result.warnings = len(e.problems) - result.errors
+        result.messages = [p.render() for p in e.problems]
+    except Exception as e:  # noqa: BLE001 - a bug on one department must not stop the batch
+        result.errors = 1
+        result.messages = [f"[错误] {path}：程序内部错误（{type(e).__name__}: {e}），请把该输入文件报告给开发者"]
+    return result
+
+
+def key_figures(prepared: object) -> dict[str, Decimal | None]:
+    ledger = prepared.figures.ledger  # type: ignore[attr-defined]
+    comparisons = prepared.profile.model.comparisons  # type: ignore[attr-defined]
+    out: dict[str, Decimal | None] = {}
+    for label, candidates in KEY_FIGURES:
+        out[label] = None
+        for name in candidates:
+            key = comparisons.get(name, name)
+            if ledger.knows(key):
+                out[label] = ledger.value(key)
+                break
+    return out
+
+
+def run_batch(inputs: list[Path], out_dir: Path, jobs: int, strict: bool = False, pdf: bool = False,
+              progress: Callable[[DepartmentResult], None] | None = None) -> list[DepartmentResult]:
+    """Every department, in input order in the result; `progress` is called as each finishes."""
+    results: dict[int, DepartmentResult] = {}
+    jobs = max(1, min(jobs, len(inputs)))
+    if jobs == 1:
+        for i, path in enumerate(inputs):
+            results[i] = one_department(path, out_dir, strict, not pdf)
+            if progress:
+                progress(results[i])
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(one_department, path, out_dir, strict, not pdf): i
+                       for i, path in enumerate(inputs)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                if progress:
+                    progress(results[futures[future]])
+    ordered = [results[i] for i in range(len(inputs))]
+    _refuse_same_names(ordered)
+    if pdf:
+        _write_with_pdfs(ordered)
+    return ordered
+
+
+def _refuse_same_names(results: list[DepartmentResult]) -> None:
+    """Two inputs with the same document title would overwrite each other's files."""
+    seen: dict[str, str] = {}
+    for r in results:
+        if not r.ok:
+            continue
+        clash = next((seen[f] for f in r.files if f in seen), None)
+        if clash:
+            r.ok, r.errors, r.pending, r.files = False, r.errors + 1, {}, []
+            r.messages.append(f"[错误] {r.input}：输出文件与 {clash} 的重名，已被其覆盖或未写出；"
+                              "请检查两个输入的部门名称和年度")
+        for f in r.files:
+            seen.setdefault(f, r.input)
+
+
+
+def _write_with_pdfs(results: list[DepartmentResult]) -> None:
+    from .writers.pdf import add_pdfs
+
+    todo = [r for r in results if r.ok]
+    try:
+        with_pdf = add_pdfs([r.pending for r in todo])
+    except UserError as e:
+        for r in todo:
+            r.ok, r.errors, r.pending = False, r.errors + 1, {}
+            r.messages += [p.render() for p in e.problems]
+        return
+    for r, files in zip(todo, with_pdf, strict=True):
+        try:
+            write_all(files)
+            r.files = [str(p) for p in files]
+        except UserError as e:
+            r.ok, r.errors = False, r.errors + 1
+            r.messages += [p.render() for p in e.problems]
+        r.pending = {}
+
+
+def summary_workbook(results: list[DepartmentResult]) -> bytes:
+    """汇总.xlsx: one row per department, key figures in 万元 side by side."""
+    from datetime import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from .writers.xlsx import _finalize
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    labels = [label for label, _ in KEY_FIGURES]
+    header = ["部门", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels], "输入文件"]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in results:
+        amounts = [float(v / 10000) if (v := r.figures.get(label)) is not None else None for label in labels]
+        ws.append([r.department or Path(r.input).stem, r.status, r.warnings, r.errors, *amounts,
+                   Path(r.input).name])
+    for row in ws.iter_rows(min_row=2, min_col=5, max_col=4 + len(labels)):
+        for cell in row:
+            cell.number_format = "#,##0.00"
+    ws.column_dimensions["A"].width = 36
+    for col in "EFGHIJKLM":
+        ws.column_dimensions[col].width = 16
+    ws.freeze_panes = "B2"
+    wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
+    wb.properties.creator = wb.properties.lastModifiedBy = "gen-report"
+    return _finalize(wb)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))

@@ -1,0 +1,102 @@
+"""Batch runs (process pool, summary, 汇总.xlsx), what changed on a rerun, `gen-report diff`."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from generator.diff import Change, Content, compare
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_2020 = ROOT / "data/examples/清远市政务服务数据管理局-2020-决算.yaml"
+EXAMPLE_2023 = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
+BROKEN = ROOT / "tests/fixtures/bad/identity-broken.yaml"
+
+
+def _edited(tmp_path: Path) -> Path:
+    text = EXAMPLE_2023.read_text(encoding="utf-8")
+    text = text.replace("二是本年度内有人员调入", "二是本年度内有两名人员调入")
+    path = tmp_path / "改正后.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_batch_continues_past_a_failure_and_summarises(run, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for source in (EXAMPLE_2020, EXAMPLE_2023, BROKEN):
+        shutil.copy(source, folder)
+    code, out, err = run("batch", folder, "-j", "2", "-o", tmp_path / "out")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0] == "部门\t状态\t警告数\t错误数\t文件"
+    assert lines[-1] == f"共 3 个部门：成功 2 个，失败 1 个。汇总表：{tmp_path / 'out' / '汇总.xlsx'}"
+    rows = {line.split("\t")[0]: line.split("\t") for line in lines[1:-1]}
+    assert rows["清远市政务服务数据管理局"][1:4] == ["成功", "8", "0"]
+    assert rows["清远市政务服务数据管理局"][4] == ("清远市政务服务数据管理局2020年度部门决算.docx、"
+                                                   "清远市政务服务数据管理局2020年度部门决算.xlsx")
+    failed = [r for r in rows.values() if r[1] == "失败"]
+    assert len(failed) == 1 and failed[0][4] == "-" and int(failed[0][3]) >= 1
+    assert "[3/3]" in err and "identity-broken.yaml" in err
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(written) == 5 and "汇总.xlsx" in written
+    ws = load_workbook(tmp_path / "out" / "汇总.xlsx")["汇总"]
+    header = [c.value for c in ws[1]]
+    assert header[:6] == ["部门", "状态", "警告数", "错误数", "总收入（万元）", "总支出（万元）"]
+    by_name = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    row = by_name["清远市政务服务数据管理局"]
+    assert row[1] == "成功"
+    assert Decimal(str(row[header.index("总支出（万元）")])) == Decimal("3592.88")
+    assert row[header.index("“三公”经费决算（万元）")] is not None
+
+
+def test_batch_of_files_all_good_exits_zero(run, tmp_path: Path) -> None:
+    code, out, _ = run("batch", EXAMPLE_2020, EXAMPLE_2023, "-j", "1", "-o", tmp_path)
+    assert code == 0
+    assert out.splitlines()[-1].startswith("共 2 个部门：成功 2 个，失败 0 个。")
+
+
+def test_batch_missing_input_is_a_usage_problem(run, tmp_path: Path) -> None:
+    code, _, err = run("batch", tmp_path / "没有.yaml", "-o", tmp_path)
+    assert code == 1
+    assert "找不到输入文件或文件夹" in err
+
+
+def test_rerun_prints_what_changed(run, tmp_path: Path) -> None:
+    out_dir = tmp_path / "out"
+    code, out, _ = run(EXAMPLE_2023, "-o", out_dir)
+    assert code == 0 and "相比" not in out
+    code, out, _ = run(EXAMPLE_2023, "-o", out_dir)
+    assert out.splitlines()[0] == "与上次生成的文件相比，内容没有变化。"
+    code, out, _ = run(_edited(tmp_path), "-o", out_dir)
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "与上次生成的文件相比，有 0 处表格数据、1 处文字发生变化：",
+        "  文字：二是本年度内有人员调入，发放的工资、相关补贴增加。 → "
+        "二是本年度内有两名人员调入，发放的工资、相关补贴增加。",
+    ]
+
+
+def test_diff_command_between_two_inputs(run, tmp_path: Path) -> None:
+    code, out, _ = run("diff", EXAMPLE_2023, _edited(tmp_path))
+    assert code == 0
+    assert out.splitlines()[0].endswith("相比，有 0 处表格数据、1 处文字发生变化：")
+    assert not list(tmp_path.glob("*.docx"))
+
+
+def test_table_cells_are_reported_by_table_row_and_column() -> None:
+    header = ["项目", "决算数"]
+    old = Content([("表1 收入支出决算总表", [header, ["一般公共预算财政拨款收入", "1.00"],
+                                        ["事业收入", "2.00"]])], ["本年收入3万元。"])
+    new = Content([("表1 收入支出决算总表", [header, ["一般公共预算财政拨款收入", "1.50"],
+                                        ["事业收入", "2.00"], ["其他收入", "0.50"]])], ["本年收入4万元。"])
+    assert [c.render() for c in compare(old, new)] == [
+        "表1 收入支出决算总表，行“一般公共预算财政拨款收入”，列“决算数”：1.00 → 1.50",
+        "表1 收入支出决算总表，行“其他收入”，列“（整行）”：（无） → 其他收入 | 0.50",
+        "文字：本年收入3万元。 → 本年收入4万元。",
+    ]
+    assert compare(old, old) == []
+    assert Change("文字", "a", "b").as_dict() == {"kind": "文字", "old": "a", "new": "b"}

@@ -1,0 +1,165 @@
+"""The PDF path: LibreOffice converts the .docx; page count, the four parts' text, tables
+inside the page. Skipped only on a developer machine without LibreOffice; under CI=true a
+missing LibreOffice is a failure (.ci/run installs it)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from generator.build import build_report
+from generator.writers.pdf import soffice
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "data/examples").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def need_libreoffice() -> None:
+    if soffice() and shutil.which("pdftotext") and shutil.which("pdfinfo"):
+        return
+    if os.environ.get("CI"):
+        pytest.fail("CI=true but LibreOffice (soffice) or poppler-utils is missing: .ci/run must install them")
+    pytest.skip("LibreOffice (soffice) or poppler-utils not installed")
+
+
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory: pytest.TempPathFactory, need_libreoffice: None) -> dict[str, dict[str, Path]]:
+    out: dict[str, dict[str, Path]] = {}
+    for example in EXAMPLES:
+        result = build_report(example, tmp_path_factory.mktemp("pdf"), pdf=True)
+        out[example.name] = {p.suffix: p for p in result.outputs}
+    return out
+
+
+def _text(pdf: Path, *extra: str) -> str:
+    return subprocess.run(["pdftotext", *extra, str(pdf), "-"], capture_output=True, check=True,
+                          text=True).stdout
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, check=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_pdf_written_with_the_other_outputs(pdfs: dict, example: str) -> None:
+    files = pdfs[example]
+    assert set(files) == {".docx", ".xlsx", ".pdf"}
+    assert files[".pdf"].stem == files[".docx"].stem
+    assert files[".pdf"].read_bytes().startswith(b"%PDF-")
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_pdf_pages_and_four_parts(pdfs: dict, example: str) -> None:
+    pdf = pdfs[example][".pdf"]
+    word = docx.Document(str(pdfs[example][".docx"]))
+    headings = [p.text for p in word.paragraphs if p.style.name == "部分标题"]
+    titles = [p.text for p in word.paragraphs if p.style.name == "表标题"]
+    assert len(headings) == 4
+    # cover, 目录, one page per part heading at least, and every table starts a page
+    assert _pages(pdf) >= 2 + len(titles) + 3
+    text = re.sub(r"\s+", "", _text(pdf))
+    for heading in headings + titles:
+        assert re.sub(r"\s+", "", heading) in text, heading
+    last = word.paragraphs[-1].text  # the last glossary entry: nothing lost at the end
+    assert re.sub(r"\s+", "", last)[-20:] in text
+
+
+def _sections(word: docx.document.Document) -> list[tuple[object, list[object]]]:
+    """(sectPr, the tables inside that section), in order."""
+    out, tables = [], []
+    for child in word.element.body:
+        if child.tag == qn("w:tbl"):
+            tables.append(child)
+        elif child.tag == qn("w:p"):
+            sect = child.find(f"{qn('w:pPr')}/{qn('w:sectPr')}")
+            if sect is not None:
+                out.append((sect, tables))
+                tables = []
+        elif child.tag == qn("w:sectPr"):
+            out.append((child, tables))
+    return out
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_every_table_fits_its_page(pdfs: dict, example: str) -> None:
+    word = docx.Document(str(pdfs[example][".docx"]))
+    checked = 0
+    for sect, tables in _sections(word):
+        size, margin = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+        usable = int(size.get(qn("w:w"))) - int(margin.get(qn("w:left"))) - int(margin.get(qn("w:right")))
+        for tbl in tables:
+            width = sum(int(c.get(qn("w:w"))) for c in tbl.find(qn("w:tblGrid")).findall(qn("w:gridCol")))
+            assert width <= usable, f"table {checked + 1}: {width} > {usable} twips"
+            checked += 1
+    assert checked == len(word.tables) > 0
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_no_text_beyond_the_page_edge(pdfs: dict, example: str) -> None:
+    html = _text(pdfs[example][".pdf"], "-bbox")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', html, re.S)
+    assert pages
+    for n, (width, height, body) in enumerate(pages, start=1):
+        for x0, y0, x1, y1, word in re.findall(
+                r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*?)</word>', body):
+            assert 0 <= float(x0) and float(x1) <= float(width), f"page {n}: “{word}” at x {x0}–{x1}"
+            assert 0 <= float(y0) and float(y1) <= float(height), f"page {n}: “{word}” at y {y0}–{y1}"
+
+
+def test_pdf_dates_come_from_the_input_and_content_is_stable(pdfs: dict, tmp_path: Path) -> None:
+    """LibreOffice embeds the CJK fonts as Type 1 programs encrypted with random bytes, so two
+    conversions never give identical bytes (docs/PDF与字体.md); dates and the file ID are
+    fixed, and the text is the same."""
+    example = EXAMPLES[0]
+    again = {p.suffix: p for p in build_report(example, tmp_path, pdf=True).outputs}[".pdf"]
+    first = pdfs[example.name][".pdf"]
+    assert _text(first) == _text(again)
+    info = subprocess.run(["pdfinfo", "-isodates", str(first)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^CreationDate:\s+2021-01-01T00:00:00", info, re.M)
+    ids = [re.search(rb"/ID\s*\[\s*<([0-9A-F]+)>", p.read_bytes()).group(1) for p in (first, again)]
+    assert ids[0] == ids[1]
+
+
+def test_missing_libreoffice_is_a_clear_message(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEN_REPORT_SOFFICE", str(tmp_path / "没有这个程序"))
+    code, out, err = run(EXAMPLES[0], "-o", tmp_path / "out", "--pdf")
+    assert code == 1
+    assert "[错误] 未找到 LibreOffice（soffice 程序），无法生成 PDF" in err
+    assert err.rstrip().endswith("未生成任何文件。")
+    assert not (tmp_path / "out").exists()
+
+
+def test_official_fonts_fall_back_to_noto_cjk_by_kind(pdfs: dict) -> None:
+    """仿宋/宋体/楷体/小标宋 → Noto Serif CJK, 黑体 → Noto Sans CJK (docs/PDF与字体.md)."""
+    fonts = subprocess.run(["pdffonts", str(pdfs[EXAMPLES[0].name][".pdf"])], capture_output=True,
+                           text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts
+
+
+def test_batch_pdf_converts_every_department(run, tmp_path: Path, need_libreoffice: None) -> None:
+    code, out, _ = run("batch", *EXAMPLES, "-j", "2", "-o", tmp_path, "--pdf")
+    assert code == 0
+    pdfs = sorted(p.name for p in tmp_path.glob("*.pdf"))
+    assert len(pdfs) == len(EXAMPLES)
+    for pdf in tmp_path.glob("*.pdf"):
+        assert pdf.with_suffix(".docx").exists() and pdf.with_suffix(".xlsx").exists()
+        assert _pages(pdf) > 10
+
+
+def test_batch_pdf_without_libreoffice_writes_nothing(run, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GEN_REPORT_SOFFICE", str(tmp_path / "没有这个程序"))
+    code, _, err = run("batch", *EXAMPLES, "-o", tmp_path / "out", "--pdf")
+    assert code == 1
+    assert "未找到 LibreOffice" in err
+    assert not (tmp_path / "out").exists()
