@@ -125,7 +125,8 @@ def test_pdf_dates_come_from_the_input_and_content_is_stable(pdfs: dict, tmp_pat
     assert _text(first) == _text(again)
     info = subprocess.run(["pdfinfo", "-isodates", str(first)], capture_output=True, text=True,
                           check=True).stdout
-    assert re.search(r"^CreationDate:\s+2021-01-01T00:00:00", info, re.M)
+    year = int(re.search(r"^年度:\s*(\d{4})", example.read_text(encoding="utf-8"), re.M).group(1))
+    assert re.search(rf"^CreationDate:\s+{year + 1}-01-01T00:00:00", info, re.M)
     ids = [re.search(rb"/ID\s*\[\s*<([0-9A-F]+)>", p.read_bytes()).group(1) for p in (first, again)]
     assert ids[0] == ids[1]
 
