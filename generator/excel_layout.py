@@ -18,6 +18,8 @@ from pydantic import BaseModel
 
 from .model import NarrativeInput, StyleInput
 
+CREATOR = "gen-report"  # the workbook property naming who wrote an input workbook
+DERIVED_RGB = "D9D9D9"  # the shading of cells the program writes (derived, locked)
 SHEET_HELP = "填表说明"
 SHEET_INFO = "基本信息"
 SHEET_LAST_YEAR = "上年数"

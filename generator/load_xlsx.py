@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from .errors import Location, Problem, UserError, error, os_reason
 from .excel_layout import (
     BASELINES,
+    DERIVED_RGB,
     H_CATEGORY,
     H_COMPARISON,
     H_DETAIL,
@@ -62,6 +63,9 @@ MAX_ROWS = 5000  # far more than any table; protects against sheets formatted to
 class _Cell:
     value: Any
     ref: str  # the cell an officer should look at: the top-left of a merged range
+    # shaded as the program's own (writers/input_xlsx.py): a name there was written from the
+    # input, so “维修（护）费” in it is a stated name, not an officer's way of typing 维修(护)费
+    ours: bool = False
 
 
 @dataclass
@@ -74,6 +78,10 @@ class _Sheet:
     def get(self, r: int, c: int) -> Any:
         cell = self.cells.get((r, c))
         return cell.value if cell else None
+
+    def ours(self, r: int, c: int) -> bool:
+        cell = self.cells.get((r, c))
+        return cell.ours if cell else False
 
     def ref(self, r: int, c: int) -> str:
         cell = self.cells.get((r, c))
@@ -172,7 +180,8 @@ def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
                     continue
                 if raw is None or (isinstance(raw, str) and not raw.strip()):
                     continue
-                cells[(cell.row, cell.column)] = _Cell(raw, cell.coordinate)
+                ours = cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb).endswith(DERIVED_RGB)
+                cells[(cell.row, cell.column)] = _Cell(raw, cell.coordinate, ours)
         for rng in ws.merged_cells.ranges:
             top = cells.get((rng.min_row, rng.min_col))
             if top is None:
@@ -250,6 +259,8 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
             _functional(reader, sheet, name, spec, profile.catalogues["功能分类"])
         elif spec.form == "经济分类":
             _economic(reader, sheet, name, spec, profile.catalogues["经济分类"])
+        elif spec.form == "列表":
+            _records(reader, sheet, name, spec)
         else:
             _items(reader, sheet, name, spec)
     comparisons = {norm(k): k for k in profile.model.comparisons}
@@ -346,8 +357,11 @@ def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, ca
     if not all(split):
         split = []
     band = range(max(1, header - 2), header + 3)
+    key_cols = ([code_col] if code_col else split) + [(code_col or split[-1]) + 1]
+    # the header ends at the first code row or 合计 row (a column may itself be called 合计)
     first_data = next((r for r in range(header + 1, sheet.max_row + 1)
-                       if _CODE.match(_row_code(sheet, r, code_col, split)[0])), sheet.max_row + 1)
+                       if _CODE.match(_row_code(sheet, r, code_col, split)[0])
+                       or any(norm(sheet.get(r, c)) in ("合计", "总计") for c in key_cols)), sheet.max_row + 1)
     labels = _column_labels(sheet, range(band.start, min(band.stop, first_data)))
     columns = _match_columns(labels, list(spec.columns))
     name_col = next((c for c, texts in labels.items() if any(t.endswith("名称") for t in texts)
@@ -381,11 +395,21 @@ def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, ca
         reader.put((name, key), row, where)
         if key != "合计" and label:
             official = catalogue.names.get(key)
-            if official is None or norm(official) != label:
+            if not _same_name(official, label_raw, bool(name_col) and sheet.ours(r, name_col)):
                 row["科目名称"] = str(label_raw).strip()
                 reader.locations[(name, key, "科目名称")] = reader.loc(sheet, r, name_col or key_col)
         for column, (value, c) in amounts.items():
             reader.put((name, key, column), value, reader.loc(sheet, r, c))
+
+
+def _same_name(official: str | None, label: Any, exact: bool) -> bool:
+    """The catalogue's name, give or take spaces (and, unless the program wrote the cell,
+    full-width forms: an officer's “维修（护）费” is the catalogue's “维修(护)费”)."""
+    if official is None:
+        return False
+    if exact:
+        return "".join(official.split()) == "".join(str(plain(label)).split())
+    return norm(official) == norm(label)
 
 
 def _row_code(sheet: _Sheet, r: int, code_col: int | None, split: list[int],
@@ -451,7 +475,7 @@ def _economic(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, cata
                 continue
             key = code if _CODE.match(code) else str(plain(sheet.get(r, code_col))).strip()
             official = catalogue.names.get(key)
-            if label and (official is None or norm(official) != label):
+            if label and not _same_name(official, label_raw, bool(name_col) and sheet.ours(r, name_col)):
                 entry: dict[str, Any] = {"科目名称": str(label_raw).strip()}
                 if value is not None:
                     entry["金额"] = value
@@ -496,6 +520,47 @@ def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None
             head, _, rest = key.rpartition(".")
             path = (name, head, rest) if head and head in groups and head not in spec.items else (name, key)
             reader.put(path, value, where)
+
+
+# -- 列表 ------------------------------------------------------------------------------------------
+def _records(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None:
+    """One record per filled row, keyed as the YAML list's mappings: text fields trimmed,
+    amounts as typed (figures.py parses them, so its messages point at the cell)."""
+    title = spec.fields[0] if spec.fields else None
+    wanted = {norm(k): k for k in [*spec.fields, *spec.columns]}
+    header = sheet.find_header({norm(title)} if title else set(wanted))
+    if header is None:
+        if sheet.cells:
+            reader.problems.append(error("no-header", f"找不到表头（应有“{title or '、'.join(wanted.values())}”列）",
+                                         table=name, location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
+                                         hint="可用 gen-report init 生成一份空白录入表对照"))
+        return
+    cols = {wanted[t]: c for c, t in sorted(sheet.row_texts(header).items(), reverse=True) if t in wanted}
+    reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
+    count = 0
+    for r in range(header + 1, sheet.max_row + 1):
+        record: dict[str, tuple[Any, int]] = {}
+        for key, c in cols.items():
+            if key in spec.fields:
+                value = plain(sheet.get(r, c))
+                value = str(value).strip() if value is not None else ""
+                if value:
+                    record[key] = (value, c)
+            elif (value := amount_cell(sheet.get(r, c))) is not None:
+                record[key] = (value, c)
+        if not record:
+            continue
+        if title and norm(record.get(title, ("",))[0]) in ("合计", "总计"):
+            continue  # a total row an officer added: the program derives it
+        index = str(count)
+        count += 1
+        # a record's own problems (a missing 名称) point at its name cell
+        reader.locations[(name, index)] = reader.loc(sheet, r, cols.get(title, min(c for _, c in record.values()))
+                                                     if title else min(c for _, c in record.values()))
+        for key in [*spec.fields, *spec.columns]:  # the profile's order, as in the YAML
+            if key in record:
+                value, c = record[key]
+                reader.put((name, index, key), value, reader.loc(sheet, r, c))
 
 
 # -- the other sheets --------------------------------------------------------------------------
@@ -591,9 +656,10 @@ def _glossary(reader: _Reader, sheet: _Sheet) -> None:
         reader.data["名词解释补充"] = items
 
 
-def _tidy(reader: _Reader) -> None:
+def _tidy(reader: _Reader, profile: Profile | None) -> None:
     """Lists from numbered rows; sheets with nothing filled are as if absent."""
-    for key in ("情况说明", "样式"):
+    lists = [n for n, spec in profile.model.data.items() if spec.form == "列表"] if profile else []
+    for key in ("情况说明", "样式", *lists):
         if key in reader.data:
             reader.data[key] = listify(reader.data[key])
     for key in [k for k, v in reader.data.items() if v == {}]:
@@ -618,7 +684,7 @@ def load_workbook_input(path: Path, data_dir: Path | None = None) -> Source:
     profile = profile_for(source, data_dir)
     if profile is not None:
         read_sections(reader, profile)
-    _tidy(reader)
+    _tidy(reader, profile)
     if reader.problems:
         raise UserError(reader.problems)
     return source
@@ -631,7 +697,7 @@ def load_workbook_tables(path: Path, profile: Profile, where: Location) -> Sourc
     sheets, problems = open_workbook(path)
     reader = _Reader(str(path), sheets, problems=problems)
     read_sections(reader, profile, only={"上年数", "年初预算数"})
-    _tidy(reader)
+    _tidy(reader, profile)
     if reader.problems:
         raise UserError(reader.problems)
     return Source(data=reader.data, file=str(path), locations=reader.locations)

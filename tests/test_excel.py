@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "data" / "examples").glob("*.yaml")) + [ROOT / "docs" / "示例-最小输入.yaml"]
 EXAMPLE_2023 = ROOT / "data" / "examples" / "清远市清城区大数据中心-2023-决算.yaml"
 EXAMPLE_2022 = ROOT / "data" / "examples" / "清远市清城区大数据中心-2022-决算.yaml"
+EXAMPLE_BUDGET = ROOT / "data" / "examples" / "清远市政务服务中心-2024-预算.yaml"
 EXAMPLE_YUAN = ROOT / "data" / "examples" / "示例单位-2023-决算-元.yaml"
 OFFICER = Path(__file__).parent / "fixtures" / "excel" / "officer.xlsx"
 MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
@@ -103,9 +104,10 @@ def test_init_refuses_other_suffix(run, tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
-def test_init_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("kind", "year"), [("决算", 2023), ("预算", 2024)])
+def test_init_workbook_opens_in_libreoffice(kind: str, year: int, tmp_path: Path) -> None:
     workbook = tmp_path / "录入表.xlsx"
-    blank_workbook("决算", 2023, None, workbook)
+    blank_workbook(kind, year, None, workbook)
     profile_dir = tmp_path / "lo-profile"
     done = subprocess.run(
         ["soffice", f"-env:UserInstallation=file://{profile_dir}", "--headless", "--convert-to", "pdf",
@@ -113,6 +115,117 @@ def test_init_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "录入表.pdf"
     assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_init_budget_workbook(run, tmp_path: Path) -> None:
+    out = tmp_path / "录入表.xlsx"
+    code, _, _ = run("init", "--kind", "预算", "--year", "2024", "-o", out)
+    assert code == 0
+    wb = openpyxl.load_workbook(out)
+    assert wb["填表说明"]["A1"].value.startswith("预算录入表（模板：预算-2024")
+    projects = wb["项目支出预算表"]
+    assert projects["A1"].value == "表12 部门预算项目支出及其他支出预算表"
+    assert [c.value for c in projects[4]] == ["名称", "单位", "绩效目标", "总计", "财政拨款合计", "一般公共预算",
+                                              "政府性基金预算", "国有资本经营预算", "财政专户拨款", "其他资金"]
+    assert not projects["A5"].protection.locked and not projects["F34"].protection.locked  # to fill
+    assert projects["D5"].protection.locked and projects["E5"].fill.fgColor.rgb.endswith("D9D9D9")  # derived
+    rules = {str(v.sqref): (v.type, v.operator, v.formula1) for v in projects.data_validations.dataValidation}
+    assert rules["F5:F34"] == ("decimal", "greaterThanOrEqual", "0")
+    assert "D5:D34" not in rules
+    assert [c.value for c in wb["重点项目"][4]] == ["名称", "绩效目标", "预算数"]
+    assert wb["重点项目"]["A1"].value == "重点项目预算绩效目标表"
+
+
+def _fill(blank: Path, source: Path, tmp_path: Path) -> Path:
+    """The blank workbook filled the way an officer would: the tables cell by cell from the
+    input's figures (codes typed into empty rows, one row per project); the text sheets as
+    `convert` writes them."""
+    prepared = prepare(source)
+    data, profile = prepared.source.data, prepared.profile
+    converted = tmp_path / "converted.xlsx"
+    convert_input(source, converted)
+    text_sheets = openpyxl.load_workbook(converted)
+    wb = openpyxl.load_workbook(blank)
+    for name, spec in profile.model.data.items():
+        ws, raw = wb[name], data.get(name)
+        if not raw:
+            continue
+        header = {ws.cell(4, c).value: c for c in range(1, ws.max_column + 1)}
+        if spec.form == "列表":
+            for r, record in enumerate(raw, start=5):
+                for key, value in record.items():
+                    ws.cell(r, header[key], str(value) if key in spec.fields else float(value))
+        elif spec.form == "功能分类":
+            for r, (code, row) in enumerate(((c, v) for c, v in raw.items() if c != "合计"), start=6):
+                ws.cell(r, 1, code)
+                for column, value in row.items():
+                    ws.cell(r, header.get(column, 2), value if column == "科目名称" else float(value))
+            for column, value in (raw.get("合计") or {}).items():  # stated totals are checked
+                ws.cell(5, header[column], float(value))
+        elif spec.form == "经济分类":
+            cells = {ws.cell(r, c).value: (r, c) for r in range(5, ws.max_row + 1) for c in (1, 4, 7)}
+            for code, value in raw.items():
+                r, c = cells[code]
+                if isinstance(value, dict):
+                    ws.cell(r, c + 1, value["科目名称"])
+                    value = value["金额"]
+                ws.cell(r, c + 2, float(value))
+        else:
+            flat = {f"{k}.{sub}" if isinstance(v, dict) else k: x
+                    for k, v in raw.items() for sub, x in (v.items() if isinstance(v, dict) else [(None, v)])}
+            for r in range(5, ws.max_row + 1):
+                a, b = ws.cell(r, 1).value, ws.cell(r, 2).value
+                key = f"{a}.{b}" if b else a
+                if key in flat:
+                    ws.cell(r, 3, float(flat[key]))
+                for c in range(2, ws.max_column + 1):  # grids: 预算数/决算数 across
+                    if f"{ws.cell(4, c).value}.{a}" in flat:
+                        ws.cell(r, c, float(flat[f"{ws.cell(4, c).value}.{a}"]))
+    for name in text_sheets.sheetnames:
+        if name not in profile.model.data:
+            for row in text_sheets[name].iter_rows():
+                for cell in row:
+                    wb[name][cell.coordinate].value = cell.value
+    filled = tmp_path / "填好的录入表.xlsx"
+    wb.save(filled)
+    return filled
+
+
+@pytest.mark.parametrize(("example", "kind", "year"), [(EXAMPLE_BUDGET, "预算", 2024), (EXAMPLE_2023, "决算", 2023)],
+                         ids=["预算", "决算"])
+def test_filled_init_workbook_generates_the_example(example: Path, kind: str, year: int, tmp_path: Path) -> None:
+    blank = tmp_path / "录入表.xlsx"
+    blank_workbook(kind, year, None, blank)
+    filled = _fill(blank, example, tmp_path)
+    assert docx_lines(filled, tmp_path / "a") == docx_lines(example, tmp_path / "b")
+
+
+def test_bad_project_amount_is_located(run, tmp_path: Path) -> None:
+    workbook = tmp_path / "录入表.xlsx"
+    convert_input(EXAMPLE_BUDGET, workbook)
+    wb = openpyxl.load_workbook(workbook)
+    ws = wb["项目支出预算表"]
+    assert ws["A6"].value == "清远市电子政务云平台网络专线租用服务项目" and ws["F4"].value == "一般公共预算"
+    ws["F6"] = "九十九"
+    ws["F7"] = " 231.50 "  # numbers as text are fine
+    ws.insert_rows(9)  # a blank row between projects is skipped
+    wb.save(workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines()[0] == (f"[错误] {workbook} 项目支出预算表!F6：表12 部门预算项目支出及其他支出预算表，"
+                                   "行“清远市电子政务云平台网络专线租用服务项目”，列“一般公共预算”：“九十九”不是数字")
+
+
+def test_project_without_name_is_located(run, tmp_path: Path) -> None:
+    workbook = tmp_path / "录入表.xlsx"
+    convert_input(EXAMPLE_BUDGET, workbook)
+    wb = openpyxl.load_workbook(workbook)
+    wb["项目支出预算表"]["A8"] = " "
+    wb.save(workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [f"[错误] {workbook} 项目支出预算表!A8：表12 部门预算项目支出及其他支出预算表：第4项缺少“名称”",
+                                TIDY]
 
 
 # -- reading workbooks ----------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..excel_layout import (
     BASELINES,
+    CREATOR,
+    DERIVED_RGB,
     H_AMOUNT,
     H_CATEGORY,
     H_CODE,
@@ -54,7 +56,7 @@ from ..excel_layout import (
 )
 from ..profiles import DataSection, Profile
 
-DERIVED = PatternFill("solid", fgColor="D9D9D9")
+DERIVED = PatternFill("solid", fgColor=DERIVED_RGB)
 HEADER = PatternFill("solid", fgColor="DDEBF7")
 INPUT = Protection(locked=False)
 THIN = Side(style="thin", color="999999")
@@ -62,6 +64,7 @@ BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BOLD = Font(bold=True)
 AMOUNT_FORMAT = "#,##0.00"
 BLANK_ROWS = 60  # empty code rows offered in a blank 功能分类 sheet
+LIST_BLANK_ROWS = 30  # empty record rows offered under a 列表 section's records
 FIRST = 4  # header row of every section sheet: 1 title, 2 unit, 3 note
 
 
@@ -76,15 +79,18 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
     for name, spec in profile.model.data.items():
         ws = wb.create_sheet(name[:31])
         raw = data.get(name) or {}
-        title = profile.table_for_section(name)
+        title = profile.table_for_section(name).strip()
         ws["A1"] = title
         ws["A1"].font = Font(bold=True, size=14)
         ws["A2"] = f"单位：{unit}"
-        ws["A3"] = "灰色单元格由程序推算，可不填；填了就核对。白色单元格请按本部门决算填写，没有发生额的留空。"
+        ws["A3"] = (f"灰色单元格由程序推算，可不填；填了就核对。白色单元格请按本部门{profile.model.kind}填写，"
+                    + ("每个项目一行，没有项目的留空。" if spec.form == "列表" else "没有发生额的留空。"))
         if spec.form == "功能分类":
             _functional(ws, profile, spec, raw)
         elif spec.form == "经济分类":
             _economic(ws, profile, name, spec, raw)
+        elif spec.form == "列表":
+            _records(ws, spec, raw)
         else:
             _items(ws, spec, raw)
         _protect(ws)
@@ -93,7 +99,7 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
     _texts(wb.create_sheet(SHEET_TEXTS), profile, data)
     _overview(wb.create_sheet(SHEET_OVERVIEW), data.get("概况") or {})
     _glossary(wb.create_sheet(SHEET_GLOSSARY), data.get("名词解释补充") or [])
-    wb.properties.creator = "gen-report"
+    wb.properties.creator = CREATOR
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
@@ -101,15 +107,19 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
 
 # -- sheets ------------------------------------------------------------------------------------
 def _help(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
+    lists = [n for n, spec in profile.model.data.items() if spec.form == "列表"]
+    fields = list(dict.fromkeys(f for n in lists for f in profile.model.data[n].fields))
     lines = [
         f"{profile.model.kind}录入表（模板：{profile.model.name}，{profile.model.description}）",
         "",
         "怎样填写",
-        "1. 先填“基本信息”：部门名称、年度、类型（决算）；金额单位填“元”或“万元”（会计系统导出的数一般是元）。",
+        f"1. 先填“基本信息”：部门名称、年度、类型（{profile.model.kind}）；金额单位填“元”或“万元”（会计系统导出的数一般是元）。",
         "2. 每张表一个工作表，格式与公开的表格相同。只填白色单元格；灰色单元格（合计、类、款、小计等）由程序推算，可不填，填了就核对。",
         "3. 功能分类各表：在“科目编码”列填项级科目编码（7 位，如 2010301），科目名称可不填；没有发生额的科目不用列出。",
         "   也可以把编码分成“类”“款”“项”三列填写（如 201 | 03 | 01）。",
         "4. 经济分类的基本支出明细表已列出全部科目，只在“金额”列填有发生额的科目。",
+        *([f"   {'、'.join(lists)}：每个项目一行，依次填{'、'.join(f'“{f}”' for f in fields)}和各项金额；"
+            "灰色的合计列由程序推算；项目多于空行时可插入行。"] if lists else []),
         "5. 金额可以是数字，也可以是文字形式的数字（如 1,234.56）；可以用公式，保存时 Excel 会记下计算结果。",
         "6. “上年数”工作表：每个比较项填“上年数”或“比上年增减”（本年减上年，可为负数）其中一个即可；",
         "   也可以不填，改用 gen-report 的 --prev 选项（或在基本信息中填“上年文件”）从上年的录入文件中取数。",
@@ -158,7 +168,7 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, derived: bool = False, a
 
 def _info(ws: Worksheet, data: dict[str, Any]) -> None:
     _header(ws, 1, [H_ITEM, H_CONTENT, H_NOTE], [22, 40, 70])
-    notes = {"部门名称": "必填", "年度": "必填，如 2023", "类型": "必填：决算", "模板": "一般不填，按年度自动选择",
+    notes = {"部门名称": "必填", "年度": "必填，如 2023", "类型": "必填：决算 或 预算", "模板": "一般不填，按年度自动选择",
              "金额单位": "元 或 万元（不填为万元）", "上年文件": "可不填：上年的录入文件（与本文件在同一文件夹时只写文件名）"}
     row = 2
     for key in INFO_KEYS:
@@ -306,6 +316,27 @@ def _items(ws: Worksheet, spec: DataSection, raw: dict[str, Any]) -> None:
         _put(ws, r, 3, flat.get(key), derived=derived, amount=True)
         if not derived:
             _amount_validation(ws, f"C{r}")
+
+
+def _records(ws: Worksheet, spec: DataSection, raw: Any) -> None:
+    """A 列表 section: one row per record (project), its text fields then its amounts."""
+    records = [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+    fields, columns = list(spec.fields), list(spec.columns)
+    _header(ws, FIRST, [*fields, *columns],
+            [40 if i == 0 else 60 if f.startswith("绩效") else 20 for i, f in enumerate(fields)]
+            + [16] * len(columns))
+    first, last = FIRST + 1, FIRST + len(records) + LIST_BLANK_ROWS
+    for r in range(first, last + 1):
+        record = records[r - first] if r - first < len(records) else {}
+        for c, key in enumerate(fields, start=1):
+            _put(ws, r, c, record.get(key), text=True)
+        for c, column in enumerate(columns, start=len(fields) + 1):
+            _put(ws, r, c, record.get(column), derived=bool(spec.columns[column]), amount=True)
+    for c, column in enumerate(columns, start=len(fields) + 1):
+        if not spec.columns[column]:
+            letter = get_column_letter(c)
+            _amount_validation(ws, f"{letter}{first}:{letter}{last}")
+    ws.freeze_panes = ws.cell(first, 2)
 
 
 def _baseline(ws: Worksheet, profile: Profile, direct: str, change: str, data: dict[str, Any], unit: str) -> None:
