@@ -155,7 +155,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     env = environment(templates_dir or TEMPLATES_DIR)
     names = {"部门名称": report.department, "年度": report.year}
     writer = Narrative(prepared.figures, profile.model.comparisons,
-                       Style.from_input(report.style, profile.model.unit), prepared.last_year,
+                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
     env.globals.update(writer.functions())
     env.globals["表格"] = _table_marker

@@ -32,7 +32,13 @@ class Style:
     mention_zero_items: bool = True
 
     @classmethod
-    def from_input(cls, raw: StyleInput, unit: str = "万元") -> Style:
+    def from_input(cls, raw: StyleInput, unit: str = "万元", defaults: StyleInput | None = None) -> Style:
+        """The input's 样式 over the profile's 样式 (`defaults`) over the built-in defaults."""
+        if defaults is not None:
+            merged = {**defaults.model_dump(), **{k: getattr(raw, k) for k in raw.model_fields_set}}
+            merged["percent_places"] = {**defaults.percent_places, **raw.percent_places}
+            merged["section_percent_places"] = {**defaults.section_percent_places, **raw.section_percent_places}
+            raw = StyleInput.model_construct(**merged)
         return cls(
             percent_places={**cls().percent_places, **raw.percent_places},
             section_percent_places=dict(raw.section_percent_places),

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import Location, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
+from .model import StyleInput
 from .resources import DATA_DIR
 from .validation import pydantic_problems
 
@@ -180,6 +181,8 @@ class ProfileModel(_Strict):
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
+    # the narrative's style for documents of this profile; an input's own 样式 overrides it
+    style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
     optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")

@@ -176,3 +176,15 @@ def test_zero_items_can_be_left_out(tmp_path: Path) -> None:
     # the remaining items are numbered without gaps
     assert "3.其他收入0.08万元" in body and "2.项目支出2,829.88万元" in body
     assert "国有资本经营预算财政拨款收入" in body  # still named where the template lists it on its own
+
+
+def test_profile_style_defaults_and_input_override(tmp_path: Path) -> None:
+    """预算-2024 sets growth to 2 decimals ("增长1.01%"); an input's 样式 still wins."""
+    budget = ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml"
+    body = "\n".join(getattr(b, "text", "") for b in render(prepare(budget)).part("情况说明").blocks)
+    assert "比上年增加24.16万元，增长1.01%" in body
+    text = budget.read_text(encoding="utf-8").replace("比上年增减:", "样式:\n  百分比小数位: {增长率: 1}\n\n比上年增减:", 1)
+    path = tmp_path / "budget.yaml"
+    path.write_text(text, encoding="utf-8")
+    body = "\n".join(getattr(b, "text", "") for b in render(prepare(path)).part("情况说明").blocks)
+    assert "比上年增加24.16万元，增长1.0%" in body
