@@ -187,4 +187,4 @@ def test_profile_style_defaults_and_input_override(tmp_path: Path) -> None:
     path = tmp_path / "budget.yaml"
     path.write_text(text, encoding="utf-8")
     body = "\n".join(getattr(b, "text", "") for b in render(prepare(path)).part("情况说明").blocks)
-    assert "比上年增加24.16万元，增长1.0%" in body
+    assert "比上年增加24.16万元，增长1%，" in body  # 1.0 under the 整数去除 trailing-zero policy
