@@ -75,8 +75,20 @@ def test_init_workbook(run, tmp_path: Path) -> None:
                              "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
                              "一般公共预算财政拨款基本支出决算表", "三公经费支出决算表",
                              "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
-                             "其他重要事项", "上年数", "年初预算数", "文字说明", "概况", "名词解释补充"]
+                             "其他重要事项", "非税收入征缴情况表", "会议费培训费", "绩效自评表",
+                             "上年数", "年初预算数", "文字说明", "概况", "名词解释补充"]
     assert wb["填表说明"]["A1"].value.startswith("决算录入表（模板：决算-2023")
+    # the profile's 可选内容 are offered, marked, and explained; switched on in 基本信息
+    mark = "（可选：在基本信息的“可选表格”中选用后填写）"
+    assert wb["非税收入征缴情况表"]["A1"].value == "非税收入征缴情况表" + mark
+    assert wb["会议费培训费"]["A1"].value == "会议费培训费" + mark
+    assert wb["绩效自评表"]["A1"].value == "绩效自评表" + mark
+    assert wb["其他重要事项"]["A1"].value == "其他重要事项"
+    help_text = [c.value for c in wb["填表说明"]["A"] if c.value]
+    assert any(line.startswith("10. 可选内容：") for line in help_text)
+    assert "    会议费培训费：情况说明“三公”经费部分增加会议费、培训费与预算的比较，并列出金额较大的会议；" \
+           "填写：会议费培训费、文字说明（会议费培训费.…各行）" in help_text
+    assert wb["基本信息"]["A8"].value == "可选表格" and not wb["基本信息"]["B8"].protection.locked
     income = wb["收入决算表"]
     assert [c.value for c in income[4]] == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入",
                                             "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]
