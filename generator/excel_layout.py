@@ -7,6 +7,7 @@ Shared by the writer (writers/input_xlsx.py: `init` and `convert`) and the reade
 
 from __future__ import annotations
 
+import json
 import re
 import types
 import typing
@@ -27,12 +28,25 @@ SHEET_BUDGET = "年初预算数"
 SHEET_TEXTS = "文字说明"
 SHEET_OVERVIEW = "概况"
 SHEET_GLOSSARY = "名词解释补充"
+SHEET_PERFORMANCE = "绩效自评表"
 
 # Keys of 基本信息, in order; 样式 settings follow as "样式.…" rows.
 INFO_KEYS = ("部门名称", "年度", "类型", "模板", "金额单位", "上年文件")
 # Baseline sheets: (sheet, direct key, change key)
 BASELINES = ((SHEET_LAST_YEAR, "上年数", "比上年增减"), (SHEET_BUDGET, "年初预算数", "比年初预算增减"))
 TEXT_KEYS = ("变动原因", "补充说明")
+
+# 可选内容 (optional.py): the names switched on, one 基本信息 cell, names separated by "、"
+OPTIONAL_KEY = "可选表格"
+OPTIONAL_SEPARATOR = "、"
+OPTIONAL_MARK = "（可选：在基本信息的“可选表格”中选用后填写）"
+
+# 绩效自评表 sheet (performance.py): one block per table, its fields then its indicators.
+PERF_KINDS = ("项目", "部门整体")
+PERF_KIND = "自评表类别"  # column A of a block's first row; column B: 项目 or 部门整体
+PERF_FIELDS = ("名称", "年度预算数", "执行数", "预算执行率分值", "偏差原因")
+PERF_AMOUNTS = ("年度预算数", "执行数")
+PERF_COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
 
 # Header words the reader looks for (normalised, see `norm`).
 H_ITEM = "项目"
@@ -58,6 +72,7 @@ OV_COMPOSITION = "单位构成"
 
 YES, NO = "是", "否"
 _WS = re.compile(r"\s+")
+_SEPARATORS = re.compile(r"\s*[、,，;；\n]\s*")
 
 
 def norm(value: object) -> str:
@@ -68,6 +83,23 @@ def norm(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return _WS.sub("", unicodedata.normalize("NFKC", str(value)))
+
+
+def optional_sections(profile: Any) -> dict[str, str]:
+    """Data sections that belong to a 可选内容 (section → its 可选内容 name): a section named
+    like the 可选内容, or one its tables draw on."""
+    out: dict[str, str] = {}
+    for name, spec in profile.model.optional.items():
+        text = json.dumps(spec.model_dump(), ensure_ascii=False, default=str)
+        for section in profile.model.data:
+            if section not in out and (section == name or f'"{section}.' in text or f'"{section}"' in text):
+                out[section] = name
+    return out
+
+
+def split_optional(value: Any) -> list[str]:
+    """“非税收入征缴情况表、会议费培训费” → the names (commas, semicolons and line breaks too)."""
+    return [p.strip() for p in _SEPARATORS.split(str(value)) if p.strip()] if value is not None else []
 
 
 def style_bool_paths() -> set[str]:

@@ -34,19 +34,27 @@ from .excel_layout import (
     H_TERM,
     INFO_KEYS,
     NO,
+    OPTIONAL_KEY,
     OV_BODY,
     OV_BODY_NOTE,
     OV_COMPOSITION,
     OV_DUTY,
     OV_INTRO,
+    PERF_AMOUNTS,
+    PERF_COLUMNS,
+    PERF_FIELDS,
+    PERF_KIND,
+    PERF_KINDS,
     SHEET_GLOSSARY,
     SHEET_INFO,
     SHEET_OVERVIEW,
+    SHEET_PERFORMANCE,
     SHEET_TEXTS,
     SPLIT_CODE_HEADERS,
     TEXT_KEYS,
     YES,
     norm,
+    split_optional,
     style_bool_paths,
 )
 from .load import MAX_FILE_BYTES, Path_, Source
@@ -244,6 +252,12 @@ def read_info(sheets: dict[str, _Sheet], file: str) -> _Reader:
             if key in bools and value in (YES, NO):
                 value = value == YES
             reader.put(_path(key), value, where)
+        elif key == OPTIONAL_KEY:  # “非税收入征缴情况表、会议费培训费”: a list, each name located here
+            names = split_optional(value)
+            if names:
+                reader.put((key,), names, where)
+                for i in range(len(names)):
+                    reader.locations[(key, str(i))] = where
         else:
             reader.put((key,), value, where)
     return reader
@@ -280,6 +294,9 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
     sheet = _find_sheet(reader.sheets, SHEET_GLOSSARY)
     if sheet is not None:
         _glossary(reader, sheet)
+    sheet = _find_sheet(reader.sheets, SHEET_PERFORMANCE)
+    if sheet is not None:
+        _performance(reader, sheet)
 
 
 def _find_sheet(sheets: dict[str, _Sheet], *names: str) -> _Sheet | None:
@@ -499,7 +516,6 @@ def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None
     label_cols = [c for c, t in texts.items() if t in (H_ITEM, H_DETAIL)]
     value_cols = {c: t for c, t in texts.items() if c not in label_cols}
     items = {norm(k): k for k in spec.items}
-    groups = {k.rsplit(".", 1)[0] for k in spec.items if "." in k}
     reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
     reader.data.setdefault(name, {})
     for r in range(header + 1, sheet.max_row + 1):
@@ -517,9 +533,22 @@ def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None
                                              location=where, table=name,
                                              hint="可用的项：" + "、".join(spec.items)))
                 continue
-            head, _, rest = key.rpartition(".")
-            path = (name, head, rest) if head and head in groups and head not in spec.items else (name, key)
-            reader.put(path, value, where)
+            reader.put((name, *_item_path(key, spec)), value, where)
+
+
+def _item_path(key: str, spec: DataSection) -> tuple[str, ...]:
+    """An item's keys as the YAML nests them: "罚没收入.其中.一般罚没收入.纳入预算管理已缴国库" →
+    罚没收入 → 其中 → 一般罚没收入 → 纳入预算管理已缴国库; a prefix that is itself an item
+    cannot also be a mapping, so the rest stays one dotted key under it."""
+    parts = key.split(".")
+    out, prefix = [parts[0]], parts[0]
+    for part in parts[1:]:
+        if prefix in spec.items:
+            out[-1] = f"{out[-1]}.{part}"
+        else:
+            out.append(part)
+        prefix = f"{prefix}.{part}"
+    return tuple(out)
 
 
 # -- 列表 ------------------------------------------------------------------------------------------
@@ -656,10 +685,72 @@ def _glossary(reader: _Reader, sheet: _Sheet) -> None:
         reader.data["名词解释补充"] = items
 
 
+def _performance(reader: _Reader, sheet: _Sheet) -> None:
+    """The 绩效自评表 sheet's blocks (writers/input_xlsx.py `_performance`): a “自评表类别” row,
+    the table's fields, an indicator header row, one row per indicator."""
+    blocks: list[list[int]] = []
+    for r in range(1, sheet.max_row + 1):
+        if norm(sheet.get(r, 1)) == PERF_KIND:
+            blocks.append([r])
+        elif blocks:
+            blocks[-1].append(r)
+    fields = {norm(k): k for k in PERF_FIELDS}
+    projects = 0
+    for rows in blocks:
+        start = rows[0]
+        kind = norm(sheet.get(start, 2))
+        values: list[tuple[Path_, Any, Location]] = []
+        header: dict[int, str] | None = None
+        header_row = start
+        rows_of: list[Location] = []  # each indicator's row (its first cell)
+        for r in rows[1:]:
+            label = norm(sheet.get(r, 1))
+            if header is None and label in fields:
+                key = fields[label]
+                value = amount_cell(sheet.get(r, 2)) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))
+                if key not in PERF_AMOUNTS and key != "预算执行率分值" and value is not None:
+                    value = str(value).strip() or None
+                if value is not None:
+                    values.append(((key,), value, reader.loc(sheet, r, 2)))
+                continue
+            if header is None and label == norm(PERF_COLUMNS[0]):
+                header = {c: k for c, t in sheet.row_texts(r).items() for k in PERF_COLUMNS if t == norm(k)}
+                header_row = r
+                continue
+            if header is None:
+                continue
+            found = False
+            for c, key in header.items():
+                value = plain(sheet.get(r, c))
+                if isinstance(value, str):
+                    value = value.strip() or None
+                if value is not None:
+                    values.append((("指标", str(len(rows_of)), key), value, reader.loc(sheet, r, c)))
+                    found = True
+            if found:
+                rows_of.append(reader.loc(sheet, r, 1))
+        if not values:
+            continue  # a blank block
+        if kind not in PERF_KINDS:
+            reader.problems.append(error("bad-kind", f"“{PERF_KIND}”应为“项目”或“部门整体”",
+                                         location=reader.loc(sheet, start, 2), found=str(sheet.get(start, 2) or "（空）")))
+            continue
+        base: Path_ = ("绩效自评表", "项目", str(projects)) if kind == "项目" else ("绩效自评表", "部门整体")
+        if kind == "项目":
+            projects += 1
+        reader.locations.setdefault(("绩效自评表",), Location(file=reader.file, sheet=sheet.title, cell="A1"))
+        reader.locations[base] = reader.loc(sheet, start, 2)
+        reader.locations[base + ("指标",)] = reader.loc(sheet, header_row, 1)
+        for j, where in enumerate(rows_of):
+            reader.locations[base + ("指标", str(j))] = where
+        for path, value, where in values:
+            reader.put(base + path, value, where)
+
+
 def _tidy(reader: _Reader, profile: Profile | None) -> None:
     """Lists from numbered rows; sheets with nothing filled are as if absent."""
     lists = [n for n, spec in profile.model.data.items() if spec.form == "列表"] if profile else []
-    for key in ("情况说明", "样式", *lists):
+    for key in ("情况说明", "样式", SHEET_PERFORMANCE, *lists):
         if key in reader.data:
             reader.data[key] = listify(reader.data[key])
     for key in [k for k, v in reader.data.items() if v == {}]:

@@ -7,6 +7,7 @@ import io
 import shutil
 import subprocess
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +23,7 @@ EXAMPLE_2023 = ROOT / "data" / "examples" / "清远市清城区大数据中心-2
 EXAMPLE_2022 = ROOT / "data" / "examples" / "清远市清城区大数据中心-2022-决算.yaml"
 EXAMPLE_BUDGET = ROOT / "data" / "examples" / "清远市政务服务中心-2024-预算.yaml"
 EXAMPLE_YUAN = ROOT / "data" / "examples" / "示例单位-2023-决算-元.yaml"
+EXAMPLE_OPTIONAL = ROOT / "data" / "examples" / "示例单位-2022-决算.yaml"
 OFFICER = Path(__file__).parent / "fixtures" / "excel" / "officer.xlsx"
 MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
 TIDY = "共 1 个错误，0 个警告。未生成任何文件。"
@@ -65,6 +67,53 @@ def test_amounts_in_yuan(tmp_path: Path) -> None:
     assert "| 2010350 | 事业运行 | 100.58 | 100.51 | 0.00 | 0.00 | 0.00 | 0.00 | 0.08 |" in lines
 
 
+def test_optional_content_in_a_workbook(tmp_path: Path) -> None:
+    """可选表格 as one 基本信息 cell, 绩效自评表 as blocks, nested 项目 items read back nested."""
+    workbook, back = tmp_path / "录入表.xlsx", tmp_path / "back.yaml"
+    convert_input(EXAMPLE_OPTIONAL, workbook)
+    wb = openpyxl.load_workbook(workbook)
+    assert wb["基本信息"]["B8"].value == "非税收入征缴情况表、会议费培训费、项目支出绩效自评表、部门整体支出绩效自评表"
+    ws = wb["绩效自评表"]
+    assert [ws.cell(5, c).value for c in (1, 2)] == ["自评表类别", "项目"]
+    assert [c.value for c in ws[11]] == ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+    assert [c.value for c in ws[12]] == ["产出指标", "数量指标", "服务人次", "≥5000人次", "5600人次", 30, 30]
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert not {"预算执行率", "总分", "自评等级"} & texts  # derived: no cells to type them into
+    grid = wb["非税收入征缴情况表"]
+    assert [c.value for c in grid[4]] == ["项目", "纳入预算管理已缴国库", "纳入财政专户管理已缴财政专户", "合计"]
+    assert grid["A11"].value == "罚没收入.其中.一般罚没收入" and grid["B11"].value == 1.5
+    assert grid["D11"].fill.fgColor.rgb.endswith("D9D9D9") and grid["D11"].protection.locked
+    data = prepare(workbook).source.data
+    assert data["可选表格"] == ["非税收入征缴情况表", "会议费培训费", "项目支出绩效自评表", "部门整体支出绩效自评表"]
+    assert data["非税收入征缴情况表"]["罚没收入"] == {"纳入预算管理已缴国库": Decimal("1.5"),
+                                                   "其中": {"一般罚没收入": {"纳入预算管理已缴国库": Decimal("1.5")}}}
+    assert data["绩效自评表"]["项目"][0]["指标"][1]["得分"] == 18
+    assert data["情况说明"]["会议费培训费"]["会议"][1] == {"名称": "业务培训推进会", "天数": Decimal("0.5"), "人数": 40,
+                                                       "金额": Decimal("0.6")}
+    convert_input(workbook, back)
+    text = back.read_text(encoding="utf-8")
+    assert "可选表格:\n  - 非税收入征缴情况表\n  - 会议费培训费\n" in text
+    assert "  罚没收入:\n    纳入预算管理已缴国库: 1.5\n    其中:\n      一般罚没收入: {纳入预算管理已缴国库: 1.5}\n" in text
+
+
+def test_optional_problems_point_at_cells(run, tmp_path: Path) -> None:
+    workbook = tmp_path / "录入表.xlsx"
+    convert_input(EXAMPLE_OPTIONAL, workbook)
+    wb = openpyxl.load_workbook(workbook)
+    wb["基本信息"]["B8"] = "非税收入征收情况表， 会议费培训费"
+    wb["绩效自评表"]["G12"] = 35
+    wb.save(workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines()[:2] == [f"[错误] {workbook} 基本信息!B8：模板“决算-2023”没有可选内容“非税收入征收情况表”",
+                                    "    提示：是否想写“非税收入征缴情况表”？"]
+    wb["基本信息"]["B8"] = "非税收入征缴情况表、会议费培训费、项目支出绩效自评表"
+    wb.save(workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines()[0] == f"[错误] {workbook} 绩效自评表!G12：行“服务人次”：“某某服务专项”的指标“服务人次”得分超过分值"
+
+
 # -- init ------------------------------------------------------------------------------------------
 def test_init_workbook(run, tmp_path: Path) -> None:
     out = tmp_path / "录入表.xlsx"
@@ -75,8 +124,20 @@ def test_init_workbook(run, tmp_path: Path) -> None:
                              "财政拨款收入支出决算总表", "一般公共预算财政拨款支出决算表",
                              "一般公共预算财政拨款基本支出决算表", "三公经费支出决算表",
                              "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
-                             "其他重要事项", "上年数", "年初预算数", "文字说明", "概况", "名词解释补充"]
+                             "其他重要事项", "非税收入征缴情况表", "会议费培训费", "绩效自评表",
+                             "上年数", "年初预算数", "文字说明", "概况", "名词解释补充"]
     assert wb["填表说明"]["A1"].value.startswith("决算录入表（模板：决算-2023")
+    # the profile's 可选内容 are offered, marked, and explained; switched on in 基本信息
+    mark = "（可选：在基本信息的“可选表格”中选用后填写）"
+    assert wb["非税收入征缴情况表"]["A1"].value == "非税收入征缴情况表" + mark
+    assert wb["会议费培训费"]["A1"].value == "会议费培训费" + mark
+    assert wb["绩效自评表"]["A1"].value == "绩效自评表" + mark
+    assert wb["其他重要事项"]["A1"].value == "其他重要事项"
+    help_text = [c.value for c in wb["填表说明"]["A"] if c.value]
+    assert any(line.startswith("10. 可选内容：") for line in help_text)
+    assert "    会议费培训费：情况说明“三公”经费部分增加会议费、培训费与预算的比较，并列出金额较大的会议；" \
+           "填写：会议费培训费、文字说明（会议费培训费.…各行）" in help_text
+    assert wb["基本信息"]["A8"].value == "可选表格" and not wb["基本信息"]["B8"].protection.locked
     income = wb["收入决算表"]
     assert [c.value for c in income[4]] == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入",
                                             "事业收入", "经营收入", "附属单位上缴收入", "其他收入"]

@@ -37,20 +37,30 @@ from ..excel_layout import (
     H_NOTE,
     H_TERM,
     INFO_KEYS,
+    OPTIONAL_KEY,
+    OPTIONAL_MARK,
+    OPTIONAL_SEPARATOR,
     OV_BODY,
     OV_BODY_NOTE,
     OV_COMPOSITION,
     OV_DUTY,
     OV_INTRO,
+    PERF_AMOUNTS,
+    PERF_COLUMNS,
+    PERF_FIELDS,
+    PERF_KIND,
+    PERF_KINDS,
     SHEET_GLOSSARY,
     SHEET_HELP,
     SHEET_INFO,
     SHEET_OVERVIEW,
+    SHEET_PERFORMANCE,
     SHEET_TEXTS,
     TEXT_KEYS,
     cell_value,
     flatten,
     narrative_paths,
+    optional_sections,
     style_bool_paths,
     style_paths,
 )
@@ -75,16 +85,19 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
     help_sheet.title = SHEET_HELP
     _help(help_sheet, profile, data)
     unit = str(data.get("金额单位") or "万元")
-    _info(wb.create_sheet(SHEET_INFO), data)
+    _info(wb.create_sheet(SHEET_INFO), profile, data)
+    optional = optional_sections(profile)
     for name, spec in profile.model.data.items():
         ws = wb.create_sheet(name[:31])
         raw = data.get(name) or {}
         title = profile.table_for_section(name).strip()
-        ws["A1"] = title
+        ws["A1"] = title + (OPTIONAL_MARK if name in optional else "")
         ws["A1"].font = Font(bold=True, size=14)
         ws["A2"] = f"单位：{unit}"
         ws["A3"] = (f"灰色单元格由程序推算，可不填；填了就核对。白色单元格请按本部门{profile.model.kind}填写，"
                     + ("每个项目一行，没有项目的留空。" if spec.form == "列表" else "没有发生额的留空。"))
+        if name in optional:
+            ws["A3"] = f"可选内容“{optional[name]}”：在基本信息的“可选表格”中写上“{optional[name]}”才会用到本表。" + ws["A3"].value
         if spec.form == "功能分类":
             _functional(ws, profile, spec, raw)
         elif spec.form == "经济分类":
@@ -94,6 +107,8 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
         else:
             _items(ws, spec, raw)
         _protect(ws)
+    if _has_performance(profile) or data.get("绩效自评表"):
+        _performance(wb.create_sheet(SHEET_PERFORMANCE), profile, data.get("绩效自评表"), unit)
     for sheet, direct, change in BASELINES:
         _baseline(wb.create_sheet(sheet), profile, direct, change, data, unit)
     _texts(wb.create_sheet(SHEET_TEXTS), profile, data)
@@ -126,6 +141,7 @@ def _help(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
         "7. “年初预算数”工作表同理，填“年初预算数”或“比年初预算增减”。",
         "8. “文字说明”工作表：各比较项的变动原因、补充说明，以及情况说明所需的数量和文字（如公务用车保有量）。",
         "9. “概况”工作表：主要职责（每条一行）、机构设置（每个机构一行）、单位构成。“名词解释补充”：本部门增加的名词解释。",
+        *_optional_help(profile),
         "",
         "检查与生成",
         "    gen-report check 录入表.xlsx      只检查，不生成文件；问题会指出工作表和单元格，如“收入决算表!D7”",
@@ -138,6 +154,30 @@ def _help(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
         ws.cell(i, 1, line)
     ws["A1"].font = Font(bold=True, size=14)
     ws.column_dimensions["A"].width = 120
+
+
+def _optional_help(profile: Profile) -> list[str]:
+    """How to switch on the profile's 可选内容, each with what it adds and where it is filled."""
+    if not profile.model.optional:
+        return []
+    optional = optional_sections(profile)
+    lines = [f"10. 可选内容：本模板还有以下可选的表格和段落，需要的在“基本信息”的“{OPTIONAL_KEY}”中写上名称"
+             f"（多个名称之间用“{OPTIONAL_SEPARATOR}”分隔，如“{OPTIONAL_SEPARATOR.join(list(profile.model.optional)[:2])}”），"
+             "不选的不用填写："]
+    for name, spec in profile.model.optional.items():
+        sheets = [s for s, n in optional.items() if n == name]
+        if spec.performance:
+            sheets.append(f"{SHEET_PERFORMANCE}（{spec.performance}）")
+        if name == "会议费培训费":
+            sheets.append(f"{SHEET_TEXTS}（会议费培训费.…各行）")
+        where = f"；填写：{'、'.join(sheets)}" if sheets else ""
+        lines.append(f"    {name}：{spec.description or name}{where}{'（默认启用）' if spec.default else ''}")
+    lines.append("    标有“（可选：…）”的工作表只在选用后才需要填写。")
+    return lines
+
+
+def _has_performance(profile: Profile) -> bool:
+    return any(spec.performance for spec in profile.model.optional.values())
 
 
 def _header(ws: Worksheet, row: int, labels: list[str], widths: list[float] | None = None) -> None:
@@ -166,7 +206,7 @@ def _put(ws: Worksheet, row: int, col: int, value: Any, derived: bool = False, a
         cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-def _info(ws: Worksheet, data: dict[str, Any]) -> None:
+def _info(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     _header(ws, 1, [H_ITEM, H_CONTENT, H_NOTE], [22, 40, 70])
     notes = {"部门名称": "必填", "年度": "必填，如 2023", "类型": "必填：决算 或 预算", "模板": "一般不填，按年度自动选择",
              "金额单位": "元 或 万元（不填为万元）", "上年文件": "可不填：上年的录入文件（与本文件在同一文件夹时只写文件名）"}
@@ -175,6 +215,15 @@ def _info(ws: Worksheet, data: dict[str, Any]) -> None:
         _put(ws, row, 1, key, derived=True)
         _put(ws, row, 2, data.get(key))
         _put(ws, row, 3, notes[key], derived=True)
+        row += 1
+    known = list(profile.model.optional)
+    if known or data.get(OPTIONAL_KEY) is not None:
+        chosen = data.get(OPTIONAL_KEY)
+        _put(ws, row, 1, OPTIONAL_KEY, derived=True)
+        _put(ws, row, 2, OPTIONAL_SEPARATOR.join(str(n) for n in chosen) if isinstance(chosen, list) else chosen,
+             text=True)
+        _put(ws, row, 3, f"可不填：选用的可选内容，多个名称之间用“{OPTIONAL_SEPARATOR}”分隔"
+             + (f"。本模板的可选内容：{OPTIONAL_SEPARATOR.join(known)}" if known else ""), derived=True)
         row += 1
     style = dict(flatten(data.get("样式") or {}, "样式"))
     bools = style_bool_paths()
@@ -280,28 +329,34 @@ def _economic(ws: Worksheet, profile: Profile, name: str, spec: DataSection, raw
     ws.freeze_panes = ws.cell(FIRST + 1, 1)
 
 
-def _grid(spec: DataSection) -> tuple[list[str], list[str]] | None:
-    """预算数/决算数 × items: a grid when every item has two parts and the parts cross fully."""
-    parts = [k.split(".") for k in spec.items]
-    if not parts or any(len(p) != 2 for p in parts):
+def _grid(spec: DataSection) -> tuple[list[str], list[str], bool] | None:
+    """A grid when the items cross fully: 预算数/决算数 × items (the first part is the column),
+    or rows × columns named by the last part (罚没收入.其中.一般罚没收入 × 纳入预算管理已缴国库).
+    Returns (columns, rows, whether the column comes first in a key)."""
+    keys = list(spec.items)
+    if not keys or any("." not in k for k in keys):
         return None
-    groups = list(dict.fromkeys(p[0] for p in parts))
-    rows = list(dict.fromkeys(p[1] for p in parts))
-    if len(groups) < 2 or len(groups) * len(rows) != len(parts):
-        return None
-    return groups, rows
+    for first in (True, False):
+        pairs = [tuple(k.split(".", 1)) if first else tuple(reversed(k.rsplit(".", 1))) for k in keys]
+        if first and any("." in rest for _, rest in pairs):
+            continue
+        groups = list(dict.fromkeys(g for g, _ in pairs))
+        rows = list(dict.fromkeys(r for _, r in pairs))
+        if len(groups) >= 2 and len(groups) * len(rows) == len(set(pairs)) == len(keys):
+            return groups, rows, first
+    return None
 
 
 def _items(ws: Worksheet, spec: DataSection, raw: dict[str, Any]) -> None:
     flat = {k: v for k, v in flatten(raw, "")}
     grid = _grid(spec)
     if grid:
-        groups, rows = grid
-        _header(ws, FIRST, [H_ITEM, *groups], [28] + [16] * len(groups))
+        groups, rows, first = grid
+        _header(ws, FIRST, [H_ITEM, *groups], [28 if first else 40] + [16] * len(groups))
         for r, item in enumerate(rows, start=FIRST + 1):
             _put(ws, r, 1, item, derived=True)
             for c, group in enumerate(groups, start=2):
-                key = f"{group}.{item}"
+                key = f"{group}.{item}" if first else f"{item}.{group}"
                 derived = bool(spec.items[key])
                 _put(ws, r, c, flat.get(key), derived=derived, amount=True)
                 if not derived:
@@ -337,6 +392,66 @@ def _records(ws: Worksheet, spec: DataSection, raw: Any) -> None:
             letter = get_column_letter(c)
             _amount_validation(ws, f"{letter}{first}:{letter}{last}")
     ws.freeze_panes = ws.cell(first, 2)
+
+
+PERF_BLANK_INDICATORS = 8  # empty indicator rows in a blank block
+
+
+def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
+    """绩效自评表: one block per table (each project, and the department as a whole): the
+    table's fields, then one row per indicator. The 预算执行率, its score, the total and the
+    grade are derived (performance.py), so they have no cells."""
+    raw = raw if isinstance(raw, dict) else {}
+    projects = [r for r in raw.get("项目") or [] if isinstance(r, dict)]
+    department = raw.get("部门整体") if isinstance(raw.get("部门整体"), dict) else None
+    kinds = {spec.performance for spec in profile.model.optional.values() if spec.performance}
+    blocks: list[tuple[str, dict[str, Any]]] = [("项目", r) for r in projects]
+    if department:
+        blocks.append(("部门整体", department))
+    if "项目" in kinds or projects:
+        blocks.append(("项目", {}))  # a blank block to fill (copy it for more projects)
+    if ("部门整体" in kinds or department) and not department:
+        blocks.append(("部门整体", {}))
+    ws["A1"] = SHEET_PERFORMANCE + OPTIONAL_MARK
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = f"年度预算数、执行数单位：{unit}；分值、得分为分数（各指标分值与预算执行率分值合计 100）。"
+    ws["A3"] = ("每张自评表一块：“自评表类别”填“项目”（项目支出绩效自评表，每个项目一块）或“部门整体”；"
+                "再填各项和每个指标一行。预算执行率及其得分、总分和自评等级由程序推算，不用填写。"
+                "项目多于空块时，复制一个空块粘贴在下方。")
+    for c, width in enumerate((16, 24, 24, 20, 20, 10, 10), start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    notes = {"名称": "必填", "年度预算数": f"金额（{unit}）", "执行数": f"金额（{unit}）",
+             "预算执行率分值": "不填为 10", "偏差原因": "可不填：偏差原因及改进措施"}
+    kind_cells: list[str] = []
+    row = FIRST + 1
+    for kind, record in blocks:
+        _header(ws, row, [PERF_KIND])
+        _put(ws, row, 2, kind)
+        kind_cells.append(f"B{row}")
+        _put(ws, row, 3, "（预算执行率、总分、自评等级由程序推算）", derived=True)
+        row += 1
+        for key in PERF_FIELDS:
+            _put(ws, row, 1, key, derived=True)
+            _put(ws, row, 2, record.get(key), amount=key in PERF_AMOUNTS, text=key not in PERF_AMOUNTS)
+            _put(ws, row, 3, notes[key], derived=True)
+            if key in PERF_AMOUNTS:
+                _amount_validation(ws, f"B{row}")
+            row += 1
+        _header(ws, row, list(PERF_COLUMNS))
+        row += 1
+        indicators = [i for i in record.get("指标") or [] if isinstance(i, dict)]
+        for r in range(max(len(indicators) + 2, PERF_BLANK_INDICATORS)):
+            indicator = indicators[r] if r < len(indicators) else {}
+            for c, key in enumerate(PERF_COLUMNS, start=1):
+                _put(ws, row, c, indicator.get(key), text=c <= 5)
+            row += 1
+        row += 1
+    v = DataValidation(type="list", formula1=f'"{",".join(PERF_KINDS)}"', allow_blank=True)
+    v.error, v.errorTitle = "自评表类别只能是“项目”或“部门整体”", PERF_KIND
+    ws.add_data_validation(v)
+    for ref in kind_cells:
+        v.add(ref)
+    _protect(ws)
 
 
 def _baseline(ws: Worksheet, profile: Profile, direct: str, change: str, data: dict[str, Any], unit: str) -> None:
@@ -375,8 +490,11 @@ def _texts(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     for path in dict.fromkeys(narrative_paths() + list(flat)):
         _put(ws, row, 1, path, derived=True)
         _put(ws, row, 2, flat.get(path), text=isinstance(flat.get(path), str))
-        _put(ws, row, 3, "列表项的序号（如 项目.1、项目.2）可以增加；可在下方空行中增加项目" if ".1." in path or path.endswith(".1")
-             else None, derived=True)
+        note = ("列表项的序号（如 项目.1、项目.2）可以增加；可在下方空行中增加项目" if ".1." in path or path.endswith(".1")
+                else None)
+        if path.split(".")[0] in profile.model.optional:
+            note = (note + "。" if note else "") + f"可选内容“{path.split('.')[0]}”{OPTIONAL_MARK}"
+        _put(ws, row, 3, note, derived=True)
         row += 1
     for r in range(row, row + 20):
         _put(ws, r, 1, None)
