@@ -11,14 +11,7 @@ import io
 import zipfile
 from datetime import datetime
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.packaging.core import DocumentProperties
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.functions import tostring
+from typing import Any
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.writers.atomic import write_all
@@ -38,6 +31,15 @@ from generator.writers.xlsx_cells import (
     sheet_title,
     wrap,
 )
+from generator.writers.xlsx_xml import (
+    XFont,
+    XImage,
+    XProperties,
+    XSheet,
+    column_letter,
+    package,
+    png_size,
+)
 from generator.writers.zipfix import normalized_zip
 
 # An A4 page between default margins holds about 68 (portrait) or 100 (landscape) width
@@ -56,79 +58,56 @@ def write_xlsx(doc: Document, path: Path) -> None:
 
 
 def xlsx_bytes(doc: Document) -> bytes:
-    """The finished workbook; `build.py` writes it together with the other outputs."""
-    return _finalize(_build_workbook(doc))
+    """The finished workbook; `build.py` writes it together with the other outputs.
+
+    Sheets are laid out here and written as SpreadsheetML text by xlsx_xml.py (not through
+    openpyxl, whose per-cell objects made this ~6 times slower)."""
+    return package(_sheets(doc), _properties(doc), TEXT_FONT)
 
 
-def _build_workbook(doc: Document) -> Workbook:
-    wb = Workbook()
-    _set_default_font(wb)
-    _set_properties(wb.properties, doc)
-    placeholder = wb.active
+def _sheets(doc: Document) -> list[XSheet]:
+    sheets: list[XSheet] = []
     taken: set[str] = set()
+
+    def new(name: str) -> XSheet:
+        sheets.append(XSheet(sheet_title(name, taken), TEXT_FONT))
+        return sheets[-1]
+
     for part in doc.parts:
         if part.key == "表格":
             for block in part.blocks:
                 if not isinstance(block, Table):
                     raise ValueError(f"表格 part holds a {type(block).__name__}, not a Table")
-                _table_sheet(wb.create_sheet(sheet_title(block.number, taken)), block)
+                _table_sheet(new(block.number), block)
         elif part.key == "名词解释":
-            _glossary_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
+            _glossary_sheet(new(part.key), part)
         else:
-            _text_sheet(wb.create_sheet(sheet_title(part.key, taken)), part)
+            _text_sheet(new(part.key), part)
             for block in part.blocks:  # a table inside the narrative gets a sheet of its own
                 if isinstance(block, Table):
-                    _table_sheet(wb.create_sheet(sheet_title(block.title, taken)), block)
+                    _table_sheet(new(block.title), block)
     figures = [b for p in doc.parts for b in p.blocks if isinstance(b, Figure)]
     if figures:
-        _chart_sheet(wb.create_sheet(sheet_title("图表", taken)), figures)
-    if len(wb.worksheets) > 1 and placeholder is not None:
-        wb.remove(placeholder)
-    return wb
+        _chart_sheet(new("图表"), figures)
+    if not sheets:  # a workbook needs one sheet; openpyxl's default was an empty "Sheet"
+        new("Sheet")
+    return sheets
 
 
-class _FastStyleList(IndexedList):
-    """openpyxl finds a style's index by hashing the style object, field by field, on every
-    cell it is set on: half the time of writing a workbook. The writer sets a few shared
-    objects thousands of times, so remember each object's index by identity first (holding
-    the object, so its id cannot be reused). Same indexes as before, so the same bytes."""
-
-    def __init__(self, iterable: object = None) -> None:
-        super().__init__(iterable)
-        self._by_id: dict[int, tuple[object, int]] = {}
-
-    def add(self, value: object) -> int:
-        known = self._by_id.get(id(value))
-        if known is not None and known[0] is value:
-            return known[1]
-        index = super().add(value)
-        self._by_id[id(value)] = (value, index)
-        return index
-
-
-def _set_default_font(wb: Workbook) -> None:
-    # openpyxl has no public setter for the workbook font: replace font 0 (used by every
-    # unstyled cell) and the Normal style's font, before any cell is styled.
-    wb._fonts = _FastStyleList([TEXT_FONT])
-    wb._borders = _FastStyleList(wb._borders)
-    wb._alignments = _FastStyleList(wb._alignments)
-    wb._named_styles["Normal"].font = TEXT_FONT
-
-
-def _set_properties(props: DocumentProperties, doc: Document) -> None:
+def _properties(doc: Document) -> XProperties:
     # Fixed date from the document year: the same input must give the same bytes.
-    stamp = datetime(doc.year + 1, 1, 1)
-    props.title = clean_text(doc.title)
-    props.subject = clean_text(doc.subject) or None
-    props.creator = clean_text(doc.department)
-    props.keywords = clean_text(",".join(doc.keywords)) or None
-    props.lastModifiedBy = _LAST_MODIFIED_BY
-    props.created = stamp
-    props.modified = stamp
+    return XProperties(
+        title=clean_text(doc.title),
+        creator=clean_text(doc.department),
+        subject=clean_text(doc.subject) or None,
+        keywords=clean_text(",".join(doc.keywords)) or None,
+        stamp=datetime(doc.year + 1, 1, 1),
+        last_modified_by=_LAST_MODIFIED_BY,
+    )
 
 
-def _text_sheet(ws: Worksheet, part: Part) -> None:
-    ws.column_dimensions["A"].width = TEXT_COLUMN_WIDTH
+def _text_sheet(ws: XSheet, part: Part) -> None:
+    ws.col_widths[1] = TEXT_COLUMN_WIDTH
     _text_row(ws, 1, part.heading, TITLE_FONT)
     for row, block in enumerate(part.blocks, start=2):
         if isinstance(block, Heading):
@@ -144,34 +123,31 @@ def _text_sheet(ws: Worksheet, part: Part) -> None:
     _print_setup(ws, landscape=False)
 
 
-def _chart_sheet(ws: Worksheet, figures: list[Figure]) -> None:
-    """Each chart's caption, then the picture anchored under it."""
-    from openpyxl.drawing.image import Image
-
-    ws.column_dimensions["A"].width = TEXT_COLUMN_WIDTH
+def _chart_sheet(ws: XSheet, figures: list[Figure]) -> None:
+    """Each chart's caption, then the picture anchored under it, 480 px wide."""
+    ws.col_widths[1] = TEXT_COLUMN_WIDTH
     row = 1
     for figure in figures:
         _text_row(ws, row, figure.caption, TEXT_BOLD)
-        image = Image(io.BytesIO(figure.png))
-        scale = 480 / image.width
-        image.width, image.height = 480, round(image.height * scale)
-        ws.add_image(image, f"A{row + 1}")
-        row += 2 + image.height // 20  # default row height: 20 px
+        width, height = png_size(figure.png)
+        height = round(height * (480 / width))
+        ws.images.append(XImage(figure.png, row, 480, height))  # anchored at A{row + 1}
+        row += 2 + height // 20  # default row height: 20 px
     _print_setup(ws, landscape=False)
 
 
-def _text_row(ws: Worksheet, row: int, text: str, font: Font) -> None:
+def _text_row(ws: XSheet, row: int, text: str, font: XFont) -> None:
     cell = put_text(ws, row, 1, text)
     cell.font = font
     cell.alignment = wrap()
-    ws.row_dimensions[row].height = line_count(text, TEXT_COLUMN_WIDTH) * line_height(font)
+    ws.row_heights[row] = line_count(text, TEXT_COLUMN_WIDTH) * line_height(font)
 
 
-def _glossary_sheet(ws: Worksheet, part: Part) -> None:
+def _glossary_sheet(ws: XSheet, part: Part) -> None:
     for col, (label, width) in enumerate(
         zip(("术语", "解释"), GLOSSARY_WIDTHS, strict=True), start=1
     ):
-        ws.column_dimensions[get_column_letter(col)].width = width
+        ws.col_widths[col] = width
         cell = put_text(ws, 1, col, label)
         cell.font, cell.alignment, cell.border = TEXT_BOLD, wrap("center"), THIN_BORDER
     for row, entry in enumerate(part.blocks, start=2):
@@ -182,22 +158,22 @@ def _glossary_sheet(ws: Worksheet, part: Part) -> None:
             cell = put_text(ws, row, col, text)
             cell.font, cell.alignment, cell.border = TEXT_FONT, wrap(), THIN_BORDER
             lines = max(lines, line_count(text, GLOSSARY_WIDTHS[col - 1]))
-        ws.row_dimensions[row].height = lines * line_height(TEXT_FONT)
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
+        ws.row_heights[row] = lines * line_height(TEXT_FONT)
+    ws.freeze = (1, "A2")
+    ws.print_titles = (1, 1)
     _print_setup(ws, landscape=False)
 
 
-def _table_sheet(ws: Worksheet, table: Table) -> None:
+def _table_sheet(ws: XSheet, table: Table) -> None:
     widths = _column_widths(table)
     for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = width
-    last = get_column_letter(table.ncols)
+        ws.col_widths[col] = width
+    last = column_letter(table.ncols)
 
     title = put_text(ws, 1, 1, table.title)
     title.font, title.alignment = TITLE_FONT, wrap("center")
     _merge(ws, 1, 1, 1, table.ncols)
-    ws.row_dimensions[1].height = line_count(table.title, sum(widths)) * line_height(TITLE_FONT) + 6
+    ws.row_heights[1] = line_count(table.title, sum(widths)) * line_height(TITLE_FONT) + 6
     _labels_row(ws, table)
 
     head = 3
@@ -209,15 +185,15 @@ def _table_sheet(ws: Worksheet, table: Table) -> None:
         cell = put_text(ws, i, 1, note)
         cell.font, cell.alignment = TABLE_FONT, wrap()
         _merge(ws, i, 1, i, table.ncols)
-        ws.row_dimensions[i].height = line_count(note, sum(widths)) * line_height(TABLE_FONT)
+        ws.row_heights[i] = line_count(note, sum(widths)) * line_height(TABLE_FONT)
 
-    ws.freeze_panes = f"A{body}"
-    ws.print_title_rows = f"{head}:{body - 1}"
+    ws.freeze = (body - 1, f"A{body}")
+    ws.print_titles = (head, body - 1)
     ws.print_area = f"A1:{last}{end + len(table.notes)}"
     _print_setup(ws, table.landscape)
 
 
-def _labels_row(ws: Worksheet, table: Table) -> None:
+def _labels_row(ws: XSheet, table: Table) -> None:
     if table.ncols == 1:
         put_text(ws, 2, 1, f"{table.org_label}  {table.unit_label}").font = TABLE_FONT
         return
@@ -228,7 +204,7 @@ def _labels_row(ws: Worksheet, table: Table) -> None:
     unit.font, unit.alignment = TABLE_FONT, wrap("right")
 
 
-def _header_grid(ws: Worksheet, table: Table, head: int, widths: list[float]) -> None:
+def _header_grid(ws: XSheet, table: Table, head: int, widths: list[float]) -> None:
     _box(ws, head, 1, head + table.header_rows - 1, table.ncols, TABLE_BOLD)
     heights = [1.0] * table.header_rows
     for hc in table.header:
@@ -241,10 +217,10 @@ def _header_grid(ws: Worksheet, table: Table, head: int, widths: list[float]) ->
         for r in range(hc.row, hc.row + hc.rowspan):
             heights[r] = max(heights[r], per_row)
     for r, lines in enumerate(heights):
-        ws.row_dimensions[head + r].height = round(lines * line_height(TABLE_BOLD), 1)
+        ws.row_heights[head + r] = round(lines * line_height(TABLE_BOLD), 1)
 
 
-def _body(ws: Worksheet, table: Table, start: int, widths: list[float]) -> None:
+def _body(ws: XSheet, table: Table, start: int, widths: list[float]) -> None:
     _box(ws, start, 1, start + len(table.rows) - 1, table.ncols, TABLE_FONT)
     for i, cells in enumerate(table.rows):
         row = start + i
@@ -270,7 +246,7 @@ def _body(ws: Worksheet, table: Table, start: int, widths: list[float]) -> None:
             if c.bold:
                 cell.font = TABLE_BOLD
             _merge(ws, row, col, row, col + c.colspan - 1)
-        ws.row_dimensions[row].height = lines * line_height(TABLE_FONT)
+        ws.row_heights[row] = lines * line_height(TABLE_FONT)
 
 
 def _column_widths(table: Table) -> list[float]:
@@ -289,29 +265,29 @@ def _column_widths(table: Table) -> list[float]:
     return [round(min(w, _MAX_COL), 1) for w in needed]
 
 
-def _box(ws: Worksheet, r1: int, c1: int, r2: int, c2: int, font: Font) -> None:
+def _box(ws: XSheet, r1: int, c1: int, r2: int, c2: int, font: XFont) -> None:
     # Borders go on every cell, including those hidden by a merge, or the grid shows gaps.
-    for row in ws.iter_rows(min_row=r1, max_row=r2, min_col=c1, max_col=c2):
-        for cell in row:
+    for row in range(r1, r2 + 1):
+        for col in range(c1, c2 + 1):
+            cell = ws.cell(row, col)
             cell.border = THIN_BORDER
             cell.font = font
 
 
-def _merge(ws: Worksheet, r1: int, c1: int, r2: int, c2: int) -> None:
+def _merge(ws: XSheet, r1: int, c1: int, r2: int, c2: int) -> None:
     if (r1, c1) != (r2, c2):
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+        ws.merge(r1, c1, r2, c2)
 
 
-def _print_setup(ws: Worksheet, landscape: bool) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
+def _print_setup(ws: XSheet, landscape: bool) -> None:
+    # A4, fit to one page wide (any number of pages tall), centred: written by every sheet.
+    ws.landscape = landscape
 
 
-def _finalize(wb: Workbook) -> bytes:
+def _finalize(wb: Any) -> bytes:
+    """An openpyxl Workbook as deterministic bytes (batch.py's 汇总.xlsx still uses openpyxl)."""
+    from openpyxl.xml.functions import tostring
+
     buf = io.BytesIO()
     fixed = wb.properties.modified
     wb.save(buf)

@@ -12,22 +12,19 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
-from openpyxl.cell.cell import Cell as XlCell
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.worksheet.worksheet import Worksheet
+from generator.writers.xlsx_xml import XAlign, XBorder, XCell, XFont, XSheet
 
 # GB2312 charset: tells Excel the font is Chinese, so it does not substitute a Japanese face.
 _GB2312 = 134
-TEXT_FONT = Font(name="宋体", size=11, charset=_GB2312)
-TEXT_BOLD = Font(name="宋体", size=11, bold=True, charset=_GB2312)
-TABLE_FONT = Font(name="宋体", size=10, charset=_GB2312)
-TABLE_BOLD = Font(name="宋体", size=10, bold=True, charset=_GB2312)
-TITLE_FONT = Font(name="黑体", size=14, bold=True, charset=_GB2312)
+TEXT_FONT = XFont(name="宋体", size=11, charset=_GB2312)
+TEXT_BOLD = XFont(name="宋体", size=11, bold=True, charset=_GB2312)
+TABLE_FONT = XFont(name="宋体", size=10, charset=_GB2312)
+TABLE_BOLD = XFont(name="宋体", size=10, bold=True, charset=_GB2312)
+TITLE_FONT = XFont(name="黑体", size=14, bold=True, charset=_GB2312)
 
-_THIN = Side(style="thin")
-THIN_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+THIN_BORDER = XBorder(left=True, right=True, top=True, bottom=True)
 
-# XML 1.0 forbids these; openpyxl raises IllegalCharacterError on them.
+# XML 1.0 forbids these (Excel refuses a file holding them).
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_TITLE_MAX = 31
@@ -37,23 +34,21 @@ def clean_text(text: str) -> str:
     return _XML_ILLEGAL.sub("", text)
 
 
-def put_text(ws: Worksheet, row: int, col: int, text: str) -> XlCell:
+def put_text(ws: XSheet, row: int, col: int, text: str) -> XCell:
     """Store `text` as a literal string, whatever it starts with.
 
-    openpyxl turns "=…" into a formula and "#N/A"-like strings into errors; a department
-    name or a reason must stay exactly the text the officer wrote.
+    A str value is always written as an inline string (never <f>), so "=…" or "#N/A" stay
+    exactly the text the officer wrote.
     """
-    cell = ws.cell(row=row, column=col)
+    cell = ws.cell(row, col)
     value = clean_text(text)
     if value:
         cell.value = value
-        cell.data_type = "s"
     return cell
 
 
-def put_amount(ws: Worksheet, row: int, col: int, value: Decimal, number_format: str) -> XlCell:
-    # openpyxl accepts Decimal as a numeric type and writes it as <v>, so no float here.
-    cell = ws.cell(row=row, column=col)
+def put_amount(ws: XSheet, row: int, col: int, value: Decimal, number_format: str) -> XCell:
+    cell = ws.cell(row, col)
     cell.value = value
     cell.number_format = number_format
     return cell
@@ -82,14 +77,13 @@ def line_count(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(seg) / usable)) for seg in text.split("\n"))
 
 
-def line_height(font: Font) -> float:
-    # Excel does not re-measure wrapped rows written by openpyxl, so heights are estimated:
+def line_height(font: XFont) -> float:
+    # Excel does not re-measure wrapped rows of a written file, so heights are estimated:
     # 1.5 × the font size per line leaves 宋体 some air in Excel and LibreOffice alike.
     return round(float(font.size or 11) * 1.5, 1)
 
 
 @lru_cache(maxsize=64)
-def wrap(horizontal: str = "left", indent: int = 0) -> Alignment:
-    """One shared object per alignment: the workbook's style lists then find it by identity
-    (see xlsx.py `_FastStyleList`); never modify the returned object."""
-    return Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
+def wrap(horizontal: str = "left", indent: int = 0) -> XAlign:
+    """Wrapped text, vertically centred, aligned `horizontal` and indented `indent` levels."""
+    return XAlign(horizontal=horizontal, indent=indent)
