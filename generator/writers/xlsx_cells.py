@@ -67,11 +67,17 @@ def sheet_title(name: str, taken: set[str]) -> str:
     return title
 
 
+@lru_cache(maxsize=4096)
 def display_width(text: str) -> int:
-    """Width in Excel column units: a CJK (wide) character takes about two digits' room."""
+    """Width in Excel column units: a CJK (wide) character takes about two digits' room.
+
+    Cached: the same labels recur in every table and are measured for widths and heights."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
+@lru_cache(maxsize=4096)
 def line_count(text: str, width: float) -> int:
     usable = max(width - 1.0, 1.0)
     return sum(max(1, math.ceil(display_width(seg) / usable)) for seg in text.split("\n"))
