@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
@@ -58,8 +59,9 @@ def write_docx(doc: Document, path: Path) -> None:
 
 def docx_bytes(doc: Document) -> bytes:
     """The finished .docx; `build.py` writes it together with the other outputs."""
-    word = _open_reference(REFERENCE_DOCX)
-    flow = _Flow(word)
+    reference = _reference(REFERENCE_DOCX)
+    word = _open_reference(reference)
+    flow = _Flow(word, reference)
     _write_front_matter(flow, doc)
     for part in doc.parts:
         _write_part(flow, part)
@@ -72,12 +74,56 @@ def docx_bytes(doc: Document) -> bytes:
     return normalized_zip(buffer.getvalue())
 
 
-def _open_reference(path: Path) -> WordDocument:
-    word = docx.Document(str(path))
-    names = {s.name for s in word.styles}
-    missing = [n for n in REQUIRED_STYLES if n not in names]
-    if missing:
-        raise ReferenceDocxError(path, missing)
+@dataclass(frozen=True)
+class _Reference:
+    """What every document takes from the reference .docx, read once per process."""
+
+    blob: bytes
+    style_ids: dict[str, str]  # style name -> id, every style
+    # What python-docx's `add_paragraph(style=name)` writes as w:pStyle; None for the
+    # default paragraph style, which python-docx leaves implicit.
+    paragraph_style_ids: dict[str, str | None]
+    table_styles: TableStyles
+
+
+_REFERENCES: dict[tuple[str, int, int], _Reference] = {}
+
+
+def _reference(path: Path) -> _Reference:
+    """Cached by path, size and modification time, like profiles: looking styles up in
+    styles.xml for every paragraph and re-reading the file took a third of the writer's time."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _REFERENCES:
+        blob = path.read_bytes()
+        word = docx.Document(io.BytesIO(blob))
+        names = {s.name for s in word.styles}
+        missing = [n for n in REQUIRED_STYLES if n not in names]
+        if missing:
+            raise ReferenceDocxError(path, missing)
+        ids = {s.name: s.style_id for s in word.styles}
+
+        def cell_style(name: str) -> CellStyle:
+            return CellStyle(ids[name], _style_fonts(word, name))
+
+        _REFERENCES[key] = _Reference(
+            blob=blob,
+            style_ids=ids,
+            paragraph_style_ids={name: word.styles.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+                                 for name in PARAGRAPH_STYLES},
+            table_styles=TableStyles(
+                table_id=ids["公开表格"],
+                header=cell_style("表格表头"),
+                left=cell_style("表格文字"),
+                center=cell_style("表格文字居中"),
+                right=cell_style("表格金额"),
+            ),
+        )
+    return _REFERENCES[key]
+
+
+def _open_reference(reference: _Reference) -> WordDocument:
+    word = docx.Document(io.BytesIO(reference.blob))
     body = word.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -93,44 +139,37 @@ class _Flow:
     sections, portrait or landscape, whose page numbers start at 1 and run on throughout.
     """
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, reference: _Reference) -> None:
         self.word = word
         self.body = word.element.body
-        self.template_sect = deepcopy(self.body.find(qn("w:sectPr")))
+        self.sect = self.body.find(qn("w:sectPr"))  # the body's last child until finish()
+        self.template_sect = deepcopy(self.sect)
         self.kind = "front"  # "front" | "portrait" | "landscape"
         self.first_body = True
         self.page_top = True  # nothing on the current page yet but (perhaps) a part heading
-        ids = {s.name: s.style_id for s in word.styles}
-        self.style_ids = ids
-        # What python-docx's `add_paragraph(style=name)` writes as w:pStyle, looked up once:
-        # it searches styles.xml for every paragraph otherwise (a third of the writer's time).
-        # None for the default paragraph style, which python-docx leaves implicit.
-        self.paragraph_style_ids = {
-            name: word.styles.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-            for name in PARAGRAPH_STYLES}
-        self.table_styles = TableStyles(
-            table_id=ids["公开表格"],
-            header=self._cell_style("表格表头"),
-            left=self._cell_style("表格文字"),
-            center=self._cell_style("表格文字居中"),
-            right=self._cell_style("表格金额"),
-        )
-
-    def _cell_style(self, name: str) -> CellStyle:
-        return CellStyle(self.style_ids[name], _style_fonts(self.word, name))
+        self.style_ids = reference.style_ids
+        self.paragraph_style_ids = reference.paragraph_style_ids
+        self.table_styles = reference.table_styles
 
     def paragraph(self, text: str, style: str, new_page: bool = False) -> WordParagraph:
-        p = self.word.add_paragraph()
-        p._p.style = self.paragraph_style_ids[style]
+        # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
+        # searches for every child added.
+        p = el("w:p")
+        p_pr = el("w:pPr")
+        if (style_id := self.paragraph_style_ids[style]) is not None:
+            p_pr.append(el("w:pStyle", val=style_id))
+        p.append(p_pr)
         if text:
-            p._p.append(text_run(text))
+            p.append(text_run(text))
+        self.sect.addprevious(p)
+        paragraph = WordParagraph(p, self.word._body)
         if new_page and not self.page_top:
-            p.paragraph_format.page_break_before = True
+            paragraph.paragraph_format.page_break_before = True
         self.page_top = False
-        return p
+        return paragraph
 
     def table(self, tbl: _Element) -> None:
-        self.body.find(qn("w:sectPr")).addprevious(tbl)
+        self.sect.addprevious(tbl)
         self.page_top = False
 
     def usable_width(self) -> int:
@@ -142,7 +181,7 @@ class _Flow:
     def switch_to(self, kind: str) -> None:
         if kind == self.kind:
             return
-        last = self.body.find(qn("w:sectPr")).getprevious()
+        last = self.sect.getprevious()
         if last is None or last.tag != qn("w:p") or self.kind == "front":
             # The 目录 field is replaced when Word updates it; keep the break out of it.
             last = self.word.add_paragraph()._p
@@ -152,9 +191,8 @@ class _Flow:
         self.page_top = True
 
     def finish(self) -> None:
-        old = self.body.find(qn("w:sectPr"))
-        old.addprevious(self._section_properties(self.kind))
-        self.body.remove(old)
+        self.sect.addprevious(self._section_properties(self.kind))
+        self.body.remove(self.sect)
 
     def _section_properties(self, kind: str) -> _Element:
         sect = deepcopy(self.template_sect)

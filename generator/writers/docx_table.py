@@ -6,13 +6,13 @@ text around and guesses; here every gridSpan and vMerge is exactly the one the m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from docx.oxml.parser import parse_xml
 from lxml.etree import _Element
 
 from generator.document import Cell, HeaderCell, Table
-from generator.writers.docx_xml import W_NS, attr_value, text_run_xml
+from generator.writers.docx_xml import W_NS, attr_value, run_properties_xml, text_run_xml
 
 BORDER = {"val": "single", "sz": "4", "space": "0", "color": "000000"}  # 0.5 pt
 CELL_MARGIN = "57"  # twips, 0.1 cm left and right
@@ -22,6 +22,16 @@ CELL_MARGIN = "57"  # twips, 0.1 cm left and right
 class CellStyle:
     style_id: str
     fonts: dict[str, str]  # the style's own rFonts, repeated on each run (see build_table)
+    run_properties: str = field(init=False)
+    bold_run_properties: str = field(init=False)
+    paragraph_properties: str = field(init=False)  # the w:pPr start, up to w:pStyle
+
+    def __post_init__(self) -> None:
+        # Written once here rather than for each of a table's thousands of runs.
+        object.__setattr__(self, "run_properties", run_properties_xml(self.fonts))
+        object.__setattr__(self, "bold_run_properties", run_properties_xml(self.fonts, bold=True))
+        object.__setattr__(self, "paragraph_properties",
+                           f"<w:pPr><w:pStyle w:val={attr_value(self.style_id)}/>")
 
 
 @dataclass(frozen=True)
@@ -93,8 +103,9 @@ def _paragraph(text: str, style: CellStyle, bold: bool = False, indent: int = 0)
     ind = f'<w:ind w:left="{200 * indent}" w:leftChars="{100 * indent}"/>' if indent else ""
     # Fonts on every run as well as in the style: a cell pasted into another document
     # keeps 宋体 instead of falling back to a Japanese face.
-    run = text_run_xml(text, style.fonts, bold) if text else ""
-    return f"<w:p><w:pPr><w:pStyle w:val={attr_value(style.style_id)}/>{ind}</w:pPr>{run}</w:p>"
+    run = (text_run_xml(text, style.bold_run_properties if bold else style.run_properties)
+           if text else "")
+    return f"<w:p>{style.paragraph_properties}{ind}</w:pPr>{run}</w:p>"
 
 
 def _header_rows(table: Table, widths: list[int], style: CellStyle) -> list[str]:

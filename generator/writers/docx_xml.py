@@ -75,16 +75,25 @@ def attr_value(value: str) -> str:
     return '"' + escape(value, _ATTR_ESCAPES) + '"'
 
 
-def text_run_xml(text: str, fonts: dict[str, str] | None = None, bold: bool = False) -> str:
-    """`text_run` as the XML text lxml would serialize for it (w: prefix, no declaration),
-    for builders that write many runs as one string and parse it once."""
-    rpr = ""
-    if fonts or bold:
-        font_attrs = "".join(f" w:{k}={attr_value(v)}" for k, v in fonts.items()) if fonts else ""
-        rpr = ("<w:rPr>" + (f"<w:rFonts{font_attrs}/>" if fonts else "")
-               + ("<w:b/><w:bCs/>" if bold else "") + "</w:rPr>")
-    out = ["<w:r>", rpr]
-    lines = clean(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False) -> str:
+    """The w:rPr `text_run` gives a run with these fonts and weight, as XML text."""
+    if not (fonts or bold):
+        return ""
+    font_attrs = "".join(f" w:{k}={attr_value(v)}" for k, v in fonts.items()) if fonts else ""
+    return ("<w:rPr>" + (f"<w:rFonts{font_attrs}/>" if fonts else "")
+            + ("<w:b/><w:bCs/>" if bold else "") + "</w:rPr>")
+
+
+def text_run_xml(text: str, run_properties: str = "") -> str:
+    """`text_run` as XML text (w: prefix, no namespace declaration), for builders that
+    write many runs as one string and parse it once; `run_properties` from
+    `run_properties_xml`."""
+    text = clean(text)
+    if "\t" not in text and "\n" not in text and "\r" not in text:  # nearly every cell
+        return f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' \
+            if text else f"<w:r>{run_properties}</w:r>"
+    out = ["<w:r>", run_properties]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for i, line in enumerate(lines):
         if i:
             out.append("<w:br/>")
