@@ -26,9 +26,9 @@ from generator.document import Document, Figure, GlossaryEntry, Heading, Paragra
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
+from generator.writers.docx_package import package_bytes
 from generator.writers.docx_table import CellStyle, TableStyles, build_table
 from generator.writers.docx_xml import clean, el, field_runs, text_run
-from generator.writers.zipfix import normalized_zip
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -69,9 +69,7 @@ def docx_bytes(doc: Document) -> bytes:
     _set_properties(word, doc)
     _enable_field_update(word)
     embed_citations(word, doc.citations)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return normalized_zip(buffer.getvalue())
+    return package_bytes(word)
 
 
 @dataclass(frozen=True)
