@@ -17,6 +17,7 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -27,7 +28,7 @@ from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
 from generator.writers.docx_package import package_bytes
-from generator.writers.docx_table import CellStyle, TableStyles, build_table
+from generator.writers.docx_table import CellStyle, TableStyles, table_xml
 from generator.writers.docx_xml import clean, el, field_runs, text_run
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
@@ -42,6 +43,7 @@ TABLE_STYLES = ("公开表格",)
 REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
 
+_TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
@@ -69,7 +71,7 @@ def docx_bytes(doc: Document) -> bytes:
     _set_properties(word, doc)
     _enable_field_update(word)
     embed_citations(word, doc.citations)
-    return package_bytes(word)
+    return package_bytes(word, {word.part: flow.document_xml()})
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,7 @@ class _Flow:
         self.style_ids = reference.style_ids
         self.paragraph_style_ids = reference.paragraph_style_ids
         self.table_styles = reference.table_styles
+        self.tables: list[bytes] = []  # XML text of each table, in order (see table())
 
     def paragraph(self, text: str, style: str, new_page: bool = False) -> WordParagraph:
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
@@ -166,9 +169,23 @@ class _Flow:
         self.page_top = False
         return paragraph
 
-    def table(self, tbl: _Element) -> None:
-        self.sect.addprevious(tbl)
+    def table(self, xml: str) -> None:
+        # An empty w:tbl stands in the tree for the table, whose XML text is spliced into
+        # the serialized document by document_xml(): parsing tables into elements only to
+        # serialize them again took a third of the remaining time.
+        self.sect.addprevious(el("w:tbl"))
+        self.tables.append(xml.encode())
         self.page_top = False
+
+    def document_xml(self) -> bytes:
+        """document.xml with the tables in place of their stand-ins."""
+        pieces = serialize_part_xml(self.word.element).split(_TABLE_STAND_IN)
+        if len(pieces) != len(self.tables) + 1:
+            raise AssertionError("table stand-ins and tables differ in number")
+        out = [pieces[0]]
+        for table, rest in zip(self.tables, pieces[1:], strict=True):
+            out += (table, rest)
+        return b"".join(out)
 
     def usable_width(self) -> int:
         sect = self._section_properties(self.kind)
@@ -273,7 +290,7 @@ def _write_part(flow: _Flow, part: Part) -> None:
 def _write_table(flow: _Flow, table: Table) -> None:
     if not table.number:  # a table inside the narrative (重点项目): inline, no 表号 or labels
         flow.paragraph(table.title, "表标题")
-        flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+        flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
         for note in table.notes:
             flow.paragraph(note, "表注")
         return
@@ -284,7 +301,7 @@ def _write_table(flow: _Flow, table: Table) -> None:
     # The right tab sits on the text edge, which differs between portrait and landscape.
     labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
                                                    WD_TAB_ALIGNMENT.RIGHT)
-    flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+    flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
     for note in table.notes:
         flow.paragraph(note, "表注")
 

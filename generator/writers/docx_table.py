@@ -1,4 +1,4 @@
-"""A `Table` as a w:tbl element: fixed grid, merged header, repeating header rows, thin borders.
+"""A `Table` as w:tbl XML: fixed grid, merged header, repeating header rows, thin borders.
 
 Built as raw XML rather than through python-docx's cell.merge(), because merging there moves
 text around and guesses; here every gridSpan and vMerge is exactly the one the model gives.
@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from docx.oxml.parser import parse_xml
-from lxml.etree import _Element
-
 from generator.document import Cell, HeaderCell, Table
-from generator.writers.docx_xml import W_NS, attr_value, run_properties_xml, text_run_xml
+from generator.writers.docx_xml import attr_value, run_properties_xml, text_run_xml
 
 BORDER = {"val": "single", "sz": "4", "space": "0", "color": "000000"}  # 0.5 pt
 CELL_MARGIN = "57"  # twips, 0.1 cm left and right
@@ -53,20 +50,24 @@ def column_widths(weights: tuple[float, ...], total: int) -> list[int]:
     return [b - a for a, b in zip([0, *edges[:-1]], edges, strict=True)]
 
 
-def build_table(table: Table, total_width: int, styles: TableStyles) -> _Element:
+def table_xml(table: Table, total_width: int, styles: TableStyles) -> str:
+    """The w:tbl as XML text, exactly as lxml serializes it inside document.xml (w: prefix,
+    no namespace declaration).
+
+    Written as text rather than as lxml elements: a table has thousands of elements, and
+    creating them one by one (or parsing them back) was most of the writer's time. The
+    writer splices this text into the serialized document (docx.py `_Flow.table`).
+    """
     if len(table.widths) != table.ncols:
         raise ValueError(f"{table.number}: {len(table.widths)} widths for {table.ncols} columns")
     widths = column_widths(table.widths, total_width)
-    # The table is written as one XML string and parsed once: a table has thousands of
-    # elements, and creating them one by one through lxml was most of the writer's time.
-    # The string spells exactly what lxml would serialize for the element-built table.
-    parts = [f'<w:tbl xmlns:w="{W_NS}">', _table_properties(total_width, styles.table_id),
+    parts = ["<w:tbl>", _table_properties(total_width, styles.table_id),
              "<w:tblGrid>", *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
     parts += _header_rows(table, widths, styles.header)
     for cells in table.rows:
         _body_row(parts, table, cells, widths, styles)
     parts.append("</w:tbl>")
-    return parse_xml("".join(parts).encode())
+    return "".join(parts)
 
 
 def _table_properties(total_width: int, style_id: str) -> str:

@@ -85,13 +85,13 @@ def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False) 
 
 
 def text_run_xml(text: str, run_properties: str = "") -> str:
-    """`text_run` as XML text (w: prefix, no namespace declaration), for builders that
-    write many runs as one string and parse it once; `run_properties` from
-    `run_properties_xml`."""
+    """`text_run` as XML text, exactly as lxml serializes it (w: prefix, no namespace
+    declaration, empty elements self-closed), for builders that write many runs as one
+    string; `run_properties` from `run_properties_xml`."""
     text = clean(text)
     if "\t" not in text and "\n" not in text and "\r" not in text:  # nearly every cell
         return f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' \
-            if text else f"<w:r>{run_properties}</w:r>"
+            if text else (f"<w:r>{run_properties}</w:r>" if run_properties else "<w:r/>")
     out = ["<w:r>", run_properties]
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for i, line in enumerate(lines):
