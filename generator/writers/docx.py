@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -24,9 +27,9 @@ from generator.document import Document, Figure, GlossaryEntry, Heading, Paragra
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
-from generator.writers.docx_table import CellStyle, TableStyles, build_table
+from generator.writers.docx_package import package_bytes
+from generator.writers.docx_table import CellStyle, TableStyles, table_xml
 from generator.writers.docx_xml import clean, el, field_runs, text_run
-from generator.writers.zipfix import normalized_zip
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -40,6 +43,7 @@ TABLE_STYLES = ("公开表格",)
 REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
 
+_TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
 TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
@@ -57,8 +61,9 @@ def write_docx(doc: Document, path: Path) -> None:
 
 def docx_bytes(doc: Document) -> bytes:
     """The finished .docx; `build.py` writes it together with the other outputs."""
-    word = _open_reference(REFERENCE_DOCX)
-    flow = _Flow(word)
+    reference = _reference(REFERENCE_DOCX)
+    word = _open_reference(reference)
+    flow = _Flow(word, reference)
     _write_front_matter(flow, doc)
     for part in doc.parts:
         _write_part(flow, part)
@@ -66,17 +71,59 @@ def docx_bytes(doc: Document) -> bytes:
     _set_properties(word, doc)
     _enable_field_update(word)
     embed_citations(word, doc.citations)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return normalized_zip(buffer.getvalue())
+    return package_bytes(word, {word.part: flow.document_xml()})
 
 
-def _open_reference(path: Path) -> WordDocument:
-    word = docx.Document(str(path))
-    names = {s.name for s in word.styles}
-    missing = [n for n in REQUIRED_STYLES if n not in names]
-    if missing:
-        raise ReferenceDocxError(path, missing)
+@dataclass(frozen=True)
+class _Reference:
+    """What every document takes from the reference .docx, read once per process."""
+
+    blob: bytes
+    style_ids: dict[str, str]  # style name -> id, every style
+    # What python-docx's `add_paragraph(style=name)` writes as w:pStyle; None for the
+    # default paragraph style, which python-docx leaves implicit.
+    paragraph_style_ids: dict[str, str | None]
+    table_styles: TableStyles
+
+
+_REFERENCES: dict[tuple[str, int, int], _Reference] = {}
+
+
+def _reference(path: Path) -> _Reference:
+    """Cached by path, size and modification time, like profiles: looking styles up in
+    styles.xml for every paragraph and re-reading the file took a third of the writer's time."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _REFERENCES:
+        blob = path.read_bytes()
+        word = docx.Document(io.BytesIO(blob))
+        names = {s.name for s in word.styles}
+        missing = [n for n in REQUIRED_STYLES if n not in names]
+        if missing:
+            raise ReferenceDocxError(path, missing)
+        ids = {s.name: s.style_id for s in word.styles}
+
+        def cell_style(name: str) -> CellStyle:
+            return CellStyle(ids[name], _style_fonts(word, name))
+
+        _REFERENCES[key] = _Reference(
+            blob=blob,
+            style_ids=ids,
+            paragraph_style_ids={name: word.styles.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+                                 for name in PARAGRAPH_STYLES},
+            table_styles=TableStyles(
+                table_id=ids["公开表格"],
+                header=cell_style("表格表头"),
+                left=cell_style("表格文字"),
+                center=cell_style("表格文字居中"),
+                right=cell_style("表格金额"),
+            ),
+        )
+    return _REFERENCES[key]
+
+
+def _open_reference(reference: _Reference) -> WordDocument:
+    word = docx.Document(io.BytesIO(reference.blob))
     body = word.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -92,38 +139,53 @@ class _Flow:
     sections, portrait or landscape, whose page numbers start at 1 and run on throughout.
     """
 
-    def __init__(self, word: WordDocument) -> None:
+    def __init__(self, word: WordDocument, reference: _Reference) -> None:
         self.word = word
         self.body = word.element.body
-        self.template_sect = deepcopy(self.body.find(qn("w:sectPr")))
+        self.sect = self.body.find(qn("w:sectPr"))  # the body's last child until finish()
+        self.template_sect = deepcopy(self.sect)
         self.kind = "front"  # "front" | "portrait" | "landscape"
         self.first_body = True
         self.page_top = True  # nothing on the current page yet but (perhaps) a part heading
-        ids = {s.name: s.style_id for s in word.styles}
-        self.style_ids = ids
-        self.table_styles = TableStyles(
-            table_id=ids["公开表格"],
-            header=self._cell_style("表格表头"),
-            left=self._cell_style("表格文字"),
-            center=self._cell_style("表格文字居中"),
-            right=self._cell_style("表格金额"),
-        )
-
-    def _cell_style(self, name: str) -> CellStyle:
-        return CellStyle(self.style_ids[name], _style_fonts(self.word, name))
+        self.style_ids = reference.style_ids
+        self.paragraph_style_ids = reference.paragraph_style_ids
+        self.table_styles = reference.table_styles
+        self.tables: list[bytes] = []  # XML text of each table, in order (see table())
 
     def paragraph(self, text: str, style: str, new_page: bool = False) -> WordParagraph:
-        p = self.word.add_paragraph(style=style)
+        # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
+        # searches for every child added.
+        p = el("w:p")
+        p_pr = el("w:pPr")
+        if (style_id := self.paragraph_style_ids[style]) is not None:
+            p_pr.append(el("w:pStyle", val=style_id))
+        p.append(p_pr)
         if text:
-            p._p.append(text_run(text))
+            p.append(text_run(text))
+        self.sect.addprevious(p)
+        paragraph = WordParagraph(p, self.word._body)
         if new_page and not self.page_top:
-            p.paragraph_format.page_break_before = True
+            paragraph.paragraph_format.page_break_before = True
         self.page_top = False
-        return p
+        return paragraph
 
-    def table(self, tbl: _Element) -> None:
-        self.body.find(qn("w:sectPr")).addprevious(tbl)
+    def table(self, xml: str) -> None:
+        # An empty w:tbl stands in the tree for the table, whose XML text is spliced into
+        # the serialized document by document_xml(): parsing tables into elements only to
+        # serialize them again took a third of the remaining time.
+        self.sect.addprevious(el("w:tbl"))
+        self.tables.append(xml.encode())
         self.page_top = False
+
+    def document_xml(self) -> bytes:
+        """document.xml with the tables in place of their stand-ins."""
+        pieces = serialize_part_xml(self.word.element).split(_TABLE_STAND_IN)
+        if len(pieces) != len(self.tables) + 1:
+            raise AssertionError("table stand-ins and tables differ in number")
+        out = [pieces[0]]
+        for table, rest in zip(self.tables, pieces[1:], strict=True):
+            out += (table, rest)
+        return b"".join(out)
 
     def usable_width(self) -> int:
         sect = self._section_properties(self.kind)
@@ -134,7 +196,7 @@ class _Flow:
     def switch_to(self, kind: str) -> None:
         if kind == self.kind:
             return
-        last = self.body.find(qn("w:sectPr")).getprevious()
+        last = self.sect.getprevious()
         if last is None or last.tag != qn("w:p") or self.kind == "front":
             # The 目录 field is replaced when Word updates it; keep the break out of it.
             last = self.word.add_paragraph()._p
@@ -144,9 +206,8 @@ class _Flow:
         self.page_top = True
 
     def finish(self) -> None:
-        old = self.body.find(qn("w:sectPr"))
-        old.addprevious(self._section_properties(self.kind))
-        self.body.remove(old)
+        self.sect.addprevious(self._section_properties(self.kind))
+        self.body.remove(self.sect)
 
     def _section_properties(self, kind: str) -> _Element:
         sect = deepcopy(self.template_sect)
@@ -229,7 +290,7 @@ def _write_part(flow: _Flow, part: Part) -> None:
 def _write_table(flow: _Flow, table: Table) -> None:
     if not table.number:  # a table inside the narrative (重点项目): inline, no 表号 or labels
         flow.paragraph(table.title, "表标题")
-        flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+        flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
         for note in table.notes:
             flow.paragraph(note, "表注")
         return
@@ -240,7 +301,7 @@ def _write_table(flow: _Flow, table: Table) -> None:
     # The right tab sits on the text edge, which differs between portrait and landscape.
     labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
                                                    WD_TAB_ALIGNMENT.RIGHT)
-    flow.table(build_table(table, flow.usable_width(), flow.table_styles))
+    flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
     for note in table.notes:
         flow.paragraph(note, "表注")
 

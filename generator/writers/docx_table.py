@@ -1,4 +1,4 @@
-"""A `Table` as a w:tbl element: fixed grid, merged header, repeating header rows, thin borders.
+"""A `Table` as w:tbl XML: fixed grid, merged header, repeating header rows, thin borders.
 
 Built as raw XML rather than through python-docx's cell.merge(), because merging there moves
 text around and guesses; here every gridSpan and vMerge is exactly the one the model gives.
@@ -6,12 +6,10 @@ text around and guesses; here every gridSpan and vMerge is exactly the one the m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from lxml.etree import _Element
+from dataclasses import dataclass, field
 
 from generator.document import Cell, HeaderCell, Table
-from generator.writers.docx_xml import el, text_run
+from generator.writers.docx_xml import attr_value, run_properties_xml, text_run_xml
 
 BORDER = {"val": "single", "sz": "4", "space": "0", "color": "000000"}  # 0.5 pt
 CELL_MARGIN = "57"  # twips, 0.1 cm left and right
@@ -21,6 +19,16 @@ CELL_MARGIN = "57"  # twips, 0.1 cm left and right
 class CellStyle:
     style_id: str
     fonts: dict[str, str]  # the style's own rFonts, repeated on each run (see build_table)
+    run_properties: str = field(init=False)
+    bold_run_properties: str = field(init=False)
+    paragraph_properties: str = field(init=False)  # the w:pPr start, up to w:pStyle
+
+    def __post_init__(self) -> None:
+        # Written once here rather than for each of a table's thousands of runs.
+        object.__setattr__(self, "run_properties", run_properties_xml(self.fonts))
+        object.__setattr__(self, "bold_run_properties", run_properties_xml(self.fonts, bold=True))
+        object.__setattr__(self, "paragraph_properties",
+                           f"<w:pPr><w:pStyle w:val={attr_value(self.style_id)}/>")
 
 
 @dataclass(frozen=True)
@@ -42,104 +50,86 @@ def column_widths(weights: tuple[float, ...], total: int) -> list[int]:
     return [b - a for a, b in zip([0, *edges[:-1]], edges, strict=True)]
 
 
-def build_table(table: Table, total_width: int, styles: TableStyles) -> _Element:
+def table_xml(table: Table, total_width: int, styles: TableStyles) -> str:
+    """The w:tbl as XML text, exactly as lxml serializes it inside document.xml (w: prefix,
+    no namespace declaration).
+
+    Written as text rather than as lxml elements: a table has thousands of elements, and
+    creating them one by one (or parsing them back) was most of the writer's time. The
+    writer splices this text into the serialized document (docx.py `_Flow.table`).
+    """
     if len(table.widths) != table.ncols:
         raise ValueError(f"{table.number}: {len(table.widths)} widths for {table.ncols} columns")
     widths = column_widths(table.widths, total_width)
-    tbl = el("w:tbl")
-    tbl.append(_table_properties(total_width, styles.table_id))
-    grid = el("w:tblGrid")
-    for w in widths:
-        grid.append(el("w:gridCol", w=str(w)))
-    tbl.append(grid)
-    for row in _header_rows(table, widths, styles.header):
-        tbl.append(row)
+    parts = ["<w:tbl>", _table_properties(total_width, styles.table_id),
+             "<w:tblGrid>", *(f'<w:gridCol w:w="{w}"/>' for w in widths), "</w:tblGrid>"]
+    parts += _header_rows(table, widths, styles.header)
     for cells in table.rows:
-        tbl.append(_body_row(table, cells, widths, styles))
-    return tbl
+        _body_row(parts, table, cells, widths, styles)
+    parts.append("</w:tbl>")
+    return "".join(parts)
 
 
-def _table_properties(total_width: int, style_id: str) -> _Element:
-    tbl_pr = el("w:tblPr")
-    tbl_pr.append(el("w:tblStyle", val=style_id))
-    tbl_pr.append(el("w:tblW", w=str(total_width), type="dxa"))
-    tbl_pr.append(el("w:jc", val="center"))
-    # Borders repeated from the table style: WPS and older LibreOffice drop style borders.
-    borders = el("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        borders.append(el(f"w:{edge}", **BORDER))
-    tbl_pr.append(borders)
-    tbl_pr.append(el("w:tblLayout", type="fixed"))  # widths as given, not fitted to text
-    margins = el("w:tblCellMar")
-    for side in ("left", "right"):
-        margins.append(el(f"w:{side}", w=CELL_MARGIN, type="dxa"))
-    tbl_pr.append(margins)
-    tbl_pr.append(el("w:tblLook", val="0000", firstRow="0", lastRow="0", firstColumn="0",
-                     lastColumn="0", noHBand="1", noVBand="1"))
-    return tbl_pr
+def _table_properties(total_width: int, style_id: str) -> str:
+    border = "".join(f' w:{k}="{v}"' for k, v in BORDER.items())
+    return (f'<w:tblPr><w:tblStyle w:val={attr_value(style_id)}/>'
+            f'<w:tblW w:w="{total_width}" w:type="dxa"/><w:jc w:val="center"/>'
+            # Borders repeated from the table style: WPS and older LibreOffice drop style borders.
+            "<w:tblBorders>"
+            + "".join(f"<w:{edge}{border}/>"
+                      for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
+            + "</w:tblBorders>"
+            '<w:tblLayout w:type="fixed"/>'  # widths as given, not fitted to text
+            f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+            f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>'
+            '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
+            'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/></w:tblPr>')
 
 
-def _row(header: bool) -> _Element:
-    tr = el("w:tr")
-    tr_pr = el("w:trPr")
-    tr_pr.append(el("w:cantSplit"))  # a row never breaks across pages
-    if header:
-        tr_pr.append(el("w:tblHeader"))  # repeats at the top of every page the table spans
-    tr.append(tr_pr)
-    return tr
+# A row never breaks across pages; header rows repeat at the top of every page the table spans.
+_ROW = "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+_HEADER_ROW = "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>"
+_VMERGE = {None: "", "restart": '<w:vMerge w:val="restart"/>',
+           "continue": "<w:vMerge/>"}  # no w:val means "continue"
 
 
-def _cell(width: int, span: int, vmerge: str | None, paragraph: _Element) -> _Element:
-    tc = el("w:tc")
-    tc_pr = el("w:tcPr")
-    tc_pr.append(el("w:tcW", w=str(width), type="dxa"))
-    if span > 1:
-        tc_pr.append(el("w:gridSpan", val=str(span)))
-    if vmerge == "restart":
-        tc_pr.append(el("w:vMerge", val="restart"))
-    elif vmerge == "continue":
-        tc_pr.append(el("w:vMerge"))  # no w:val means "continue"
-    tc_pr.append(el("w:vAlign", val="center"))
-    tc.append(tc_pr)
-    tc.append(paragraph)
-    return tc
+def _cell(width: int, span: int, vmerge: str | None, paragraph: str) -> str:
+    grid_span = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{grid_span}{_VMERGE[vmerge]}'
+            f'<w:vAlign w:val="center"/></w:tcPr>{paragraph}</w:tc>')
 
 
-def _paragraph(text: str, style: CellStyle, bold: bool = False, indent: int = 0) -> _Element:
-    p = el("w:p")
-    p_pr = el("w:pPr")
-    p_pr.append(el("w:pStyle", val=style.style_id))
-    if indent:
-        # One character per level; leftChars wins in Word, left is the fallback (10 pt chars).
-        p_pr.append(el("w:ind", left=str(200 * indent), leftChars=str(100 * indent)))
-    p.append(p_pr)
-    if text:
-        # Fonts on every run as well as in the style: a cell pasted into another document
-        # keeps 宋体 instead of falling back to a Japanese face.
-        p.append(text_run(text, style.fonts, bold))
-    return p
+def _paragraph(text: str, style: CellStyle, bold: bool = False, indent: int = 0) -> str:
+    # One character per level; leftChars wins in Word, left is the fallback (10 pt chars).
+    ind = f'<w:ind w:left="{200 * indent}" w:leftChars="{100 * indent}"/>' if indent else ""
+    # Fonts on every run as well as in the style: a cell pasted into another document
+    # keeps 宋体 instead of falling back to a Japanese face.
+    run = (text_run_xml(text, style.bold_run_properties if bold else style.run_properties)
+           if text else "")
+    return f"<w:p>{style.paragraph_properties}{ind}</w:pPr>{run}</w:p>"
 
 
-def _header_rows(table: Table, widths: list[int], style: CellStyle) -> list[_Element]:
+def _header_rows(table: Table, widths: list[int], style: CellStyle) -> list[str]:
     owner = _header_grid(table)
+    empty = _paragraph("", style)
     rows = []
     for r in range(table.header_rows):
-        tr = _row(header=True)
+        rows.append(_HEADER_ROW)
         c = 0
         while c < table.ncols:
             h = owner.get((r, c))
             if h is None:  # a hole in the header grid: keep the grid rectangular
-                tr.append(_cell(widths[c], 1, None, _paragraph("", style)))
+                rows.append(_cell(widths[c], 1, None, empty))
                 c += 1
                 continue
             width = sum(widths[h.col : h.col + h.colspan])
             if h.row == r:
                 vmerge = "restart" if h.rowspan > 1 else None
-                tr.append(_cell(width, h.colspan, vmerge, _paragraph(h.text, style)))
+                rows.append(_cell(width, h.colspan, vmerge, _paragraph(h.text, style)))
             else:
-                tr.append(_cell(width, h.colspan, "continue", _paragraph("", style)))
+                rows.append(_cell(width, h.colspan, "continue", empty))
             c += h.colspan
-        rows.append(tr)
+        rows.append("</w:tr>")
     return rows
 
 
@@ -155,22 +145,22 @@ def _header_grid(table: Table) -> dict[tuple[int, int], HeaderCell]:
     return owner
 
 
-def _body_row(table: Table, cells: tuple[Cell, ...], widths: list[int],
-              styles: TableStyles) -> _Element:
+def _body_row(out: list[str], table: Table, cells: tuple[Cell, ...], widths: list[int],
+              styles: TableStyles) -> None:
     # Rows list one Cell per grid column, a spanning cell followed by placeholders it covers
     # (the sample's "栏次" row); rows listing only the spanning cells are accepted too.
     padded = len(cells) == table.ncols
     if not padded and sum(c.colspan for c in cells) != table.ncols:
         raise ValueError(f"{table.number}: row {[c.text for c in cells]} does not fill "
                          f"{table.ncols} columns")
-    tr = _row(header=False)
+    out.append(_ROW)
     col = i = 0
     while i < len(cells):
         cell = cells[i]
         span = max(1, min(cell.colspan, table.ncols - col))
         width = sum(widths[col : col + span])
         style = styles.for_align(cell.align)
-        tr.append(_cell(width, span, None, _paragraph(cell.text, style, cell.bold, cell.indent)))
+        out.append(_cell(width, span, None, _paragraph(cell.text, style, cell.bold, cell.indent)))
         col += span
         i += span if padded else 1
-    return tr
+    out.append("</w:tr>")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from xml.sax.saxutils import escape
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
@@ -13,6 +14,8 @@ from lxml.etree import _Element
 # is one Word calls corrupt. \t \n \r stay: they become w:tab / w:br.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_ATTR_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def clean(text: str) -> str:
@@ -65,6 +68,42 @@ def text_run(text: str, fonts: dict[str, str] | None = None, bold: bool = False)
                 t.text = chunk
                 run.append(t)
     return run
+
+
+def attr_value(value: str) -> str:
+    """`value` quoted and escaped for an attribute in XML text."""
+    return '"' + escape(value, _ATTR_ESCAPES) + '"'
+
+
+def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False) -> str:
+    """The w:rPr `text_run` gives a run with these fonts and weight, as XML text."""
+    if not (fonts or bold):
+        return ""
+    font_attrs = "".join(f" w:{k}={attr_value(v)}" for k, v in fonts.items()) if fonts else ""
+    return ("<w:rPr>" + (f"<w:rFonts{font_attrs}/>" if fonts else "")
+            + ("<w:b/><w:bCs/>" if bold else "") + "</w:rPr>")
+
+
+def text_run_xml(text: str, run_properties: str = "") -> str:
+    """`text_run` as XML text, exactly as lxml serializes it (w: prefix, no namespace
+    declaration, empty elements self-closed), for builders that write many runs as one
+    string; `run_properties` from `run_properties_xml`."""
+    text = clean(text)
+    if "\t" not in text and "\n" not in text and "\r" not in text:  # nearly every cell
+        return f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' \
+            if text else (f"<w:r>{run_properties}</w:r>" if run_properties else "<w:r/>")
+    out = ["<w:r>", run_properties]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for i, line in enumerate(lines):
+        if i:
+            out.append("<w:br/>")
+        for j, chunk in enumerate(line.split("\t")):
+            if j:
+                out.append("<w:tab/>")
+            if chunk:
+                out.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
+    out.append("</w:r>")
+    return "".join(out)
 
 
 def field_runs(instruction: str, placeholder: str, fonts: dict[str, str] | None = None
