@@ -57,7 +57,10 @@ def mutations(draw: st.DrawFn) -> dict:
         if not isinstance(parent, (dict, list)):
             continue
         key = path[-1]
-        if isinstance(parent, dict) and key not in parent or isinstance(parent, list) and key >= len(parent):
+        # an earlier mutation may have swapped a mapping for a list (or back): the path is stale
+        if isinstance(parent, dict) and key not in parent:
+            continue
+        if isinstance(parent, list) and not (isinstance(key, int) and key < len(parent)):
             continue
         action = draw(st.sampled_from(["replace", "drop", "rename", "number"]))
         if action == "replace":
