@@ -8,6 +8,7 @@ missing value stops the run with the template's name and line instead of printin
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,15 @@ def environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["中文数字"] = chinese_number  # 12 → 十二
     env.filters["中文序号"] = chinese_ordinal  # 12 → （十二）
     return env
+
+
+@lru_cache(maxsize=8)
+def shared_environment(templates_dir: Path) -> jinja2.Environment:
+    """One environment per templates folder for the whole process, so each template is
+    compiled once rather than once per document (compiling was most of the narrative's cost).
+    Jinja's own cache reloads a template whose file has changed. Never add per-document
+    values to its globals: pass them in the render context (`render_template(…, context)`)."""
+    return environment(templates_dir)
 
 
 def chinese_ordinal(n: int) -> str:
