@@ -318,22 +318,44 @@ def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> So
     return _load_yaml_uncached(Path(path), allow_aliases=allow_aliases)
 
 
+# Validated profile models by the files they were read from (the profile and its 基于 chain,
+# each with size and modification time): choosing a profile reads every profile, and
+# validating one costs about a millisecond, every document. Models are never modified after
+# validation (optional.py copies), so sharing them between documents is safe.
+_MODELS: dict[tuple[tuple[str, int, int] | None, ...], ProfileModel] = {}
+
+
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
-    data = _with_base(source, path, seen=(path.stem,))
+    used = [path]
+    data = _with_base(source, path, seen=(path.stem,), used=used)
     if data.get("名称") != path.stem:
         raise UserError([error("profile-name", f"模板的“名称”应与文件名相同：{path.stem}",
                                location=source.loc(("名称",)),
                                hint="输入中的“模板:”和其他模板的“基于:”都按名称查找文件")])
+    key = tuple(_file_stamp(p) for p in used)
+    model = _MODELS.get(key) if None not in key else None
+    if model is None:
+        try:
+            model = ProfileModel.model_validate(data)
+        except ValidationError as e:
+            raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+        _MODELS[key] = model
+    return model, source
+
+
+def _file_stamp(path: Path) -> tuple[str, int, int] | None:
     try:
-        return ProfileModel.model_validate(data), source
-    except ValidationError as e:
-        raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
-def _with_base(source: Source, path: Path, seen: tuple[str, ...]) -> dict[str, object]:
+def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Path]) -> dict[str, object]:
     """`基于: 决算-2020` takes every top-level key of that profile that this one leaves out,
-    so a year that only reorders tables need not repeat the data sections and checks."""
+    so a year that only reorders tables need not repeat the data sections and checks.
+    Each base file read is added to `used`."""
     data = dict(source.data)
     base_name = data.pop("基于", None)
     if base_name is None:
@@ -343,8 +365,9 @@ def _with_base(source: Source, path: Path, seen: tuple[str, ...]) -> dict[str, o
         why = "循环引用" if str(base_name) in seen else "找不到该模板"
         raise UserError([error("bad-profile-base", f"“基于: {base_name}”无效：{why}",
                                location=source.loc(("基于",)))])
+    used.append(base_path)
     base_source = load_yaml(base_path, allow_aliases=True)
-    base = _with_base(base_source, base_path, seen + (str(base_name),))
+    base = _with_base(base_source, base_path, seen + (str(base_name),), used)
     return {**base, **data}
 
 
@@ -363,6 +386,17 @@ def load_catalogue(path: Path, name: str) -> Catalogue:
     if not path.exists():
         raise UserError([error("no-catalogue", f"缺少科目目录文件 {path.name}", location=Location(file=str(path)),
                                hint="每个年度需要一份科目目录，见 data/catalogues/README.md")])
+    stamp = _file_stamp(path)
+    return _catalogue(stamp, name) if stamp else _read_catalogue(path, name)
+
+
+@lru_cache(maxsize=32)
+def _catalogue(stamp: tuple[str, int, int], name: str) -> Catalogue:
+    """Once per file and process, like load_yaml: a catalogue has over a thousand codes."""
+    return _read_catalogue(Path(stamp[0]), name)
+
+
+def _read_catalogue(path: Path, name: str) -> Catalogue:
     source = load_yaml(path)
     entries = source.data.get("科目")
     if not isinstance(entries, dict):
