@@ -8,6 +8,7 @@ of it; a new year or region is a new file under data/profiles/.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -294,7 +295,8 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                    hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
         return path
     matches = [path for path in sorted(folder.glob("*.yaml"))
-               if (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
+               if not _plainly_other(path, kind, year)
+               and (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -303,6 +305,34 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+_KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
+_YEARS_LINE = re.compile(r"^适用年度:[ \t]*\[([\d ,\t]*)\][ \t]*(?:#.*)?$", re.M)
+_TOP_KEY = re.compile(r"^(类型|适用年度)[ \t]*:", re.M)
+
+
+def _plainly_other(path: Path, kind: str, year: int) -> bool:
+    """Whether a profile file plainly states (one `类型:` line, one `适用年度: [..]` line, both
+    at the top level) a kind or years that do not fit, so choosing a profile need not read and
+    validate it: a cold run then reads only the profiles it uses. Anything less plain
+    (a block list, quotes, a key from 基于, a file that cannot be read) answers False, and
+    the file is read in full as before."""
+    stamp = _file_stamp(path)
+    stated = _stated_kind_and_years(stamp) if stamp else None
+    return stated is not None and (stated[0] != kind or year not in stated[1])
+
+
+@lru_cache(maxsize=64)
+def _stated_kind_and_years(stamp: tuple[str, int, int]) -> tuple[str, frozenset[int]] | None:
+    try:
+        text = Path(stamp[0]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    kinds, years = _KIND_LINE.findall(text), _YEARS_LINE.findall(text)
+    if len(kinds) != 1 or len(years) != 1 or len(_TOP_KEY.findall(text)) != 2 or "\n---" in text:
+        return None
+    return kinds[0], frozenset(int(y) for y in re.findall(r"\d+", years[0]))
 
 
 def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
