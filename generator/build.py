@@ -29,7 +29,7 @@ from .phrases import Style
 from .profiles import Profile, choose_profile_file, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
-from .text import blocks_from_markup, environment, render_template, residue_problems
+from .text import blocks_from_markup, render_template, residue_problems, shared_environment
 from .validation import pydantic_problems
 from .writers.atomic import safe_file_stem, write_all
 
@@ -152,15 +152,15 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
 
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
-    env = environment(templates_dir or TEMPLATES_DIR)
+    env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
     names = {"部门名称": report.department, "年度": report.year}
     writer = Narrative(prepared.figures, profile.model.comparisons,
                        Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
-    env.globals.update(writer.functions())
-    env.globals["表格"] = _table_marker
-    env.globals.update(profile_globals(prepared))
-    context = template_context(prepared)
+    # This document's template functions go in the context, not in the shared environment's
+    # globals; the input's own keys still win over a function of the same name, as globals would.
+    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
+    context = {**functions, **template_context(prepared)}
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)

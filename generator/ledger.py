@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from .amounts import format_number
 from .errors import Location, Problem, error, warning
@@ -42,27 +43,37 @@ class ProfileFormulaError(ValueError):
 
 
 _SPLIT = re.compile(r"\s*([+\-])\s*")
+_NUMBER = re.compile(r"\d+(\.\d+)?")
 
 
-def parse_expr(text: str, resolve: Callable[[str], str | None]) -> Expr:
-    """Parse "a + b - c" where each name is resolved to a figure key (or is a number)."""
-    parts = _SPLIT.split(" ".join(text.split()))
-    terms = []
+@lru_cache(maxsize=16384)
+def _signed_tokens(text: str) -> tuple[tuple[int, str], ...]:
+    """"a + b - c" → ((1, "a"), (1, "b"), (-1, "c")). Cached: every table cell and template
+    call names its figure by text, and the same texts come back for every department."""
+    out = []
     sign = 1
-    for token in parts:
+    for token in _SPLIT.split(" ".join(text.split())):
         if token == "":
             continue
         if token in "+-":
             sign = 1 if token == "+" else -1
             continue
+        out.append((sign, token))
+        sign = 1
+    return tuple(out)
+
+
+def parse_expr(text: str, resolve: Callable[[str], str | None]) -> Expr:
+    """Parse "a + b - c" where each name is resolved to a figure key (or is a number)."""
+    terms = []
+    for sign, token in _signed_tokens(text):
         key = resolve(token)
         if key is not None:
             terms.append(Term(sign, key, label=token))
-        elif re.fullmatch(r"\d+(\.\d+)?", token):
+        elif _NUMBER.fullmatch(token):
             terms.append(Term(sign, None, Decimal(token), label=token))
         else:
             raise ProfileFormulaError(f"公式“{text}”中的“{token}”不是已定义的数")
-        sign = 1
     if not terms:
         raise ProfileFormulaError(f"公式“{text}”是空的")
     return Expr(tuple(terms), text)

@@ -16,7 +16,10 @@ from .amounts import AmountError, parse_amount
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+    # defer_build: validators are built when a model is first used, not at import, so a
+    # command pays only for the models it validates (a nested model's schema is built once,
+    # inside the model that uses it, instead of once more on its own).
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, defer_build=True)
 
 
 def _text(v: object) -> object:
@@ -26,7 +29,7 @@ def _text(v: object) -> object:
 class Header(BaseModel):
     """The keys that choose the profile; read first so the rest can be checked against it."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, defer_build=True)
     department: str = Field(alias="部门名称", min_length=1, max_length=100)
     year: int = Field(alias="年度", ge=2000, le=2100)
     kind: Literal["决算", "预算"] = Field(alias="类型")

@@ -8,6 +8,7 @@ of it; a new year or region is a new file under data/profiles/.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -26,7 +27,10 @@ CODE_LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+    # defer_build: validators are built when a model is first used, not at import, so a
+    # command pays only for the models it validates (a nested model's schema is built once,
+    # inside the model that uses it, instead of once more on its own).
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, defer_build=True)
 
 
 def _codes(values: list[object]) -> list[str]:
@@ -291,7 +295,8 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                    hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
         return path
     matches = [path for path in sorted(folder.glob("*.yaml"))
-               if (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
+               if not _plainly_other(path, kind, year)
+               and (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
     if len(matches) == 1:
         return matches[0]
     if matches:
@@ -300,6 +305,34 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+_KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
+_YEARS_LINE = re.compile(r"^适用年度:[ \t]*\[([\d ,\t]*)\][ \t]*(?:#.*)?$", re.M)
+_TOP_KEY = re.compile(r"^(类型|适用年度)[ \t]*:", re.M)
+
+
+def _plainly_other(path: Path, kind: str, year: int) -> bool:
+    """Whether a profile file plainly states (one `类型:` line, one `适用年度: [..]` line, both
+    at the top level) a kind or years that do not fit, so choosing a profile need not read and
+    validate it: a cold run then reads only the profiles it uses. Anything less plain
+    (a block list, quotes, a key from 基于, a file that cannot be read) answers False, and
+    the file is read in full as before."""
+    stamp = _file_stamp(path)
+    stated = _stated_kind_and_years(stamp) if stamp else None
+    return stated is not None and (stated[0] != kind or year not in stated[1])
+
+
+@lru_cache(maxsize=64)
+def _stated_kind_and_years(stamp: tuple[str, int, int]) -> tuple[str, frozenset[int]] | None:
+    try:
+        text = Path(stamp[0]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    kinds, years = _KIND_LINE.findall(text), _YEARS_LINE.findall(text)
+    if len(kinds) != 1 or len(years) != 1 or len(_TOP_KEY.findall(text)) != 2 or "\n---" in text:
+        return None
+    return kinds[0], frozenset(int(y) for y in re.findall(r"\d+", years[0]))
 
 
 def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
@@ -318,22 +351,44 @@ def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> So
     return _load_yaml_uncached(Path(path), allow_aliases=allow_aliases)
 
 
+# Validated profile models by the files they were read from (the profile and its 基于 chain,
+# each with size and modification time): choosing a profile reads every profile, and
+# validating one costs about a millisecond, every document. Models are never modified after
+# validation (optional.py copies), so sharing them between documents is safe.
+_MODELS: dict[tuple[tuple[str, int, int] | None, ...], ProfileModel] = {}
+
+
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
-    data = _with_base(source, path, seen=(path.stem,))
+    used = [path]
+    data = _with_base(source, path, seen=(path.stem,), used=used)
     if data.get("名称") != path.stem:
         raise UserError([error("profile-name", f"模板的“名称”应与文件名相同：{path.stem}",
                                location=source.loc(("名称",)),
                                hint="输入中的“模板:”和其他模板的“基于:”都按名称查找文件")])
+    key = tuple(_file_stamp(p) for p in used)
+    model = _MODELS.get(key) if None not in key else None
+    if model is None:
+        try:
+            model = ProfileModel.model_validate(data)
+        except ValidationError as e:
+            raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+        _MODELS[key] = model
+    return model, source
+
+
+def _file_stamp(path: Path) -> tuple[str, int, int] | None:
     try:
-        return ProfileModel.model_validate(data), source
-    except ValidationError as e:
-        raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+        stat = path.stat()
+    except OSError:
+        return None
+    return str(path), stat.st_mtime_ns, stat.st_size
 
 
-def _with_base(source: Source, path: Path, seen: tuple[str, ...]) -> dict[str, object]:
+def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Path]) -> dict[str, object]:
     """`基于: 决算-2020` takes every top-level key of that profile that this one leaves out,
-    so a year that only reorders tables need not repeat the data sections and checks."""
+    so a year that only reorders tables need not repeat the data sections and checks.
+    Each base file read is added to `used`."""
     data = dict(source.data)
     base_name = data.pop("基于", None)
     if base_name is None:
@@ -343,8 +398,9 @@ def _with_base(source: Source, path: Path, seen: tuple[str, ...]) -> dict[str, o
         why = "循环引用" if str(base_name) in seen else "找不到该模板"
         raise UserError([error("bad-profile-base", f"“基于: {base_name}”无效：{why}",
                                location=source.loc(("基于",)))])
+    used.append(base_path)
     base_source = load_yaml(base_path, allow_aliases=True)
-    base = _with_base(base_source, base_path, seen + (str(base_name),))
+    base = _with_base(base_source, base_path, seen + (str(base_name),), used)
     return {**base, **data}
 
 
@@ -363,6 +419,17 @@ def load_catalogue(path: Path, name: str) -> Catalogue:
     if not path.exists():
         raise UserError([error("no-catalogue", f"缺少科目目录文件 {path.name}", location=Location(file=str(path)),
                                hint="每个年度需要一份科目目录，见 data/catalogues/README.md")])
+    stamp = _file_stamp(path)
+    return _catalogue(stamp, name) if stamp else _read_catalogue(path, name)
+
+
+@lru_cache(maxsize=32)
+def _catalogue(stamp: tuple[str, int, int], name: str) -> Catalogue:
+    """Once per file and process, like load_yaml: a catalogue has over a thousand codes."""
+    return _read_catalogue(Path(stamp[0]), name)
+
+
+def _read_catalogue(path: Path, name: str) -> Catalogue:
     source = load_yaml(path)
     entries = source.data.get("科目")
     if not isinstance(entries, dict):
