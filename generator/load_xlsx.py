@@ -366,10 +366,7 @@ def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, ca
             header = r
             break
     if header is None:
-        if sheet.cells:
-            reader.problems.append(error("no-header", "找不到表头（应有“科目编码”列，或“类”“款”“项”三列）",
-                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
-                                         table=name, hint="可用 gen-report init 生成一份空白录入表对照"))
+        _no_header(reader, sheet, name, "找不到表头（应有“科目编码”列，或“类”“款”“项”三列）")
         return
     if not all(split):
         split = []
@@ -457,14 +454,20 @@ def _row_code(sheet: _Sheet, r: int, code_col: int | None, split: list[int],
     return code, last
 
 
+def _no_header(reader: _Reader, sheet: _Sheet, name: str, what: str) -> None:
+    """A sheet that holds something but no recognisable header row (an empty one is fine)."""
+    if sheet.cells:
+        reader.problems.append(error("no-header", what, table=name,
+                                     location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
+                                     hint="可用 gen-report init 生成一份空白录入表对照"))
+
+
 # -- 经济分类 -------------------------------------------------------------------------------------
 def _economic(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, catalogue: Catalogue) -> None:
     header = next((r for r in range(1, min(sheet.max_row, 30) + 1)
                    if any("编码" in t for t in sheet.row_texts(r).values())), None)
     if header is None:
-        if sheet.cells:
-            reader.problems.append(error("no-header", "找不到表头（应有“科目编码”列）", table=name,
-                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1")))
+        _no_header(reader, sheet, name, "找不到表头（应有“科目编码”列）")
         return
     texts = sheet.row_texts(header)
     code_cols = sorted(c for c, t in texts.items() if "编码" in t)
@@ -508,9 +511,7 @@ def _economic(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, cata
 def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None:
     header = sheet.find_header({H_ITEM})
     if header is None:
-        if sheet.cells:
-            reader.problems.append(error("no-header", "找不到表头（应有“项目”列）", table=name,
-                                         location=Location(file=reader.file, sheet=sheet.title, cell="A1")))
+        _no_header(reader, sheet, name, "找不到表头（应有“项目”列）")
         return
     texts = sheet.row_texts(header)
     label_cols = [c for c, t in texts.items() if t in (H_ITEM, H_DETAIL)]
@@ -559,10 +560,7 @@ def _records(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> No
     wanted = {norm(k): k for k in [*spec.fields, *spec.columns]}
     header = sheet.find_header({norm(title)} if title else set(wanted))
     if header is None:
-        if sheet.cells:
-            reader.problems.append(error("no-header", f"找不到表头（应有“{title or '、'.join(wanted.values())}”列）",
-                                         table=name, location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
-                                         hint="可用 gen-report init 生成一份空白录入表对照"))
+        _no_header(reader, sheet, name, f"找不到表头（应有“{title or '、'.join(wanted.values())}”列）")
         return
     cols = {wanted[t]: c for c, t in sorted(sheet.row_texts(header).items(), reverse=True) if t in wanted}
     reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
