@@ -14,13 +14,13 @@ import io
 import pstats
 import sys
 import tempfile
-import time
 import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import min_and_median_ms  # noqa: E402
 from generator.build import prepare, render_full  # noqa: E402
 from generator.writers.docx import docx_bytes  # noqa: E402
 
@@ -76,14 +76,7 @@ def main(argv: list[str]) -> int:
         pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
         return 0
     for stem, d in docs.items():
-        docx_bytes(d)
-        times = []
-        for _ in range(n):
-            t = time.perf_counter()
-            docx_bytes(d)
-            times.append(time.perf_counter() - t)
-        print(f"{stem}: min {min(times) * 1000:.1f} ms, median "
-              f"{sorted(times)[len(times) // 2] * 1000:.1f} ms (N={n})")
+        print(f"{stem}: {min_and_median_ms(lambda d=d: docx_bytes(d), n)}")
     return 0
 
 

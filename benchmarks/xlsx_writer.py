@@ -10,12 +10,12 @@ from __future__ import annotations
 import cProfile
 import pstats
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import min_and_median_ms  # noqa: E402
 from generator.build import prepare, render_full  # noqa: E402
 from generator.writers.xlsx import xlsx_bytes  # noqa: E402
 
@@ -30,14 +30,7 @@ def main() -> None:
     repeat = int(args[0]) if args else 30
     for ref, path in EXAMPLES.items():
         document, _ = render_full(prepare(path))
-        xlsx_bytes(document)  # warm-up
-        times = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            xlsx_bytes(document)
-            times.append(time.perf_counter() - start)
-        print(f"{ref}: xlsx_bytes min {min(times) * 1000:.1f} ms, "
-              f"median {sorted(times)[len(times) // 2] * 1000:.1f} ms (N={repeat})")
+        print(f"{ref}: xlsx_bytes {min_and_median_ms(lambda d=document: xlsx_bytes(d), repeat)}")
         if "--profile" in sys.argv and ref == "000":
             prof = cProfile.Profile()
             prof.enable()
