@@ -183,7 +183,7 @@ def summary_workbook(results: list[DepartmentResult]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from .writers.xlsx import _finalize
+    from .writers.openpyxl_bytes import workbook_bytes
 
     wb = Workbook()
     ws = wb.active
@@ -204,9 +204,7 @@ def summary_workbook(results: list[DepartmentResult]) -> bytes:
     for col in "EFGHIJKLM":
         ws.column_dimensions[col].width = 16
     ws.freeze_panes = "B2"
-    wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
-    wb.properties.creator = wb.properties.lastModifiedBy = "gen-report"
-    return _finalize(wb)
+    return workbook_bytes(wb, datetime(2000, 1, 1))
 
 
 def default_jobs() -> int:

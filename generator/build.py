@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from .amounts import UNIT_SCALE
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
-from .errors import Location, Problem, Problems, UserError, error
+from .errors import Location, Problem, Problems, UserError, as_errors, error
 from .figures import Figures, build_figures
 from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
@@ -142,8 +142,7 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
     if previous:
         problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
     if strict:
-        problems.items = [p if p.severity == "错误" else Problem(**{**p.__dict__, "severity": "错误"})
-                          for p in problems.items]
+        problems.items = as_errors(problems.items)
     problems.raise_if_errors()
     assert report is not None
     return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
@@ -317,7 +316,7 @@ def render_full(prepared: Prepared, templates_dir: Path | None = None,
 
 def _raise_chart_errors(problems: list[Problem], strict: bool) -> list[Problem]:
     if strict:
-        problems = [Problem(**{**p.__dict__, "severity": "错误"}) for p in problems]
+        problems = as_errors(problems)
     if any(p.severity == "错误" for p in problems):
         raise UserError(problems)
     return problems

@@ -17,7 +17,7 @@ import docx
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from .readback.docx import _rows
+from .readback.docx import table_rows
 
 _SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
 _AMOUNT = re.compile(r"^[-\d,.%]*$")
@@ -65,7 +65,7 @@ def read_content(data: bytes) -> Content:
                 sentences += [s for s in _SENTENCE.findall(text) if s.strip()]
         elif child.tag == qn("w:tbl"):
             label = " ".join(r.split("\t", 1)[1] for r in recent if r.split("\t")[0] in ("表号", "表标题"))
-            tables.append((label or f"第{len(tables) + 1}个表", _rows(word, child)))
+            tables.append((label or f"第{len(tables) + 1}个表", table_rows(word, child)))
             recent = []
     return Content(tables, sentences)
 

@@ -8,7 +8,7 @@ and chooses the exit code.
 from __future__ import annotations
 
 import errno
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
 Severity = Literal["错误", "警告"]
@@ -83,6 +83,11 @@ class UserError(Exception):
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.location.sort_key(), p.table, p.row, p.column))
+
+
+def as_errors(problems: list[Problem]) -> list[Problem]:
+    """--strict: every warning counts as an error."""
+    return [replace(p, severity="错误") for p in problems]
 
 
 def error(code: str, message: str, **kw: object) -> Problem:

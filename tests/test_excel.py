@@ -436,3 +436,21 @@ def test_prev_carryover_mismatch_is_a_warning(run, tmp_path: Path) -> None:
     assert code == 0
     assert (f"[警告] {this_year} 第36行第3列：表1 收入支出决算总表：本年“年初结转和结余”与上年文件的“年末结转和结余”不一致\n"
             "    应为：上年年末结转和结余 6.53万元\n    实际：5.53万元\n    差额：-1万元") in err
+
+
+def test_init_and_convert_workbooks_are_byte_identical(tmp_path: Path) -> None:
+    """Principle 5 holds for the input workbook too: dates come from the year, never the clock."""
+    import time
+
+    from generator.convert import blank_workbook, convert_input
+
+    example = Path(__file__).resolve().parent.parent / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
+    made = []
+    for n in range(2):
+        blank = tmp_path / f"blank{n}.xlsx"
+        converted = tmp_path / f"converted{n}.xlsx"
+        blank_workbook("决算", 2023, None, blank)
+        convert_input(example, converted)
+        made.append((blank.read_bytes(), converted.read_bytes()))
+        time.sleep(1.1)  # zip timestamps have 2-second resolution; cross a boundary at least sometimes
+    assert made[0] == made[1]

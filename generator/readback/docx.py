@@ -30,7 +30,7 @@ def dump_docx(path: Path) -> list[str]:
         elif child.tag == qn("w:tbl"):
             tables += 1
             lines.append(f"T{tables}")
-            for row in _rows(word, child):
+            for row in table_rows(word, child):
                 lines.append("| " + " | ".join(_one_line(c) for c in row) + " |")
     return lines
 
@@ -38,10 +38,11 @@ def dump_docx(path: Path) -> list[str]:
 def docx_tables(path: Path) -> list[list[list[str]]]:
     """Every body table as rows of cell texts; a merged cell appears once, where it starts."""
     word = docx.Document(str(path))
-    return [_rows(word, tbl) for tbl in word.element.body.iter(qn("w:tbl"))]
+    return [table_rows(word, tbl) for tbl in word.element.body.iter(qn("w:tbl"))]
 
 
-def _rows(word: WordDocument, tbl: _Element) -> list[list[str]]:
+def table_rows(word: WordDocument, tbl: _Element) -> list[list[str]]:
+    """One table's rows of cell texts (a merged cell once, where it starts)."""
     rows = []
     for tr in tbl.findall(qn("w:tr")):
         cells = []

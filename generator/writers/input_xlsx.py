@@ -11,7 +11,7 @@ also the irregular workbooks officers keep.
 
 from __future__ import annotations
 
-import io
+from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Si
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
+
+from generator.writers.openpyxl_bytes import workbook_bytes
 
 from ..excel_layout import (
     BASELINES,
@@ -114,10 +116,9 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
     _texts(wb.create_sheet(SHEET_TEXTS), profile, data)
     _overview(wb.create_sheet(SHEET_OVERVIEW), data.get("概况") or {})
     _glossary(wb.create_sheet(SHEET_GLOSSARY), data.get("名词解释补充") or [])
-    wb.properties.creator = CREATOR
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    # the same input gives the same workbook: dates from the year, never the clock
+    year = data.get("年度")
+    return workbook_bytes(wb, datetime(int(year) + 1 if str(year).isdigit() else 2000, 1, 1), CREATOR)
 
 
 # -- sheets ------------------------------------------------------------------------------------

@@ -7,11 +7,8 @@ number format, so an officer can re-add a column; every text stays literal text.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.writers.atomic import write_all
@@ -40,7 +37,6 @@ from generator.writers.xlsx_xml import (
     package,
     png_size,
 )
-from generator.writers.zipfix import normalized_zip
 
 # An A4 page between default margins holds about 68 (portrait) or 100 (landscape) width
 # units. LibreOffice never shrinks a single column to fit the page (it clips it), so the
@@ -49,7 +45,6 @@ TEXT_COLUMN_WIDTH = 66.0
 GLOSSARY_WIDTHS = (16.0, 50.0)
 _PAGE_UNITS = {True: 100.0, False: 68.0}
 _MIN_COL, _MAX_COL, _MAX_HEADER_COL = 6.0, 60.0, 14.0
-_CORE_XML = "docProps/core.xml"
 _LAST_MODIFIED_BY = "gen-report"
 
 
@@ -282,25 +277,3 @@ def _merge(ws: XSheet, r1: int, c1: int, r2: int, c2: int) -> None:
 def _print_setup(ws: XSheet, landscape: bool) -> None:
     # A4, fit to one page wide (any number of pages tall), centred: written by every sheet.
     ws.landscape = landscape
-
-
-def _finalize(wb: Any) -> bytes:
-    """An openpyxl Workbook as deterministic bytes (batch.py's 汇总.xlsx still uses openpyxl)."""
-    from openpyxl.xml.functions import tostring
-
-    buf = io.BytesIO()
-    fixed = wb.properties.modified
-    wb.save(buf)
-    # openpyxl's save() stamps `modified` with now(); put the fixed date back into the part.
-    wb.properties.modified = fixed
-    core = tostring(wb.properties.to_tree())
-    return normalized_zip(_replace_member(buf.getvalue(), _CORE_XML, core))
-
-
-def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info, content if info.filename == name else src.read(info.filename))
-    return out.getvalue()

@@ -1,0 +1,36 @@
+"""Deterministic bytes from an openpyxl Workbook (the input workbook of `init`/`convert`, and
+batch's 汇总.xlsx; the document workbook itself is written as XML text by xlsx.py).
+
+openpyxl's save() stamps the document's `modified` date with the clock and every zip member
+with the current time; both are fixed here so the same input gives the same file."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from generator.writers.zipfix import normalized_zip
+
+_CORE_XML = "docProps/core.xml"
+
+
+def workbook_bytes(wb: Any, date: datetime, creator: str = "gen-report") -> bytes:
+    from openpyxl.xml.functions import tostring
+
+    wb.properties.created = wb.properties.modified = date
+    wb.properties.creator = wb.properties.lastModifiedBy = creator
+    buf = io.BytesIO()
+    wb.save(buf)
+    wb.properties.modified = date  # save() overwrote it with now(); write the fixed one back
+    return normalized_zip(_replace_member(buf.getvalue(), _CORE_XML, tostring(wb.properties.to_tree())))
+
+
+def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, content if info.filename == name else src.read(info.filename))
+    return out.getvalue()
