@@ -18,6 +18,7 @@ import io
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.document import Document as WordDocument
@@ -92,6 +93,16 @@ PARA_STYLES: tuple[ParaStyle, ...] = (
 TOC_INDENT = {"toc 2": Cm(0.85), "toc 3": Cm(1.7)}
 
 
+def name_font_slots(fonts: Any, east_asia: str) -> None:
+    """Replace a w:rFonts element's attributes: Latin slots Times New Roman, East Asian `east_asia`."""
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    fonts.set(qn("w:ascii"), LATIN)
+    fonts.set(qn("w:hAnsi"), LATIN)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), LATIN)
+
+
 def set_fonts(rpr_parent: CT_Style | CT_R, east_asia: str) -> None:
     """Name every font slot explicitly: theme fonts or a missing w:eastAsia make Word fall
     back to a Japanese face for Chinese text."""
@@ -100,12 +111,7 @@ def set_fonts(rpr_parent: CT_Style | CT_R, east_asia: str) -> None:
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    fonts.set(qn("w:ascii"), LATIN)
-    fonts.set(qn("w:hAnsi"), LATIN)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:cs"), LATIN)
+    name_font_slots(fonts, east_asia)
     fonts.set(qn("w:hint"), "eastAsia")
 
 
@@ -229,12 +235,7 @@ def set_document_defaults(doc: WordDocument) -> None:
     styles_el = doc.styles.element
     rpr = styles_el.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts"))
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    fonts.set(qn("w:ascii"), LATIN)
-    fonts.set(qn("w:hAnsi"), LATIN)
-    fonts.set(qn("w:eastAsia"), FANGSONG)
-    fonts.set(qn("w:cs"), LATIN)
+    name_font_slots(fonts, FANGSONG)
     rpr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
     ppr = styles_el.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
     spacing = ppr.find(qn("w:spacing"))
