@@ -19,6 +19,7 @@ from .amounts import UNIT_SCALE
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, Problems, UserError, as_errors, error
 from .figures import Figures, build_figures
+from .input_checks import empty_sections
 from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
 from .model import Header, Report
@@ -113,6 +114,8 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
     profile = with_optional_tables(profile, optional)
 
     problems = Problems()
+    problems.extend(source.problems)
+    problems.extend(empty_sections(profile, source))
     sections = {k: v for k, v in source.data.items() if k in profile.model.data}
     rest = {k: v for k, v in source.data.items() if k not in profile.model.data}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]

@@ -1,0 +1,154 @@
+"""Issue 14: no silent wrong figure, never lose an officer's work. One small fixture per
+failure, the exact message asserted."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.convert import convert_input
+from generator.load_xlsx import load_workbook_input
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
+ONE_ERROR = "共 1 个错误，0 个警告。未生成任何文件。"
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "录入表.xlsx"
+    convert_input(MINIMAL, path)
+    return path
+
+
+def _edit(path: Path, change) -> Path:  # noqa: ANN001
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+# -- workbook reading without loss ------------------------------------------------------------------
+def test_every_row_is_read(workbook: Path) -> None:
+    def far_down(wb: openpyxl.Workbook) -> None:
+        ws = wb["文字说明"]
+        ws.cell(6000, 1, "三公经费.接待说明")
+        ws.cell(6000, 2, "第六千行的说明")
+
+    source = load_workbook_input(_edit(workbook, far_down))
+    assert source.data["情况说明"]["三公经费"]["接待说明"] == "第六千行的说明"
+
+
+def test_merged_cells_down_an_amount_column(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb["收入决算表"].merge_cells("D6:D8"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 收入决算表!D6:D8：金额所在的单元格 D6:D8 是合并单元格，程序无法判断 100 属于其中哪一格",
+        "    提示：请选中 D6:D8，取消单元格合并，把金额只填在它所属的那一格（其余格留空）", ONE_ERROR]
+
+
+def test_merged_cells_across_two_amount_columns(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb["支出决算表"].merge_cells("D6:E6"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines()[0] == (f"[错误] {workbook} 支出决算表!D6:E6：金额所在的单元格 D6:E6 是合并单元格，"
+                                   "程序无法判断 80 属于其中哪一格")
+
+
+def test_merged_label_cells_are_fine(workbook: Path) -> None:
+    def title(wb: openpyxl.Workbook) -> None:
+        wb["收入决算表"].merge_cells("A1:I1")
+        wb["收入决算表"].merge_cells("B6:B7")  # names merged: text, not figures
+
+    assert load_workbook_input(_edit(workbook, title)).data["收入决算表"]["2010350"] == {"财政拨款收入": 100}
+
+
+def test_renamed_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["其他重要事项"], "title", "其他事项"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 其他事项!A1：不认识的工作表“其他事项”（其中的内容不会被使用）",
+        "    提示：是否想写“其他重要事项”？请把工作表改回这个名称", ONE_ERROR]
+
+
+def test_deleted_table_sheet_is_named_not_taken_from_another(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb.remove(wb["支出决算表"]))
+    _, _, err = run("check", workbook)
+    assert err.splitlines()[:2] == [
+        f"[警告] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表，表3 支出决算表按没有数据处理",
+        "    提示：如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"]
+    assert "三公经费支出决算表!A1" not in err
+
+
+def test_empty_yaml_section_is_a_warning(run, tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    start = text.index("\n支出决算表:\n") + 1
+    end = text.index("\n\n", start)
+    path = tmp_path / "空表.yaml"
+    path.write_text(text[:start] + "支出决算表:\n" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    _, _, err = run("check", path)
+    assert err.splitlines()[:2] == [
+        f"[警告] {path} 第{line}行第1列：表3 支出决算表：“支出决算表”下没有填写任何数，表3 支出决算表按没有数据处理",
+        "    提示：如果本表有数，请在这一行下面逐行填写；本表确实没有数据时，可删去这一行"]
+
+
+def _ole(*streams: str) -> bytes:
+    """The start of an OLE compound file naming `streams` (what an encrypted .xlsx or an .xls is)."""
+    head = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+    return head + b"".join(s.encode("utf-16-le") + bytes(64 - 2 * len(s)) for s in streams) + bytes(1024)
+
+
+def test_password_protected_workbook(run, tmp_path: Path) -> None:
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(_ole("EncryptionInfo", "EncryptedPackage"))
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path}：这个工作簿设置了打开密码，程序无法读取",
+        "    提示：请在 Excel 或 WPS 中打开，取消“用密码进行加密”（文件→信息→保护工作簿），保存后再试", ONE_ERROR]
+
+
+def test_old_excel_is_still_called_so(run, tmp_path: Path) -> None:
+    path = tmp_path / "旧.xlsx"
+    path.write_bytes(_ole("Workbook", "SummaryInformation"))
+    _, _, err = run("check", path)
+    assert err.splitlines()[0] == f"[错误] {path}：这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接读取"
+
+
+def test_word_document_named_xlsx(run, tmp_path: Path) -> None:
+    path = tmp_path / "文档.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    _, _, err = run("check", path)
+    assert err.splitlines() == [
+        f"[错误] {path}：这是 Word 文档（.docx），不是 Excel 工作簿",
+        "    提示：请把数据填在 Excel 录入表中（可用 gen-report init 生成空白录入表）", ONE_ERROR]
+
+
+def test_pdf_named_xlsx(run, tmp_path: Path) -> None:
+    path = tmp_path / "表.xlsx"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(100))
+    _, _, err = run("check", path)
+    assert err.splitlines()[0] == f"[错误] {path}：这是 PDF 文件，不是 Excel 工作簿"
+
+
+def test_zip_bomb_is_refused_before_reading(run, workbook: Path) -> None:
+    with zipfile.ZipFile(workbook, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/media/padding.bin", "w") as f:
+            block = bytes(1024 * 1024)
+            for _ in range(101):
+                f.write(block)
+    assert workbook.stat().st_size < 2 * 1024 * 1024
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook}：工作簿解压后过大（xl/media/padding.bin 为 101 MB，全部共 101 MB；"
+        "上限为单个部件 100 MB、全部 300 MB），未读取",
+        "    提示：录入表正常只有几 MB；请确认文件来源，或删除多余的工作表、图片后另存再试", ONE_ERROR]
