@@ -79,6 +79,7 @@ _templates_dir = click.option("--templates-dir", "templates_dir", type=click.Pat
                               default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/。")
 _pdf = click.option("--pdf", is_flag=True,
                     help="同时生成 PDF（需要安装 LibreOffice；中文字体见 docs/PDF与字体.md）。")
+_force = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免丢失已填写的内容）。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
 
@@ -262,12 +263,13 @@ def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
 @click.option("--profile", "profile_name", default=None, help="指定模板名称（一般不需要，按年度自动选择）。")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path("录入表.xlsx"),
               show_default=True, help="写出的录入表文件名（.xlsx）。")
+@_force
 @_verbose
 @_help
-def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: bool) -> None:
+def init(kind: str, year: int, profile_name: str | None, output: Path, force: bool, verbose: bool) -> None:
     from .convert import blank_workbook
 
-    blank_workbook(kind, year, profile_name, output)
+    blank_workbook(kind, year, profile_name, output, force=force)
     click.echo(f"已生成空白录入表：{output}")
 
 
@@ -275,12 +277,13 @@ def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: 
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="写出的文件：.xlsx 或 .yaml。")
+@_force
 @_verbose
 @_help
-def convert(input_file: Path, output: Path, verbose: bool) -> None:
+def convert(input_file: Path, output: Path, force: bool, verbose: bool) -> None:
     from .convert import convert_input
 
-    convert_input(input_file, output)
+    convert_input(input_file, output, force=force)
     click.echo(f"已转换：{input_file} → {output}")
 
 

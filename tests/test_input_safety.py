@@ -152,3 +152,28 @@ def test_zip_bomb_is_refused_before_reading(run, workbook: Path) -> None:
         f"[错误] {workbook}：工作簿解压后过大（xl/media/padding.bin 为 101 MB，全部共 101 MB；"
         "上限为单个部件 100 MB、全部 300 MB），未读取",
         "    提示：录入表正常只有几 MB；请确认文件来源，或删除多余的工作表、图片后另存再试", ONE_ERROR]
+
+
+# -- never lose work ------------------------------------------------------------------------------
+def test_init_refuses_an_existing_workbook(run, tmp_path: Path) -> None:
+    target = tmp_path / "录入表.xlsx"
+    target.write_bytes(b"an officer's filled workbook")
+    code, _, err = run("init", "--year", "2023", "-o", target)
+    assert code == 1
+    assert err.splitlines() == [f"[错误] {target}：这个文件已经存在，为免覆盖已填写的内容，没有写入",
+                                "    提示：请用 -o 指定一个新的文件名；确实要覆盖时，加上 --force", ONE_ERROR]
+    assert target.read_bytes() == b"an officer's filled workbook"
+    code, out, _ = run("init", "--year", "2023", "-o", target, "--force")
+    assert code == 0 and out.strip() == f"已生成空白录入表：{target}"
+    assert zipfile.is_zipfile(target)
+
+
+def test_convert_refuses_an_existing_yaml(run, workbook: Path, tmp_path: Path) -> None:
+    target = tmp_path / "部门数据.yaml"
+    target.write_text("# 手写的文件\n", encoding="utf-8")
+    code, _, err = run("convert", workbook, "-o", target)
+    assert code == 1
+    assert err.splitlines()[0] == f"[错误] {target}：这个文件已经存在，为免覆盖已填写的内容，没有写入"
+    assert target.read_text(encoding="utf-8") == "# 手写的文件\n"
+    assert run("convert", workbook, "-o", target, "--force")[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("#") and "部门名称" in target.read_text(encoding="utf-8")
