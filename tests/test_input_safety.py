@@ -177,3 +177,60 @@ def test_convert_refuses_an_existing_yaml(run, workbook: Path, tmp_path: Path) -
     assert target.read_text(encoding="utf-8") == "# 手写的文件\n"
     assert run("convert", workbook, "-o", target, "--force")[0] == 0
     assert target.read_text(encoding="utf-8").startswith("#") and "部门名称" in target.read_text(encoding="utf-8")
+
+
+# -- no formula injection in any workbook the tool writes -------------------------------------------
+DANGEROUS = ['=HYPERLINK("http://example.invalid","点击")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"]
+
+
+def _injected(tmp_path: Path) -> Path:
+    import yaml
+
+    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    data["部门名称"] = DANGEROUS[0]
+    data["概况"]["机构设置"] = [{"名称": text, "职责": text} for text in DANGEROUS]
+    data["概况"]["单位构成"] = DANGEROUS[1]
+    path = tmp_path / "注入.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _cells(path: Path) -> list[tuple[str, object, str]]:
+    """Every cell holding officer text, with openpyxl's reading of its type; and no <f> in the XML."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, f"{path.name} {name} holds a formula"
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.value, c.data_type) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and any(d in c.value for d in DANGEROUS)]
+
+
+def test_every_workbook_writer_stores_officer_text_as_text(run, tmp_path: Path) -> None:
+    source = _injected(tmp_path)
+    written = {}
+    assert run("convert", source, "-o", tmp_path / "录入表.xlsx")[0] == 0
+    written["convert"] = tmp_path / "录入表.xlsx"
+    assert run("init", "--year", "2023", "-o", tmp_path / "空白.xlsx")[0] == 0
+    written["init"] = tmp_path / "空白.xlsx"
+    code, out, err = run("generate", source, "-o", tmp_path / "out")
+    assert code == 0, err
+    written["document"] = next((tmp_path / "out").glob("*.xlsx"))
+    code, _, err = run("batch", source, "-o", tmp_path / "batch", "-j", "1")
+    assert code == 0, err
+    written["batch"] = tmp_path / "batch" / "汇总.xlsx"
+    found = {name: _cells(path) for name, path in written.items()}  # also: no <f> anywhere
+    assert {name for name, cells in found.items() if cells} == {"convert", "document", "batch"}
+    for cells in found.values():
+        assert all(kind == "s" for _, _, kind in cells)
+    assert {value for _, value, _ in found["convert"]} >= set(DANGEROUS)
+    assert (found["batch"][0][1]) == DANGEROUS[0]
+    # and the workbook reads back as the same text
+    back = tmp_path / "back.yaml"
+    assert run("convert", written["convert"], "-o", back)[0] == 0
+    import yaml
+
+    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    assert again["部门名称"] == DANGEROUS[0]
+    assert [b["名称"] for b in again["概况"]["机构设置"]] == DANGEROUS
