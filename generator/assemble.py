@@ -21,7 +21,7 @@ from .ledger import ProfileFormulaError
 from .narrative import Narrative
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
-from .profiles import Profile
+from .profiles import Profile, fill
 from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
@@ -30,7 +30,6 @@ from .text import blocks_from_markup, render_template, residue_problems, shared_
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
-    names = {"部门名称": report.department, "年度": report.year}
     writer = Narrative(prepared.figures, profile.model.comparisons,
                        Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
@@ -56,9 +55,10 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     if profile.model.glossary_numbered:
         glossary = [GlossaryEntry(f"{chinese_number(i)}、{g.term}", g.explanation)
                     for i, g in enumerate(glossary, start=1)]
-    headings = {k: v.format(**names) for k, v in profile.model.part_headings.items()}
+    values = profile.placeholders(report.department)
+    headings = {k: fill(v, values) for k, v in profile.model.part_headings.items()}
     return Document(
-        title=profile.model.title.format(**names),
+        title=fill(profile.model.title, values),
         department=report.department,
         year=report.year,
         kind=report.kind,
