@@ -234,3 +234,88 @@ def test_every_workbook_writer_stores_officer_text_as_text(run, tmp_path: Path) 
     again = yaml.safe_load(back.read_text(encoding="utf-8"))
     assert again["部门名称"] == DANGEROUS[0]
     assert [b["名称"] for b in again["概况"]["机构设置"]] == DANGEROUS
+
+
+def _departments(tmp_path: Path, n: int) -> list[Path]:
+    text = MINIMAL.read_text(encoding="utf-8")
+    out = []
+    for i in range(n):
+        path = tmp_path / f"部门{i}.yaml"
+        path.write_text(text.replace("部门名称: 示例市某某服务中心", f"部门名称: 示例市第{i}服务中心"), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_in_a_batch_stops_starting_departments(jobs: int, tmp_path: Path) -> None:
+    from generator.batch import run_batch
+
+    inputs = _departments(tmp_path, 10)
+    out = tmp_path / "out"
+    seen = []
+
+    def progress(result) -> None:  # noqa: ANN001
+        seen.append(result)
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # the officer presses Ctrl-C here
+
+    results = run_batch(inputs, out, jobs, progress=progress)
+    written = sorted(p.name for p in out.glob("*.docx"))
+    reported = sorted(Path(f).name for r in results if r.ok for f in r.files if f.endswith(".docx"))
+    assert written == reported  # exactly the departments reported as written
+    # one process: exactly the two done; a pool: also those already handed to a worker
+    assert len(written) == 2 if jobs == 1 else 2 <= len(written) < 10
+    assert [r.status for r in results if not r.ok] == ["未处理（已取消）"] * (10 - len(written))
+    assert not [p for p in out.iterdir() if p.name.startswith(".gen-report-")]
+
+
+def test_batch_cancel_is_reported(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import batch
+
+    inputs = _departments(tmp_path, 3)
+    real = batch.one_department
+
+    def interrupted(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if path == inputs[1]:
+            raise KeyboardInterrupt
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "one_department", interrupted)
+    code, out, err = run("batch", *inputs, "-o", tmp_path / "out", "-j", "1")
+    assert code == 1
+    assert out.splitlines()[1:] == [
+        "示例市第0服务中心\t成功\t0\t0\t示例市第0服务中心2023年度部门决算.docx、示例市第0服务中心2023年度部门决算.xlsx",
+        f"{inputs[1]}\t未处理（已取消）\t0\t0\t-", f"{inputs[2]}\t未处理（已取消）\t0\t0\t-"]
+    assert err.splitlines()[-1] == "已取消：1 个部门的文件已写出（见上表“成功”各行），2 个部门未处理，未写汇总表。"
+    assert not (tmp_path / "out" / "汇总.xlsx").exists()
+
+
+def test_an_output_that_is_the_input_is_refused(run, workbook: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    named_like_output = out / "示例市某某服务中心2023年度部门决算.xlsx"
+    named_like_output.write_bytes(workbook.read_bytes())
+    code, _, err = run("generate", named_like_output, "-o", out)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {named_like_output}：要写出的文件就是输入文件 {named_like_output}，生成会覆盖您的输入，没有写入任何文件",
+        "    提示：请用 -o 指定另一个输出文件夹，或把输入文件改名、移出输出文件夹", ONE_ERROR]
+    assert named_like_output.read_bytes() == workbook.read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == [named_like_output.name]
+
+
+def test_replaced_outputs_are_kept_and_named(run, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    assert run("generate", MINIMAL, "-o", out)[0] == 0
+    docx = next(out.glob("*.docx"))
+    edited = docx.read_bytes() + b""  # what the officer's Word saved (any different bytes)
+    docx.write_bytes(edited[:-1] + bytes([edited[-1] ^ 1]))
+    before = docx.read_bytes()
+    code, stdout, _ = run("generate", MINIMAL, "-o", out)
+    assert code == 0
+    kept = [p for p in (out / "历史").iterdir()]
+    assert len(kept) == 1 and (kept[0] / docx.name).read_bytes() == before
+    assert f"上次生成的文件已保存在：{kept[0]}（如在 Word 中改过，可从这里找回）" in stdout.splitlines()
+    # unchanged outputs are not copied again
+    code, stdout, _ = run("generate", MINIMAL, "-o", out)
+    assert "上次生成的文件已保存在" not in stdout and len(list((out / "历史").iterdir())) == 1

@@ -45,6 +45,31 @@ def safe_file_stem(text: str, limit: int = 120) -> str:
     return stem
 
 
+def refuse_overwriting_inputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """An output that is one of the run's own input files (a workbook named like the
+    document, lying in the output folder) is an error before anything is written."""
+    problems = []
+    for out in outputs:
+        for given in inputs:
+            if _same_file(out, given):
+                problems.append(error(
+                    "output-is-input", f"要写出的文件就是输入文件 {given}，生成会覆盖您的输入，没有写入任何文件",
+                    location=Location(file=str(out)),
+                    hint="请用 -o 指定另一个输出文件夹，或把输入文件改名、移出输出文件夹"))
+                break
+    if problems:
+        raise UserError(problems)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+    except OSError:
+        return False
+
+
 def history_folder(out_dir: Path) -> Path:
     """Where this run keeps the outputs it replaces: `历史/<date>_<time>` (created only when a
     file is actually kept; one run, one folder, also for a whole batch)."""
