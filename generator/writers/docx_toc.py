@@ -21,7 +21,7 @@ from lxml import etree
 from lxml.etree import _Element
 
 from generator.writers.docx_xml import W_NS, XML_SPACE, el, text_run
-from generator.writers.zipfix import FIXED_DATE_TIME
+from generator.writers.zipfix import normalized_zip
 
 TOC_LEVELS = 2  # TOC \o "1-2": outline levels 0..1 (部分标题; 一级标题 and 表标题), see layout-variations.md
 TOC_INSTRUCTION = rf'TOC \o "1-{TOC_LEVELS}" \h \z \u'
@@ -139,16 +139,7 @@ def with_page_numbers(docx: bytes, lines: list[tuple[str, str]]) -> bytes:
     if not changed:
         return docx
     xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_DATE_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            fixed.create_system = 0
-            zf.writestr(fixed, xml if info.filename == "word/document.xml"
-                        else source.read(info.filename))
-    return out.getvalue()
+    return normalized_zip(docx, {"word/document.xml": xml})
 
 
 def _squash(text: str) -> str:
