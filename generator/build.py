@@ -26,7 +26,7 @@ from .narrative import Baseline, Narrative, read_baselines
 from .optional import enabled_names, meeting_problems, with_optional_tables
 from .performance import evaluate, performance_problems, performance_tables, records
 from .phrases import Style
-from .profiles import Profile, choose_profile_file, load_profile
+from .profiles import Profile, choose_profile_file, fill, load_profile
 from .resources import DATA_DIR, TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
@@ -152,7 +152,6 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
-    names = {"部门名称": report.department, "年度": report.year}
     writer = Narrative(prepared.figures, profile.model.comparisons,
                        Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
@@ -178,9 +177,10 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     if profile.model.glossary_numbered:
         glossary = [GlossaryEntry(f"{chinese_number(i)}、{g.term}", g.explanation)
                     for i, g in enumerate(glossary, start=1)]
-    headings = {k: v.format(**names) for k, v in profile.model.part_headings.items()}
+    values = profile.placeholders(report.department)
+    headings = {k: fill(v, values) for k, v in profile.model.part_headings.items()}
     return Document(
-        title=profile.model.title.format(**names),
+        title=fill(profile.model.title, values),
         department=report.department,
         year=report.year,
         kind=report.kind,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from .document import Block, Figure, Heading, Part
 from .errors import Location, Problem, error, warning
+from .profiles import fill
 
 if TYPE_CHECKING:
     from .build import Prepared
@@ -59,9 +60,9 @@ def chart_data(prepared: Prepared) -> tuple[list[ChartData], list[Problem]]:
         if kind not in known:
             problems.append(error("chart-unknown", f"模板“{prepared.profile.model.name}”没有定义图表“{kind}”",
                                   location=prepared.source.loc(("图表",))))
-    names = {"年度": prepared.report.year, "部门名称": prepared.report.department}
+    names = prepared.profile.placeholders(prepared.report.department)
     for spec in chosen_charts(prepared):
-        caption = spec.caption.format(**names)
+        caption = fill(spec.caption, names)
         data = _data(prepared, spec, caption, problems)
         if data is None:
             continue
