@@ -17,6 +17,7 @@ from decimal import Decimal
 from .amounts import format_number, from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
+from .ledger import parse_expr
 from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, fill
 
 NUMERALS = "零一二三四五六七八九"
@@ -68,8 +69,6 @@ class TableRenderer:
         return Cell(format_number(value), value=value, align="right", source=source)
 
     def evaluate(self, expr: str) -> Decimal:
-        from .ledger import parse_expr
-
         def resolve(token: str) -> str | None:
             return token if self.ledger.knows(token) else None
 
