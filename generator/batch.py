@@ -9,11 +9,9 @@ each department's files together with its PDF.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,7 +20,7 @@ from pathlib import Path
 
 from .build import render_files
 from .errors import Problem, UserError, error
-from .writers.atomic import history_folder, write_all
+from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
 INPUT_SUFFIXES = (".yaml", ".yml")
@@ -133,7 +131,7 @@ def run_batch(inputs: list[Path], out_dir: Path, jobs: int, strict: bool = False
     jobs = max(1, min(jobs, len(inputs)))
     history = history or history_folder(out_dir)
     cancelled = False
-    with _sigterm_as_interrupt():
+    with sigterm_as_interrupt():
         if jobs == 1:
             try:
                 for i, path in enumerate(inputs):
@@ -186,22 +184,6 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-@contextlib.contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    if not hasattr(signal, "SIGTERM") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _refuse_same_names(results: list[DepartmentResult]) -> None:

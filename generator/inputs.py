@@ -62,11 +62,12 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
 
 
 def empty_sections(profile: Profile, source: Source) -> list[Problem]:
-    """`支出决算表:` with nothing under it: the table would print as all zeros ("其中本年支出0万元")."""
+    """`支出决算表:` with nothing under it: the table would print as all zeros ("其中本年支出0万元").
+    An explicit `重点项目: []` or `{}` says "none" on purpose and is not warned about."""
     out = []
     for name in profile.model.data:
-        if name in source.data and source.data[name] in (None, {}, [], ""):
-            table = profile.table_for_section(name)
+        if name in source.data and source.data[name] is None:
+            table = profile.table_for_section(name).strip()
             out.append(warning("empty-section", f"“{name}”下没有填写任何数，{table}按没有数据处理",
                                location=source.loc((name,)), table=table,
                                hint="如果本表有数，请在这一行下面逐行填写；本表确实没有数据时，可删去这一行"))

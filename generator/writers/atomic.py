@@ -92,7 +92,7 @@ def write_all(files: dict[Path, bytes], history: Path | None = None) -> Path | N
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous content is)
     kept: list[Path] = []
     try:
-        with _signals_as_exceptions():
+        with sigterm_as_interrupt():
             for path, data in files.items():
                 path.parent.mkdir(parents=True, exist_ok=True)
                 if path.parent not in work:
@@ -231,7 +231,7 @@ def _stale(entry: Path) -> bool:
 
 
 @contextlib.contextmanager
-def _signals_as_exceptions() -> Iterator[None]:
+def sigterm_as_interrupt() -> Iterator[None]:
     """SIGTERM (a closed terminal, a service stop) unwinds like Ctrl-C, so rollback runs."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
         yield
