@@ -20,7 +20,7 @@ from .errors import Location, Problem, error, warning
 from .profiles import fill
 
 if TYPE_CHECKING:
-    from .build import Prepared
+    from .compute import Prepared
     from .profiles import ChartSpec
 
 DPI = 150
@@ -114,7 +114,7 @@ def _data(prepared: Prepared, spec: ChartSpec, caption: str, problems: list[Prob
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Path of an installed CJK font matplotlib can use, or None."""
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: matplotlib only when a chart is drawn (start-up)
 
     by_name: dict[str, str] = {}
     for entry in font_manager.fontManager.ttflist:
@@ -137,9 +137,9 @@ def font_problem() -> Problem | None:
 
 def draw(data: ChartData) -> bytes:
     """PNG bytes, identical for identical data."""
-    import matplotlib
+    import matplotlib  # lazy: matplotlib only when a chart is drawn (start-up)
 
-    matplotlib.use("Agg", force=True)
+    matplotlib.use("Agg", force=True)  # lazy: the imports below need the backend chosen first
     from matplotlib import font_manager
     from matplotlib.figure import Figure as MplFigure
 

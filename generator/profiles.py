@@ -21,7 +21,7 @@ from .amounts import format_number
 from .errors import Location, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
-from .model import StyleInput
+from .model import Header, StyleInput
 from .profile_patch import merge_profiles
 from .resources import DATA_DIR
 from .validation import pydantic_problems
@@ -418,6 +418,28 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+def profile_for(source: Source, data_dir: Path | None = None) -> Profile | None:
+    """The profile an input's header chooses; None when the header itself is invalid
+    (the input check reports that, located)."""
+    try:
+        header = Header.model_validate(source.data)
+    except ValidationError:
+        return None
+    return header_profile(source, header, data_dir)
+
+
+def header_profile(source: Source, header: Header, data_dir: Path | None = None) -> Profile:
+    """The profile a valid header chooses (its 模板, else by 类型 and 年度), of the header's kind."""
+    data_dir = data_dir or DATA_DIR
+    profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
+                                       where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
+    profile = load_profile(profile_file, header.year, data_dir)
+    if profile.model.kind != header.kind:
+        raise UserError([error("profile-kind", f"模板“{profile.model.name}”用于{profile.model.kind}，"
+                               f"而输入的类型是{header.kind}", location=source.loc(("模板",)))])
+    return profile
 
 
 _KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)

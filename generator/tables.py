@@ -17,6 +17,7 @@ from decimal import Decimal
 from .amounts import from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
+from .ledger import parse_expr
 from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, fill
 
 NUMERALS = "零一二三四五六七八九"
@@ -81,8 +82,6 @@ class TableRenderer:
         return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
-        from .ledger import parse_expr
-
         def resolve(token: str) -> str | None:
             return token if self.ledger.knows(token) else None
 
