@@ -21,7 +21,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("base", {"__init__", "errors", "amounts", "resources", "document", "model", "phrases"}),
     ("load", {"load", "validation", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
-    ("compute", {"ledger", "figures", "baselines", "optional", "performance", "last_year", "compute"}),
+    ("compute", {"ledger", "figures", "baselines", "optional", "performance", "last_year", "plausibility", "compute"}),
     ("render", {"tables", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),
