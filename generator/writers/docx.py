@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
@@ -43,7 +43,7 @@ REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 PARAGRAPH_STYLES = (
     "文档标题", "封面信息", "目录标题", "部分标题", "一级标题", "二级标题", "三级标题",
     "公文正文", "名词解释", "表号", "表标题", "表头信息", "表格表头", "表格文字",
-    "表格文字居中", "表格金额", "表注", "toc 1", "toc 2", "toc 3",
+    "表格文字居中", "表格金额", "表注", "图片", "图题", "toc 1", "toc 2", "toc 3",
 )
 CHARACTER_STYLES = ("名词术语",)
 TABLE_STYLES = ("公开表格",)
@@ -345,14 +345,12 @@ def _write_table(flow: _Flow, table: Table) -> None:
 
 
 def _write_figure(flow: _Flow, figure: Figure) -> None:
-    """The picture centred on its own line, its caption (图n …) under it."""
-    p = flow.paragraph("", "公文正文")
-    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.first_line_indent = 0
-    p.paragraph_format.keep_with_next = True
+    """The picture centred in its own paragraph (style 图片: automatic line height, kept with
+    the next paragraph), its caption (图n …, style 图题) under it on the same page."""
+    p = flow.paragraph("", "图片")
     width = min(Cm(figure.width_cm), Twips(flow.usable_width()))
     p.add_run().add_picture(io.BytesIO(figure.png), width=width)
-    flow.paragraph(figure.caption, "表标题", outline=False)
+    flow.paragraph(figure.caption, "图题")
 
 
 def _set_properties(word: WordDocument, doc: Document) -> None:
