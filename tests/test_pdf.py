@@ -15,6 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.build import build_report
+from generator.readback.docx import docx_tables
 from generator.writers.pdf import soffice
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -249,3 +250,44 @@ def test_every_chart_is_drawn_at_full_height_with_its_caption(chart_pdf: Path) -
         assert abs(height - width * 9 / 16) < 1, (page, height, width)
         assert visible >= height - 0.5, f"图{k} on page {page}: {visible:.1f} of {height:.1f} pt shown"
         assert re.search(rf"图\s*{k}\s", pages[page - 1]), f"图{k}'s caption is not on page {page}"
+
+
+TITLE_STYLES = ("文档标题", "部分标题", "一级标题", "二级标题", "三级标题", "表标题", "图题")
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_no_title_ends_with_one_character_alone_and_codes_stay_whole(pdfs: dict,
+                                                                     example: str) -> None:
+    pdf, word = pdfs[example][".pdf"], docx.Document(str(pdfs[example][".docx"]))
+    text = _text(pdf)
+    lines = [re.sub(r"\s+", "", line) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    titles = {re.sub(r"\s+", "", p.text) for p in word.paragraphs
+              if p.style.name in TITLE_STYLES and p.text.strip()}
+    checked = 0
+    for title in titles:
+        for i, first in enumerate(lines):
+            if not (title.startswith(first) and len(first) < len(title)):
+                continue
+            shown, j = first, i
+            while len(shown) < len(title) and j + 1 < len(lines):
+                j += 1
+                shown += lines[j]
+            if shown == title:  # the title printed over lines i..j
+                checked += 1
+                assert len(lines[j]) > 1, f"“{title}” ends with “{lines[j]}” alone on a line"
+    assert titles
+    if "2020" in example:  # its cover title and part 3 heading need two lines each
+        assert checked >= 2
+    # every 7-digit 科目编码 printed whole as often as the document holds it
+    code = re.compile(r"(?<!\d)\d{7}(?!\d)")
+    cells = [cell for table in docx_tables(pdfs[example][".docx"]) for row in table for cell in row]
+    expected: dict[str, int] = {}
+    for cell in cells + [p.text for p in word.paragraphs]:
+        for c in code.findall(cell):
+            expected[c] = expected.get(c, 0) + 1
+    found: dict[str, int] = {}
+    for c in code.findall(text):
+        found[c] = found.get(c, 0) + 1
+    broken = {c: (n, found.get(c, 0)) for c, n in expected.items() if found.get(c, 0) < n}
+    assert not broken, f"7-digit codes broken across lines (in document, whole in PDF): {broken}"
