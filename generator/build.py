@@ -22,7 +22,15 @@ from .figures import Figures, build_figures
 from .ledger import ProfileFormulaError
 from .load import Source, load_yaml
 from .model import Header, Report
-from .narrative import Baseline, Narrative, read_baselines
+from .narrative import (
+    LAST_YEAR,
+    Baseline,
+    Narrative,
+    Texts,
+    baseline_input_keys,
+    baseline_specs,
+    read_baselines,
+)
 from .optional import enabled_names, meeting_problems, with_optional_tables
 from .performance import evaluate, performance_problems, performance_tables, records
 from .phrases import Style
@@ -42,10 +50,13 @@ class Prepared:
     report: Report
     profile: Profile
     figures: Figures
-    last_year: Baseline
-    budget: Baseline
+    baselines: dict[str, Baseline]  # 上年 and the profile's 基准 (narrative.py)
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
     optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
+
+    @property
+    def last_year(self) -> Baseline:
+        return self.baselines[LAST_YEAR]
 
 
 @dataclass
@@ -116,6 +127,10 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
     sections = {k: v for k, v in source.data.items() if k in profile.model.data}
     rest = {k: v for k, v in source.data.items() if k not in profile.model.data}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
+    for key in baseline_input_keys(profile):  # a profile's own baselines (全年预算数 …)
+        if key not in allowed and key in rest:
+            del rest[key]
+    allowed += baseline_input_keys(profile)
     for key in list(rest):
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed + list(profile.model.data), n=1, cutoff=0.4)
@@ -136,30 +151,23 @@ def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev
         problems.extend(meeting_problems(report, figures, source, optional))
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
-    last_year, budget, baseline_problems = read_baselines(
-        source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
+    baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
     if previous:
-        problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
+        problems.extend(fill_last_year(baselines[LAST_YEAR], source, profile, figures, previous.figures))
     if strict:
         problems.items = as_errors(problems.items)
     problems.raise_if_errors()
     assert report is not None
-    return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
-                    budget=budget, problems=problems.items, optional=optional)
+    return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
+                    problems=problems.items, optional=optional)
 
 
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
     names = {"部门名称": report.department, "年度": report.year}
-    writer = Narrative(prepared.figures, profile.model.comparisons,
-                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
-                       prepared.budget, report.reasons, report.notes)
-    # This document's template functions go in the context, not in the shared environment's
-    # globals; the input's own keys still win over a function of the same name, as globals would.
-    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
-    context = {**functions, **template_context(prepared)}
+    writer, context = narrative_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
@@ -194,6 +202,20 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
             Part("名词解释", headings["名词解释"], tuple(glossary)),
         ),
     )
+
+
+def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:
+    """The narrative's writer (it records citations and missing figures) and what templates
+    see: its functions, the profile's globals and the input by its Chinese keys."""
+    report, profile = prepared.report, prepared.profile
+    writer = Narrative(prepared.figures, profile.model.comparisons,
+                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.baselines,
+                       Texts(report.reasons, report.notes, report.purposes),
+                       specs=baseline_specs(profile.model.baselines), profile=profile)
+    # This document's template functions go in the context, not in the shared environment's
+    # globals; the input's own keys still win over a function of the same name, as globals would.
+    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
+    return writer, {**functions, **template_context(prepared)}
 
 
 _MARKER = "[[表格:{}]]"
@@ -266,7 +288,8 @@ def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
                       location=Location(file=prepared.source.file),
-                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）中补上")
+                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
+                      "（按科目比较时键为科目编码，如 2010301）")
                 for item in dict.fromkeys(writer.missing)]
     problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
                  for message in residue_problems(blocks, "情况说明")]

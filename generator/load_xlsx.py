@@ -24,7 +24,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import Location, Problem, UserError, error, os_reason
 from .excel_layout import (
-    BASELINES,
     DERIVED_RGB,
     H_CATEGORY,
     H_COMPARISON,
@@ -53,6 +52,7 @@ from .excel_layout import (
     SPLIT_CODE_HEADERS,
     TEXT_KEYS,
     YES,
+    baseline_sheets,
     norm,
     split_optional,
     style_bool_paths,
@@ -278,10 +278,10 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
         else:
             _items(reader, sheet, name, spec)
     comparisons = {norm(k): k for k in profile.model.comparisons}
-    for sheet_name, direct, change in BASELINES:
+    for sheet_name, direct, change in baseline_sheets(profile):
         sheet = _find_sheet(reader.sheets, sheet_name)
         if sheet is not None and (only is None or direct in only):
-            _table_of_items(reader, sheet, comparisons, (direct, change), amounts=True)
+            _table_of_items(reader, sheet, comparisons, (direct, change) if change else (direct,), amounts=True)
     if only is not None:
         return
     sheet = _find_sheet(reader.sheets, SHEET_TEXTS)
