@@ -18,16 +18,28 @@ Each row answers, by its Chinese name (docs/模板配置.md lists them):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 
-if TYPE_CHECKING:
-    from .narrative import Narrative
+from .profiles import LAST_YEAR
+
+Narrative = Any  # narrative.Narrative, which imports this module
 
 LEVELS = {"类": 3, "款": 5, "项": 7}
 ECON_LEVELS = {"类": 3, "款": 5}
 TOTAL = "合计"
+
+
+class TemplateVocabularyError(ValueError):
+    """A template asked for something the vocabulary does not have (a baseline, a table, a
+    column); text.py reports it in Chinese at the template's file and line."""
+
+
+def sentence(text: str) -> str:
+    """A reason as a sentence: ends with one full stop, never "。。"."""
+    text = text.rstrip("。；;，, ")
+    return text + "。" if text else ""
 
 
 class _Vocabulary:
@@ -128,15 +140,13 @@ class Row(_Vocabulary):
 
     # -- against baselines ----------------------------------------------------------------
     def vs_last_year(self, 列: str | None = None, 措辞: str | None = None) -> str:
-        from .narrative import LAST_YEAR
-
         return self.vs(LAST_YEAR, 列, 措辞)
 
-    def vs(self, 基准: str = "上年", 列: str | None = None, 措辞: str | None = None) -> str:
+    def vs(self, 基准: str = LAST_YEAR, 列: str | None = None, 措辞: str | None = None) -> str:
         return self.table.narrative.change(self.key(列), 基准, 措辞, self.table.section_word)
 
     def last_year(self, 列: str | None = None) -> Decimal:
-        return self.baseline("上年", 列)
+        return self.baseline(LAST_YEAR, 列)
 
     def baseline(self, 名: str, 列: str | None = None) -> Decimal:
         return self.table.narrative.base(名, self.key(列))
@@ -144,7 +154,7 @@ class Row(_Vocabulary):
     def has_baseline(self, 名: str, 列: str | None = None) -> bool:
         return self.table.narrative.has_base(名, self.key(列))
 
-    def baseline_amount(self, 名: str = "上年", 列: str | None = None) -> str:
+    def baseline_amount(self, 名: str = LAST_YEAR, 列: str | None = None) -> str:
         n = self.table.narrative
         return n.phrases.amount(self.baseline(名, 列))
 
@@ -164,31 +174,23 @@ class Row(_Vocabulary):
         return ""
 
     def reason(self, 前缀: str = "主要变动情况：") -> str:
-        from .narrative import _sentence
-
         text = self._text_for(self.table.narrative.texts.reasons)
-        return f"{前缀}{_sentence(text)}" if text else ""
+        return f"{前缀}{sentence(text)}" if text else ""
 
     def purpose(self, 前缀: str = "主要用于") -> str:
-        from .narrative import _sentence
-
         text = self._text_for(self.table.narrative.texts.purposes)
         if not text:
             return ""
-        return _sentence(text if text.startswith(前缀) else 前缀 + text)
+        return sentence(text if text.startswith(前缀) else 前缀 + text)
 
     def note(self) -> str:
-        from .narrative import _sentence
-
-        return _sentence(self._text_for(self.table.narrative.texts.notes))
+        return sentence(self._text_for(self.table.narrative.texts.notes))
 
 
 class TableRows:
     """One data section's rows as the narrative sees them."""
 
     def __init__(self, narrative: Narrative, section: str, column: str | None, section_word: str | None) -> None:
-        from .narrative import TemplateVocabularyError
-
         profile = narrative.profile
         self.narrative = narrative
         data = profile.model.data if profile is not None else {}
@@ -219,8 +221,6 @@ class TableRows:
             self.records = {}
 
     def key(self, code: str, column: str | None = None) -> str:
-        from .narrative import TemplateVocabularyError
-
         if self.form == "经济分类":
             return f"{self.section}.{code}"
         column = column or self.column
@@ -242,8 +242,6 @@ class TableRows:
         return out
 
     def level_codes(self, level: str | None) -> list[str]:
-        from .narrative import TemplateVocabularyError
-
         if self.form == "列表" or level is None:
             return self.codes
         levels = ECON_LEVELS if self.form == "经济分类" else LEVELS
@@ -252,8 +250,6 @@ class TableRows:
         return [c for c in self.codes if len(c) == levels[level]]
 
     def whole(self, code: str, whole: Any, column: str | None) -> Decimal:
-        from .narrative import TemplateVocabularyError
-
         n = self.narrative
         if isinstance(whole, Row):
             return whole.value(column)
@@ -283,8 +279,6 @@ def row_functions(narrative: Narrative) -> dict[str, Any]:
 
     def row(表: str, 编码: Any, 列: str | None = None) -> Row:
         """One row by its code: `科目行("支出决算表", 2010301)`."""
-        from .narrative import TemplateVocabularyError
-
         table = TableRows(narrative, 表, 列, None)
         code = str(编码)
         if code not in table.codes:

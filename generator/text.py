@@ -17,6 +17,7 @@ import jinja2
 from .document import Block, Heading, Paragraph
 from .errors import Location, UserError, error
 from .ledger import ProfileFormulaError
+from .rows import TemplateVocabularyError
 from .tables import chinese_number
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -83,8 +84,6 @@ def chinese_ordinal(n: int) -> str:
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
     """Render one template; any fault is reported in Chinese at the template file and line
     where it happened (an included template or imported macro names its own file)."""
-    from .narrative import TemplateVocabularyError
-
     try:
         template = env.get_template(name)
         return template.render(**context)

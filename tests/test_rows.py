@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import narrative_context, prepare
+from generator.assemble import narrative_context
+from generator.build import prepare
 from generator.convert import convert_input
 from generator.errors import UserError
 from generator.text import environment, render_template

@@ -22,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.writers.openpyxl_bytes import workbook_bytes
 
+from ..baselines import flat_entries
 from ..excel_layout import (
     CREATOR,
     DERIVED_RGB,
@@ -66,7 +67,6 @@ from ..excel_layout import (
     style_bool_paths,
     style_paths,
 )
-from ..narrative import flat_entries
 from ..profiles import DataSection, Profile
 
 DERIVED = PatternFill("solid", fgColor=DERIVED_RGB)
