@@ -50,6 +50,13 @@ EXPECTED_B = [
 ]
 
 
+def _variant(tmp_path: Path, text: str, name: str = "甲单位-2023.yaml") -> Path:
+    """甲单位's input changed: written next to nothing else, returned as a path."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def _render(path: Path, template: str = TEMPLATE) -> tuple[list[str], list[tuple[str, str]]]:
     writer, context = narrative_context(prepare(path))
     text = environment(ROOT / "templates").from_string(template).render(**context)
@@ -103,9 +110,7 @@ def test_economic_rows() -> None:
 
 
 def test_missing_baseline_by_code_is_reported(tmp_path: Path) -> None:
-    text = A.read_text(encoding="utf-8").replace("  '2010302': 25\n  '2080505': 0\n", "")
-    path = tmp_path / "甲单位-2023.yaml"
-    path.write_text(text, encoding="utf-8")
+    path = _variant(tmp_path, A.read_text(encoding="utf-8").replace("  '2010302': 25\n  '2080505': 0\n", ""))
     writer, context = narrative_context(prepare(path))
     environment(ROOT / "templates").from_string(TEMPLATE).render(**context)
     assert writer.missing == ["上年数“一般公共预算财政拨款支出决算表.2010302.本年支出合计”",
@@ -119,10 +124,8 @@ def test_missing_baseline_by_code_is_reported(tmp_path: Path) -> None:
 ])
 def test_bad_baseline_entries_are_located(tmp_path: Path, entry: str, why: str) -> None:
     text = A.read_text(encoding="utf-8").replace("上年数:\n", f"上年数:\n  {entry}\n")
-    path = tmp_path / "甲单位-2023.yaml"
-    path.write_text(text, encoding="utf-8")
     with pytest.raises(UserError) as e:
-        prepare(path)
+        prepare(_variant(tmp_path, text))
     [problem] = [p for p in e.value.problems if p.code == "unknown-item"]
     assert problem.location.line == text.splitlines().index(f"  {entry}") + 1
     assert why in problem.message
@@ -130,10 +133,8 @@ def test_bad_baseline_entries_are_located(tmp_path: Path, entry: str, why: str) 
 
 def test_reason_for_unknown_code_is_located(tmp_path: Path) -> None:
     text = A.read_text(encoding="utf-8") + "  '2010377': 不存在的科目\n"
-    path = tmp_path / "甲单位-2023.yaml"
-    path.write_text(text, encoding="utf-8")
     with pytest.raises(UserError) as e:
-        prepare(path)
+        prepare(_variant(tmp_path, text))
     [problem] = e.value.problems
     assert problem.code == "unknown-item" and "2010377" in problem.message
     assert problem.location.line == len(text.splitlines())
@@ -143,8 +144,7 @@ def test_unit_with_only_a_full_year_budget(tmp_path: Path) -> None:
     """A new unit has a 全年预算 and no 年初预算: sentences name the one it has."""
     text = A.read_text(encoding="utf-8")
     start, end = text.index("年初预算数:"), text.index("全年预算数:")
-    path = tmp_path / "新单位-2023.yaml"
-    path.write_text(text[:start] + text[end:] + "样式:\n  完成率基准: 全年预算\n", encoding="utf-8")
+    path = _variant(tmp_path, text[:start] + text[end:] + "样式:\n  完成率基准: 全年预算\n", "新单位-2023.yaml")
     template = '{% for 项 in 行("一般公共预算财政拨款支出决算表", 级="项") %}{{ 项.完成() }}；{{ 项.比("全年预算") }}。{% endfor %}'
     assert _render(path, template)[0] == [
         "完成全年预算数的100%；与全年预算数持平。完成全年预算数的80%；比全年预算数减少5万元，下降20%。"
@@ -157,8 +157,7 @@ def test_unit_with_only_a_full_year_budget(tmp_path: Path) -> None:
     ("省略", ""),
 ])
 def test_zero_to_zero_change_wording(tmp_path: Path, style: str, expected: str) -> None:
-    path = tmp_path / "甲单位-2023.yaml"
-    path.write_text(A.read_text(encoding="utf-8") + f"样式:\n  零变动措辞: {style}\n", encoding="utf-8")
+    path = _variant(tmp_path, A.read_text(encoding="utf-8") + f"样式:\n  零变动措辞: {style}\n")
     writer, context = narrative_context(prepare(path))
     writer.baselines["上年"].values["经营收入"] = writer.value(0)
     out = environment(ROOT / "templates").from_string('{{ 比上年("经营收入") }}').render(**context)
