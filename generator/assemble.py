@@ -17,11 +17,11 @@ from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
-from .ledger import ProfileFormulaError
-from .narrative import Narrative
+from .ledger import Ledger, ProfileFormulaError
+from .narrative import Narrative, Texts
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
-from .profiles import Profile, fill
+from .profiles import Display, Profile, baseline_specs, fill
 from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
@@ -30,13 +30,8 @@ from .text import blocks_from_markup, render_template, residue_problems, shared_
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
-    writer = Narrative(prepared.figures, profile.model.comparisons,
-                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
-                       prepared.budget, report.reasons, report.notes)
-    # This document's template functions go in the context, not in the shared environment's
-    # globals; the input's own keys still win over a function of the same name, as globals would.
-    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
-    context = {**functions, **template_context(prepared)}
+    narrative_display = profile.narrative_display()
+    writer, context = narrative_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
@@ -64,7 +59,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
         kind=report.kind,
         subject=f"{report.year}年度部门{report.kind}公开",
         keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
-        citations=citations(tables, writer.citations),
+        citations=citations(tables, writer.citations, prepared.figures.ledger, narrative_display),
         parts=(
             Part("概况", headings["概况"], tuple(overview)),
             Part("表格", headings["表格"], tuple(tables)),
@@ -72,6 +67,20 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
             Part("名词解释", headings["名词解释"], tuple(glossary)),
         ),
     )
+
+
+def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:
+    """The narrative's writer (it records citations and missing figures) and what templates
+    see: its functions, the profile's globals and the input by its Chinese keys."""
+    report, profile = prepared.report, prepared.profile
+    writer = Narrative(prepared.figures, profile.model.comparisons,
+                       narrative_style(prepared, profile.narrative_display()), prepared.baselines,
+                       Texts(report.reasons, report.notes, report.purposes),
+                       specs=baseline_specs(profile.model), profile=profile)
+    # This document's template functions go in the context, not in the shared environment's
+    # globals; the input's own keys still win over a function of the same name, as globals would.
+    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
+    return writer, {**functions, **template_context(prepared)}
 
 
 _MARKER = "[[表格:{}]]"
@@ -144,7 +153,8 @@ def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
                       location=Location(file=prepared.source.file),
-                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）中补上")
+                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
+                      "（按科目比较时键为科目编码，如 2010301）")
                 for item in dict.fromkeys(writer.missing)]
     problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
                  for message in residue_problems(blocks, "情况说明")]
@@ -152,15 +162,42 @@ def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -
         raise UserError(problems)
 
 
-def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citation, ...]:
-    """Each cited figure with the first table cell that shows it."""
-    where: dict[str, tuple[str, int, int]] = {}
+def narrative_style(prepared: Prepared, display: Display) -> Style:
+    """The input's 样式 over the profile's 情况说明显示 over its 样式: the narrative's unit and
+    decimals come from 情况说明显示 (or the profile's 金额单位)."""
+    report, profile = prepared.report, prepared.profile
+    style = Style.from_input(report.style, display.unit, profile.model.style)
+    style = replace(style, amount_places=display.places)
+    if profile.model.narrative_display.thousands is not None and "thousands" not in report.style.model_fields_set:
+        style = replace(style, thousands=profile.model.narrative_display.thousands)
+    return style
+
+
+def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
+              narrative: Display) -> tuple[Citation, ...]:
+    """Each cited figure with the first table cell that shows it: in the narrative's unit
+    and decimals if a table prints it so, else in a table that prints it exactly (元 with
+    cents), from which the narrative's number follows by scaling and rounding half up."""
+    same: dict[str, Citation] = {}
+    scaled: dict[str, Citation] = {}
     for t in tables:
+        exact = UNIT_SCALE[t.unit]
+        factor = exact / UNIT_SCALE[narrative.unit]
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
-                if cell.source and cell.source not in where:
-                    where[cell.source] = (t.number, t.header_rows + r, c)
-    out = [Citation(text, *where[key]) for key, text in cited if key in where]
+                key = cell.source
+                if not key or cell.value is None:
+                    continue
+                if t.unit == narrative.unit and t.places == narrative.places:
+                    same.setdefault(key, Citation("", t.number, t.header_rows + r, c))
+                elif cell.value * exact == ledger.value(key) and factor <= 1:
+                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c,
+                                                    factor=str(factor.normalize()), places=narrative.places))
+    out = []
+    for key, text in cited:
+        where = same.get(key) or scaled.get(key)
+        if where is not None:
+            out.append(replace(where, text=text))
     return tuple(dict.fromkeys(out))
 
 

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .amounts import format_number
 from .errors import Location, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
@@ -36,6 +38,51 @@ class _Strict(BaseModel):
 
 def _codes(values: list[object]) -> list[str]:
     return [str(v) for v in values]
+
+
+ZeroDisplay = Literal["空白", "0.00", "0", "-"]
+
+
+class DisplaySpec(_Strict):
+    """显示: how a table's (or the narrative's) amounts print. Each key left out falls back
+    to the profile's `显示`, then to the built-in default (see Display)."""
+
+    unit: Literal["元", "万元"] | None = Field(None, alias="金额单位")
+    thousands: bool | None = Field(None, alias="千分位")
+    places: int | None = Field(None, alias="小数位", ge=0, le=4)
+    zero: ZeroDisplay | None = Field(None, alias="零值")
+    total: Literal["首行", "末行"] | None = Field(None, alias="合计行")
+    rows: Literal["全部", "有数"] | None = Field(None, alias="列出")
+
+    @field_validator("zero", mode="before")
+    @classmethod
+    def _zero_text(cls, v: object) -> object:
+        # `零值: 0.00` and `零值: 0` are numbers in YAML; the loader keeps their literal text
+        return str(v) if v is not None and not isinstance(v, (str, bool)) else v
+
+
+@dataclass(frozen=True)
+class Display:
+    """A table's resolved display settings."""
+
+    unit: str = "万元"
+    thousands: bool = True
+    places: int = 2
+    zero: str = "0.00"
+    total: str = "首行"
+    rows: str = "全部"
+
+    def number_format(self) -> str:
+        """The Excel number format that prints the cell as the Word table does."""
+        body = ("#,##0" if self.thousands else "0") + ("." + "0" * self.places if self.places else "")
+        zero = {"0": '"0"', "-": '"-"'}.get(self.zero, body)
+        return body if zero == body else f"{body};-{body};{zero}"
+
+    def text(self, value: Decimal) -> str:
+        """The figure (already in this unit and rounded) as printed; "" for a blank zero."""
+        if value == 0 and self.zero != "0.00":
+            return {"空白": "", "0": "0", "-": "-"}[self.zero]
+        return format_number(value, self.places, self.thousands)
 
 
 class ColumnSpec(_Strict):
@@ -102,6 +149,7 @@ class TableSpec(_Strict):
     placement: Literal["表格", "情况说明"] = Field("表格", alias="位置")
     # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
     empty_row: list[str] = Field(default_factory=list, alias="空表行")
+    display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
 
     @model_validator(mode="after")
     def _layout_fits(self) -> TableSpec:
@@ -166,6 +214,23 @@ class ChartSpec(_Strict):
     items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
 
 
+class BaselineModel(_Strict):
+    """基准: a figure sentences compare with (年初预算, 全年预算, 上年预算执行数 …), the input
+    keys that give it and the words that name it (narrative.py BaselineSpec)."""
+
+    key: str | None = Field(None, alias="录入键")  # 全年预算数
+    change_key: str | None = Field(None, alias="增减键")  # 比全年预算增减
+    against: str | None = Field(None, alias="比较措辞")  # "比{全年预算数}增加…"
+    completion: str | None = Field(None, alias="完成措辞")  # "完成{全年预算数}的…"
+
+
+class CodeBaselineSpec(_Strict):
+    """按科目比较: the table and column a bare 科目 code in 上年数 / 年初预算数 refers to."""
+
+    data: str = Field(alias="数据")
+    column: str | None = Field(None, alias="列")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -176,6 +241,10 @@ class ProfileModel(_Strict):
     # how a zero amount prints in the tables: "0.00", or an empty cell (and no number in Excel)
     zero_display: Literal["0.00", "空白"] = Field("0.00", alias="零值显示")
     org_label: str = Field("部门", alias="表头单位标签")
+    # every table's display settings (a table's own 显示 overrides them key by key), and the
+    # narrative's amounts (金额单位, 千分位, 小数位)
+    display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
+    narrative_display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="情况说明显示")
     title: str = Field(alias="文档标题")
     part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
     overview_template: str = Field(alias="概况模板")
@@ -186,6 +255,9 @@ class ProfileModel(_Strict):
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
+    # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
+    baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
+    code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
@@ -201,6 +273,9 @@ class ProfileModel(_Strict):
         missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
         if missing:
             raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
+        if self.code_baseline and (self.code_baseline.data not in self.data or (
+                self.code_baseline.column and self.code_baseline.column not in self.data[self.code_baseline.data].columns)):
+            raise ValueError(f"“按科目比较”的数据或列不在“数据”中：{self.code_baseline.data}")
         for t in self.tables:
             if t.layout == "科目" and t.data not in self.data:
                 raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中定义的部分")
@@ -277,6 +352,43 @@ def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
+LAST_YEAR = "上年"
+
+
+@dataclass(frozen=True)
+class BaselineSpec:
+    """One figure sentences compare with: last year's, or a budget the profile names
+    (年初预算, 全年预算, 上年预算执行数 …), the input keys that give it and its words."""
+
+    name: str  # 上年 / 年初预算 / 全年预算
+    key: str  # the input key giving it directly: 上年数 / 年初预算数
+    change_key: str | None  # the input key giving the change instead: 比上年增减
+    against: str  # "比{against}增加…": 上年决算数 / 年初预算数
+    completion: str  # "完成{completion}的…": 年初预算 / 全年预算数
+
+
+DEFAULT_BASELINES = {
+    LAST_YEAR: BaselineSpec(LAST_YEAR, "上年数", "比上年增减", "上年决算数", "上年决算数"),
+    "年初预算": BaselineSpec("年初预算", "年初预算数", "比年初预算增减", "年初预算数", "年初预算"),
+}
+
+
+def baseline_specs(model: ProfileModel) -> dict[str, BaselineSpec]:
+    """上年 always, then the profile's 基准 (default: 年初预算 only); a key left out of a
+    基准 takes the built-in one of that name, else its 录入键 (default "<name>数")."""
+    if not model.baselines:
+        return dict(DEFAULT_BASELINES)
+    out = {LAST_YEAR: DEFAULT_BASELINES[LAST_YEAR]}
+    for name, m in model.baselines.items():
+        default = DEFAULT_BASELINES.get(name)
+        key = (m and m.key) or (default.key if default else f"{name}数")
+        out[name] = BaselineSpec(
+            name, key, (m and m.change_key) or (default.change_key if default else None),
+            (m and m.against) or (default.against if default else key),
+            (m and m.completion) or (default.completion if default else key))
+    return out
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """Code → name for one classification and year (功能分类 / 经济分类)."""
@@ -306,6 +418,20 @@ class Profile:
         out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
         out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
         return out
+
+    def display(self, table: TableSpec | None = None) -> Display:
+        """A table's display settings: its own 显示, then the profile's 显示, then the
+        profile's 金额单位 and 零值显示, then the defaults."""
+        m = self.model
+        legacy = {"unit": m.unit, "zero": "0.00" if m.zero_display == "0.00" else "空白"}
+        settings = {**legacy, **m.display.model_dump(exclude_none=True)}
+        if table is not None:
+            settings.update(table.display.model_dump(exclude_none=True))
+        return Display(**settings)
+
+    def narrative_display(self) -> Display:
+        m = self.model
+        return Display(**{"unit": m.unit, **m.narrative_display.model_dump(exclude_none=True)})
 
     def placeholders(self, department: str, unit: str | None = None) -> dict[str, str]:
         """The values of {部门名称}, {年度}, … for this document (see PLACEHOLDERS)."""
