@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .amounts import UNIT_SCALE
@@ -19,17 +18,17 @@ from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import ProfileFormulaError
 from .narrative import Narrative
+from .options import DEFAULT_OPTIONS, RunOptions
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
 from .profiles import Profile, fill
-from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
 
 
-def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
+def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> Document:
     report, profile = prepared.report, prepared.profile
-    env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
+    env = shared_environment(options.templates_dir.resolve())
     writer = Narrative(prepared.figures, profile.model.comparisons,
                        Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
                        prepared.budget, report.reasons, report.notes)
@@ -164,14 +163,13 @@ def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citati
     return tuple(dict.fromkeys(out))
 
 
-def render_full(prepared: Prepared, templates_dir: Path | None = None,
-                strict: bool = False) -> tuple[Document, list[Problem]]:
+def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:
     """`render()` plus the charts the input or profile asks for (drawn, numbered, placed)."""
-    document = render(prepared, templates_dir)
+    document = render(prepared, options)
     charts, problems = chart_data(prepared)
     if charts and (missing_font := font_problem()):
         problems.append(missing_font)
-    problems = _raise_chart_errors(problems, strict)
+    problems = _raise_chart_errors(problems, options.strict)
     if charts:
         document = replace(document, parts=with_figures(document.parts, charts))
     return document, problems
