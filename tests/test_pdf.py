@@ -15,6 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.build import build_report
+from generator.options import RunOptions
 from generator.readback.docx import docx_tables
 from generator.writers.pdf import soffice
 
@@ -35,7 +36,7 @@ def need_libreoffice() -> None:
 def pdfs(tmp_path_factory: pytest.TempPathFactory, need_libreoffice: None) -> dict[str, dict[str, Path]]:
     out: dict[str, dict[str, Path]] = {}
     for example in EXAMPLES:
-        result = build_report(example, tmp_path_factory.mktemp("pdf"), pdf=True)
+        result = build_report(example, RunOptions(out_dir=tmp_path_factory.mktemp("pdf"), pdf=True))
         out[example.name] = {p.suffix: p for p in result.outputs}
     return out
 
@@ -121,7 +122,7 @@ def test_pdf_dates_come_from_the_input_and_content_is_stable(pdfs: dict, tmp_pat
     conversions never give identical bytes (docs/PDF与字体.md); dates and the file ID are
     fixed, and the text is the same."""
     example = EXAMPLES[0]
-    again = {p.suffix: p for p in build_report(example, tmp_path, pdf=True).outputs}[".pdf"]
+    again = {p.suffix: p for p in build_report(example, RunOptions(out_dir=tmp_path, pdf=True)).outputs}[".pdf"]
     first = pdfs[example.name][".pdf"]
     assert _text(first) == _text(again)
     info = subprocess.run(["pdfinfo", "-isodates", str(first)], capture_output=True, text=True,
@@ -197,7 +198,7 @@ def chart_pdf(tmp_path_factory: pytest.TempPathFactory, need_libreoffice: None) 
     example = ROOT / "data/examples/清远市政务服务数据管理局-2020-决算.yaml"
     source.write_text(example.read_text(encoding="utf-8") + "\n图表: [收支对比, 支出结构, 三公结构]\n",
                       encoding="utf-8")
-    result = build_report(source, tmp / "out", pdf=True)
+    result = build_report(source, RunOptions(out_dir=tmp / "out", pdf=True))
     return next(p for p in result.outputs if p.suffix == ".pdf")
 
 
