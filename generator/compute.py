@@ -25,7 +25,7 @@ from .plausibility import (
     unit_problems,
     unstated_totals,
 )
-from .profiles import Profile
+from .profiles import LAST_YEAR, Profile
 
 
 @dataclass
@@ -36,11 +36,14 @@ class Prepared:
     report: Report
     profile: Profile
     figures: Figures
-    last_year: Baseline
-    budget: Baseline
+    baselines: dict[str, Baseline]  # 上年 and each 基准 the profile names (baselines.py)
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
     optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
     notes: list[str] = field(default_factory=list)  # said with the summary: the unit used, totals not stated
+
+    @property
+    def last_year(self) -> Baseline:
+        return self.baselines[LAST_YEAR]
 
 
 def compute(checked: CheckedInput, previous: Prepared | None = None, strict: bool = False) -> Prepared:
@@ -61,11 +64,10 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     problems.extend(subset_problems(profile, figures, describe, lambda key: _locate(source, key)))
     if not problems.errors:  # with a mismatch, the derived balance only echoes it
         problems.extend(control_problems(profile, source, figures, describe))
-    last_year, budget, baseline_problems = read_baselines(
-        source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
+    baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
     if previous:
-        problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
+        problems.extend(fill_last_year(baselines[LAST_YEAR], source, profile, figures, previous.figures))
     if strict:
         problems.items = as_errors(problems.items)
     problems.raise_if_errors()
@@ -74,8 +76,8 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     if totals := unstated_totals(profile, figures, describe):
         notes.append("以下合计由明细推算，输入中没有可核对的数：" + "、".join(totals)
                      + "（建议从会计核算系统抄录填入，程序会逐一核对）")
-    return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
-                    budget=budget, problems=problems.items, optional=optional, notes=notes)
+    return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
+                    problems=problems.items, optional=optional, notes=notes)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .amounts import format_number
-from .errors import Location, UserError, error
+from .errors import Location, Problem, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
 from .model import Header, StyleInput
@@ -145,8 +145,9 @@ class TableSpec(_Strict):
     total_row: str | None = Field(None, alias="合计行")
     # 科目: print only the code rows with a non-zero amount (budget 经济分类 tables)
     nonzero_only: bool = Field(False, alias="只列有数行")
-    # 情况说明: the table sits in the narrative where the template calls 表格("标题")
-    placement: Literal["表格", "情况说明"] = Field("表格", alias="位置")
+    # 表格: among the numbered tables; 情况说明: in the narrative where the template calls
+    # 表格("标题"); or the 名称 of a part (部分), at the end of that part
+    placement: str = Field("表格", alias="位置")
     # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
     empty_row: list[str] = Field(default_factory=list, alias="空表行")
     display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
@@ -223,6 +224,42 @@ class ChartSpec(_Strict):
     items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
 
 
+PartContent = Literal["概况", "表格", "情况说明", "名词解释", "绩效"]
+CAPTION_TOKENS = {"序号": "1, 2, …", "两位序号": "01, 02, …", "中文序号": "一, 二, …"}
+
+
+class PartSpec(_Strict):
+    """One part of the document: its name (for 位置 and patches), its printed title, and
+    what it holds, in order."""
+
+    name: str = Field(alias="名称", min_length=1)
+    title: str = Field(alias="标题")
+    contents: list[PartContent] = Field(alias="内容", min_length=1)
+
+
+class TocSpec(_Strict):
+    show: bool = Field(True, alias="显示")
+    tables: bool = Field(True, alias="列出表格")
+    numbering: Literal["表号", "中文序号", "无"] = Field("无", alias="表格编号")
+
+
+class BaselineModel(_Strict):
+    """基准: a figure sentences compare with (年初预算, 全年预算, 上年预算执行数 …), the input
+    keys that give it and the words that name it (narrative.py BaselineSpec)."""
+
+    key: str | None = Field(None, alias="录入键")  # 全年预算数
+    change_key: str | None = Field(None, alias="增减键")  # 比全年预算增减
+    against: str | None = Field(None, alias="比较措辞")  # "比{全年预算数}增加…"
+    completion: str | None = Field(None, alias="完成措辞")  # "完成{全年预算数}的…"
+
+
+class CodeBaselineSpec(_Strict):
+    """按科目比较: the table and column a bare 科目 code in 上年数 / 年初预算数 refers to."""
+
+    data: str = Field(alias="数据")
+    column: str | None = Field(None, alias="列")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -238,12 +275,33 @@ class ProfileModel(_Strict):
     display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
     narrative_display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="情况说明显示")
     title: str = Field(alias="文档标题")
-    part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
+    part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(
+        default_factory=dict, alias="部分标题")
+    # the document frame (docs/模板配置.md): parts, cover, 目录, orientation, captions, header line
+    parts: list[PartSpec] = Field(default_factory=list, alias="部分")
+    cover: list[str] = Field(default_factory=lambda: ["{部门名称}", "{年度}年度部门{类型}公开"], alias="封面")
+    toc: TocSpec = Field(default_factory=lambda: TocSpec(), alias="目录")
+    text_orientation: Literal["纵向", "横向"] = Field("纵向", alias="正文方向")
+    table_orientation: Literal["按表", "纵向", "横向"] = Field("按表", alias="表格方向")
+    caption: str = Field("表{序号}", alias="表号格式")  # "公开{两位序号}表", or 无
+
+    @field_validator("caption")
+    @classmethod
+    def _caption_pattern(cls, v: str) -> str:
+        tokens = _PLACEHOLDER.findall(v)
+        if v != "无" and (len(tokens) != 1 or tokens[0] not in CAPTION_TOKENS):
+            raise ValueError("“表号格式”应为“无”，或含 {序号}、{两位序号}、{中文序号} 之一的文字，"
+                             "如“表{序号}”“公开{两位序号}表”")
+        return v
+    header_left: str | None = Field(None, alias="表头左")  # default "{表头单位标签}：{部门名称}"
+    header_right: str = Field("单位：{金额单位}", alias="表头右")
     overview_template: str = Field(alias="概况模板")
     narrative_template: str | None = Field(None, alias="情况说明模板")
     glossary: str = Field(alias="名词解释")
     glossary_numbered: bool = Field(False, alias="名词解释编号")  # "一、财政拨款收入" as 003
     tolerance: str = Field("0.01", alias="勾稽容差")
+    # how far an input may raise its own 勾稽容差 (a region that accepts 0.02); default: not at all
+    tolerance_max: str | None = Field(None, alias="勾稽容差上限")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     subsets: list[SubsetSpec] = Field(default_factory=list, alias="子集")
@@ -251,6 +309,9 @@ class ProfileModel(_Strict):
     # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document
     ceiling: Decimal = Field(Decimal(1_000_000), alias="金额合理上限", gt=0)
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
+    # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
+    baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
+    code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
@@ -264,8 +325,11 @@ class ProfileModel(_Strict):
     @model_validator(mode="after")
     def _fits(self) -> ProfileModel:
         missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
-        if missing:
-            raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
+        if missing and not self.parts:
+            raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)) + "（或用“部分”列出各部分）")
+        if self.code_baseline and (self.code_baseline.data not in self.data or (
+                self.code_baseline.column and self.code_baseline.column not in self.data[self.code_baseline.data].columns)):
+            raise ValueError(f"“按科目比较”的数据或列不在“数据”中：{self.code_baseline.data}")
         for t in self.tables:
             if t.layout == "科目" and t.data not in self.data:
                 raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中定义的部分")
@@ -290,9 +354,16 @@ class ProfileModel(_Strict):
     def _zero_display_text(cls, v: object) -> object:
         return "0.00" if not isinstance(v, str) and str(v) in ("0", "0.0", "0.00") else v
 
-    @field_validator("tolerance", mode="before")
+    @field_validator("tolerance", "tolerance_max", mode="before")
     @classmethod
-    def _tolerance_text(cls, v: object) -> str:
+    def _tolerance_text(cls, v: object) -> str | None:
+        if v is None:
+            return None
+        try:
+            if Decimal(str(v)) < 0:
+                raise ValueError("勾稽容差不能为负数")
+        except ArithmeticError as e:
+            raise ValueError(f"勾稽容差应为数字，如 0.01，实际为“{v}”") from e
         return str(v)
 
 
@@ -308,7 +379,31 @@ PLACEHOLDERS = {
     "金额单位": "该表（或情况说明）印出的金额单位，元 或 万元",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释"}
+_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释", "表号格式"}
+
+
+def frame_problems(model: ProfileModel, source: Source) -> list[Problem]:
+    """The frame fits together: each content in one part, a part for the tables, every
+    table's 位置 a place that exists. Located at the profile's lines."""
+    problems = []
+    contents = [(c, i, j) for i, part in enumerate(model.parts) for j, c in enumerate(part.contents)]
+    seen: set[str] = set()
+    for c, i, j in contents:
+        if c in seen:
+            problems.append(error("bad-profile-frame", f"“部分”中内容“{c}”出现了两次（每种内容只能放在一个部分）",
+                                  location=source.loc(("部分", str(i), "内容", str(j)))))
+        seen.add(c)
+    if model.parts and "表格" not in seen:
+        problems.append(error("bad-profile-frame", "“部分”中应有一个部分的“内容”含“表格”",
+                              location=source.loc(("部分",))))
+    names = [part.name for part in model.parts] or ["概况", "名词解释"]
+    places = ["表格", "情况说明", *(n for n in names if n not in ("表格", "情况说明"))]
+    for i, t in enumerate(model.tables):
+        if t.placement not in places:
+            problems.append(error("bad-profile-frame", f"表“{t.title}”的位置“{t.placement}”不存在",
+                                  location=source.loc(("表格", str(i), "位置")),
+                                  expected="可用的位置：" + "、".join(places)))
+    return problems
 
 
 def check_placeholders(source: Source) -> None:
@@ -337,9 +432,55 @@ def check_placeholders(source: Source) -> None:
         raise UserError(problems)
 
 
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 26 → 二十六."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+
+
 def fill(text: str, values: dict[str, str]) -> str:
     """The text with its placeholders filled in (checked known when the profile was read)."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+LAST_YEAR = "上年"
+
+
+@dataclass(frozen=True)
+class BaselineSpec:
+    """One figure sentences compare with: last year's, or a budget the profile names
+    (年初预算, 全年预算, 上年预算执行数 …), the input keys that give it and its words."""
+
+    name: str  # 上年 / 年初预算 / 全年预算
+    key: str  # the input key giving it directly: 上年数 / 年初预算数
+    change_key: str | None  # the input key giving the change instead: 比上年增减
+    against: str  # "比{against}增加…": 上年决算数 / 年初预算数
+    completion: str  # "完成{completion}的…": 年初预算 / 全年预算数
+
+
+DEFAULT_BASELINES = {
+    LAST_YEAR: BaselineSpec(LAST_YEAR, "上年数", "比上年增减", "上年决算数", "上年决算数"),
+    "年初预算": BaselineSpec("年初预算", "年初预算数", "比年初预算增减", "年初预算数", "年初预算"),
+}
+
+
+def baseline_specs(model: ProfileModel) -> dict[str, BaselineSpec]:
+    """上年 always, then the profile's 基准 (default: 年初预算 only); a key left out of a
+    基准 takes the built-in one of that name, else its 录入键 (default "<name>数")."""
+    if not model.baselines:
+        return dict(DEFAULT_BASELINES)
+    out = {LAST_YEAR: DEFAULT_BASELINES[LAST_YEAR]}
+    for name, m in model.baselines.items():
+        default = DEFAULT_BASELINES.get(name)
+        key = (m and m.key) or (default.key if default else f"{name}数")
+        out[name] = BaselineSpec(
+            name, key, (m and m.change_key) or (default.change_key if default else None),
+            (m and m.against) or (default.against if default else key),
+            (m and m.completion) or (default.completion if default else key))
+    return out
 
 
 @dataclass(frozen=True)
@@ -365,12 +506,35 @@ class Profile:
     glossary: tuple[tuple[str, str], ...]
 
     @cached_property
+    def frame(self) -> tuple[PartSpec, ...]:
+        """The parts in order: the profile's 部分, or the four of 部分标题."""
+        if self.model.parts:
+            return tuple(self.model.parts)
+        return tuple(PartSpec.model_validate({"名称": key, "标题": self.model.part_headings[key], "内容": [key]})
+                     for key in ("概况", "表格", "情况说明", "名词解释"))
+
+    def caption(self, number: int) -> str:
+        """The printed caption of the n-th numbered table ("表1", "公开01表"; "" for 无)."""
+        if self.model.caption == "无":
+            return ""
+        return fill(self.model.caption, {"序号": str(number), "两位序号": f"{number:02d}",
+                                         "中文序号": chinese_numeral(number)})
+
+    @cached_property
     def table_numbers(self) -> dict[str, str]:
         """Each table's number ("表1", …): counted in order unless the profile names it."""
         numbered = [t for t in self.model.tables if t.placement == "表格"]
         out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
         out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
         return out
+
+    def header_line(self, department: str, unit: str) -> tuple[str, str]:
+        """The line above a table: ("部门：XX", "单位：万元"); ("", "") prints none."""
+        values = self.placeholders(department, unit)
+        left = self.model.header_left
+        if left is None:
+            left = f"{self.model.org_label}：{{部门名称}}" if self.model.org_label != "无" else ""
+        return fill(left, values), fill(self.model.header_right, values)
 
     def display(self, table: TableSpec | None = None) -> Display:
         """A table's display settings: its own 显示, then the profile's 显示, then the
@@ -522,6 +686,8 @@ def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
             model = ProfileModel.model_validate(merged.data)
         except ValidationError as e:
             raise UserError(pydantic_problems(e, merged, ProfileModel)) from e
+        if problems := frame_problems(model, merged):
+            raise UserError(problems)
         _MODELS[key] = model
     return model, merged
 
@@ -588,6 +754,20 @@ def _read_catalogue(path: Path, name: str) -> Catalogue:
     if not isinstance(entries, dict):
         raise UserError([error("bad-catalogue", "科目目录应有“科目:”键值表", location=source.loc(()))])
     names = {str(code): str(label) for code, label in entries.items()}
+    widths = (3, 5) if name == "经济分类" else (3, 5, 7)
+    problems = []
+    for code, label in entries.items():
+        where = source.loc(("科目", str(code)))
+        text = str(code)
+        if not (text.isascii() and text.isdigit() and len(text) in widths):
+            problems.append(error("bad-catalogue-code", f"科目目录中的编码“{text}”格式不对", location=where,
+                                  expected="、".join(f"{w} 位" for w in widths) + "数字（加单引号，如 '2010301'）"))
+        elif len(text) > 3 and text[:-2] not in names:
+            problems.append(error("bad-catalogue-code", f"科目 {text} 的上级 {text[:-2]} 不在目录中", location=where))
+        if not isinstance(label, str) or not label.strip():
+            problems.append(error("bad-catalogue-name", f"科目 {text} 的名称应为文字", location=where))
+    if problems:
+        raise UserError(problems)
     return Catalogue(name=name, year=int(source.data.get("年度", 0)), names=names, file=str(path))
 
 

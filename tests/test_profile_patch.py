@@ -89,6 +89,12 @@ def test_a_patched_profile_generates(tmp_path: Path) -> None:
     ("数据: {删除: [没有这个表]}\n", "原模板的“数据”中没有“没有这个表”，无法删除", 4, "收入支出决算总表"),
     ("表格:\n  收入决算表: {标题: \"{单位}收入决算表\"}\n", "占位符“{单位}”不认识", 5, ""),
     ("表格:\n  收入决算表: {方向: 斜向}\n", "应为以下之一：纵向、横向", 5, ""),
+    ("表格:\n  收入决算表: {位置: 附件}\n", "表“收入决算表”的位置“附件”不存在", 5, "表格、情况说明、概况"),
+    ("表号格式: 表{n}\n", "“表号格式”应为“无”，或含 {序号}", 4, ""),
+    ("显示: {零值: 空}\n", "应为以下之一：空白、0.00、0、-", 4, ""),
+    ("显示: {金额单位: 千元}\n", "应为以下之一：元、万元", 4, ""),
+    ("部分: [{名称: 甲, 标题: 甲, 内容: [表格, 表格]}]\n", "内容“表格”出现了两次", 4, ""),
+    ("封面: [\"{部门}\"]\n", "占位符“{部门}”不认识", 4, "{部门名称}"),
 ])
 def test_patch_mistakes_are_located(tmp_path: Path, patch: str, message: str, line: int, hint: str) -> None:
     text = "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + patch
@@ -117,3 +123,20 @@ def test_patch_mistake_through_the_command_is_chinese_and_writes_nothing(tmp_pat
     err = capsys.readouterr().err
     assert "某区-决算-2024.yaml 第5行" in err and "没有名为“收入表”" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("line,message", [
+    ("  '20101x': 人大事务\n", "科目目录中的编码“20101x”格式不对"),
+    ("  '2019701': 某事务\n", "科目 2019701 的上级 20197 不在目录中"),
+])
+def test_malformed_catalogue_codes_are_located(tmp_path: Path, line: str, message: str) -> None:
+    data, _ = data_with(tmp_path, "某区-决算-2024", "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n")
+    catalogue = data / "catalogues" / "功能分类-2024.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("  '201': 一般公共服务支出\n", "  '201': 一般公共服务支出\n" + line, 1),
+                         encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(data / "profiles" / "某区-决算-2024.yaml", 2024, data)
+    [problem] = e.value.problems
+    assert message in problem.message
+    assert problem.location.file == str(catalogue) and problem.location.line == 6
