@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,15 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
-from lxml.etree import _Element
+from lxml.etree import XMLSyntaxError, _Element
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.errors import Location, UserError, error, os_reason
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
@@ -54,29 +57,46 @@ _TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table i
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
 
-class ReferenceDocxError(Exception):
-    def __init__(self, path: Path, missing: list[str]) -> None:
+class ReferenceDocxError(UserError):
+    """A reference document that cannot be used: missing, not a .docx, or lacking a style the
+    writer uses (an officer may restyle reference.docx, but not delete or rename a style)."""
+
+    def __init__(self, path: Path, missing: list[str], unreadable: str = "") -> None:
         self.path, self.missing = path, missing
-        super().__init__(f"{path}: 样式参考文档缺少样式 {'、'.join(missing)}"
-                         "（请用 tools/make_reference_docx.py 重新生成，或在 Word 中补上这些样式）")
+        where = Location(file=str(path))
+        hint = ("可在 Word 中按原名补上该样式（样式名须完全一致），或用 tools/make_reference_docx.py "
+                "重新生成后再修改（见 docs/模板配置.md）")
+        super().__init__([error("reference-style", f"样式参考文档缺少样式“{name}”", location=where, hint=hint)
+                          for name in missing] if not unreadable else
+                         [error("reference-unreadable", f"无法读取样式参考文档：{unreadable}", location=where,
+                                hint="样式参考文档应是 Word 文档（.docx），见 docs/模板配置.md")])
 
 
-def write_docx(doc: Document, path: Path) -> None:
-    write_all({Path(path): docx_bytes(doc)})
+def write_docx(doc: Document, path: Path, reference: Path | None = None) -> None:
+    write_all({Path(path): docx_bytes(doc, reference)})
 
 
-def docx_bytes(doc: Document) -> bytes:
-    """The finished .docx; `build.py` writes it together with the other outputs."""
-    reference = _reference(REFERENCE_DOCX)
+def check_reference(path: Path) -> None:
+    """Raise ReferenceDocxError unless `path` is a usable reference document."""
+    _reference(Path(path))
+
+
+def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
+    """The finished .docx, built on `reference_docx` (default: the installed reference.docx);
+    `build.py` writes it together with the other outputs."""
+    reference = _reference(Path(reference_docx or REFERENCE_DOCX))
     word = _open_reference(reference)
     flow = _Flow(word, reference)
+    flow.front_landscape = doc.text_landscape
     _write_front_matter(flow, doc)
     for part in doc.parts:
-        _write_part(flow, part)
+        _write_part(flow, part, doc.text_landscape)
     flow.finish()
     _set_properties(word, doc)
     _enable_field_update(word)
-    embed_citations(word, doc.citations)
+    narrative = [p.heading for p in doc.parts if p.has("情况说明")]
+    embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
+        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "")
     return package_bytes(word, {word.part: flow.document_xml()})
 
 
@@ -101,11 +121,17 @@ _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
 def _reference(path: Path) -> _Reference:
     """Cached by path, size and modification time, like profiles: looking styles up in
     styles.xml for every paragraph and re-reading the file took a third of the writer's time."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        blob = path.read_bytes() if key not in _REFERENCES else b""
+    except OSError as e:
+        raise ReferenceDocxError(path, [], os_reason(e)) from e
     if key not in _REFERENCES:
-        blob = path.read_bytes()
-        word = docx.Document(io.BytesIO(blob))
+        try:
+            word = docx.Document(io.BytesIO(blob))
+        except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, XMLSyntaxError) as e:
+            raise ReferenceDocxError(path, [], "不是有效的 Word 文档（.docx）") from e
         names = {s.name for s in word.styles}
         missing = [n for n in REQUIRED_STYLES if n not in names]
         if missing:
@@ -164,11 +190,13 @@ class _Flow:
         self.outline_levels = reference.outline_levels
         self.toc_entries: list[TocEntry] = []
         self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
+        self.front_landscape = False  # the cover and 目录 printed landscape (正文方向: 横向)
 
     def paragraph(self, text: str, style: str, new_page: bool = False,
-                  outline: bool = True) -> WordParagraph:
+                  outline: bool = True, toc_text: str = "") -> WordParagraph:
         """`outline=False` keeps a paragraph of a heading style (a chart caption, the title of a
-        table inside the narrative) out of the 目录 and the navigation pane."""
+        table inside the narrative) out of the 目录 and the navigation pane; `toc_text` is its
+        目录 entry when that differs from its text ("一、收入支出决算总表")."""
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
         # searches for every child added.
         p = el("w:p")
@@ -184,7 +212,7 @@ class _Flow:
             if outline and level is not None and level < TOC_LEVELS:
                 n = len(self.toc_entries) + 1
                 add_bookmark(p, n)
-                self.toc_entries.append(TocEntry(level + 1, " ".join(text.split()),
+                self.toc_entries.append(TocEntry(level + 1, " ".join((toc_text or text).split()),
                                                  bookmark_name(n)))
         self.sect.addprevious(p)
         paragraph = WordParagraph(p, self.word._body)
@@ -243,6 +271,8 @@ class _Flow:
         if kind == "front":
             for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
                 sect.remove(ref)
+            if self.front_landscape:
+                _make_landscape(sect)
             return sect
         if kind == "landscape":
             _make_landscape(sect)
@@ -294,18 +324,22 @@ def _style_fonts(word: WordDocument, name: str) -> dict[str, str]:
 
 def _write_front_matter(flow: _Flow, doc: Document) -> None:
     flow.paragraph(doc.title, "文档标题")
-    flow.paragraph(doc.department, "封面信息")
-    flow.paragraph(f"{doc.year}年度部门{doc.kind}公开", "封面信息")
-    flow.paragraph("目  录", "目录标题", new_page=True)
-    flow.toc_anchor = flow.paragraph("", "toc 1")._p
+    for line in doc.cover or (doc.department, f"{doc.year}年度部门{doc.kind}公开"):
+        flow.paragraph(line, "封面信息")
+    if doc.toc:
+        flow.paragraph("目  录", "目录标题", new_page=True)
+        flow.toc_anchor = flow.paragraph("", "toc 1")._p
 
 
-def _write_part(flow: _Flow, part: Part) -> None:
+def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
     first = part.blocks[0] if part.blocks else None
-    flow.switch_to("landscape" if isinstance(first, Table) and first.landscape else "portrait")
+    landscape = first.landscape if isinstance(first, Table) and first.number else text_landscape
+    flow.switch_to("landscape" if landscape else "portrait")
     flow.paragraph(part.heading, "部分标题", new_page=True)
     flow.page_top = True  # the first table may share the part heading's page
     for block in part.blocks:
+        if not (isinstance(block, Table) and block.number):  # text after a table: the text's pages
+            flow.switch_to("landscape" if text_landscape else "portrait")
         if isinstance(block, Heading):
             flow.paragraph(block.text, HEADING_STYLES[block.level])
         elif isinstance(block, Paragraph):
@@ -333,12 +367,16 @@ def _write_table(flow: _Flow, table: Table) -> None:
             flow.paragraph(note, "表注")
         return
     flow.switch_to("landscape" if table.landscape else "portrait")
-    flow.paragraph(table.number, "表号", new_page=True)
-    flow.paragraph(table.title, "表标题")
-    labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
-    # The right tab sits on the text edge, which differs between portrait and landscape.
-    labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
-                                                   WD_TAB_ALIGNMENT.RIGHT)
+    caption = table.number if table.caption is None else table.caption
+    if caption:
+        flow.paragraph(caption, "表号", new_page=True)
+    flow.paragraph(table.title, "表标题", new_page=not caption, outline=table.toc is not None,
+                   toc_text=table.toc or "")
+    if table.org_label or table.unit_label:
+        labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
+        # The right tab sits on the text edge, which differs between portrait and landscape.
+        labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
+                                                       WD_TAB_ALIGNMENT.RIGHT)
     flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
     for note in table.notes:
         flow.paragraph(note, "表注")
