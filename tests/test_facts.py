@@ -14,6 +14,7 @@ from generator.assemble import narrative_context
 from generator.build import prepare
 from generator.convert import convert_input
 from generator.errors import UserError
+from generator.options import RunOptions
 from generator.text import environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ EXPECTED = [
 
 
 def _sentences(path: Path, data_dir: Path) -> list[str]:
-    _, context = narrative_context(prepare(path, data_dir=data_dir))
+    _, context = narrative_context(prepare(path, RunOptions(data_dir=data_dir)))
     text = environment(ROOT / "templates").from_string(TEMPLATE).render(**context)
     return [line for line in text.splitlines() if line.strip()]
 
@@ -65,7 +66,7 @@ def _variant(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
 
 def _problems(path: Path, data_dir: Path) -> list:
     with pytest.raises(UserError) as e:
-        prepare(path, data_dir=data_dir)
+        prepare(path, RunOptions(data_dir=data_dir))
     return e.value.problems
 
 
@@ -75,7 +76,7 @@ def test_declared_facts_from_yaml(data_dir: Path) -> None:
 
 def test_declared_facts_from_the_workbook(data_dir: Path, tmp_path: Path) -> None:
     workbook = tmp_path / "甲单位.xlsx"
-    convert_input(INPUT, workbook, data_dir=data_dir)
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
     sheet = openpyxl.load_workbook(workbook)["文字说明"]
     rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
     # every declared field has its row, the 8 classes included
@@ -86,7 +87,7 @@ def test_declared_facts_from_the_workbook(data_dir: Path, tmp_path: Path) -> Non
 
 def test_bad_value_in_the_workbook_is_located(data_dir: Path, tmp_path: Path) -> None:
     workbook = tmp_path / "甲单位.xlsx"
-    convert_input(INPUT, workbook, data_dir=data_dir)
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
     wb = openpyxl.load_workbook(workbook)
     sheet = wb["文字说明"]
     row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "中小企业预留.工程")
