@@ -9,6 +9,7 @@ import pytest
 
 from generator.build import RunOptions, prepare, render
 from generator.errors import UserError
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
