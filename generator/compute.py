@@ -83,11 +83,7 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
         notes.append("以下合计由明细推算，输入中没有可核对的数：" + "、".join(totals)
                      + "（建议从会计核算系统抄录填入，程序会逐一核对）")
     return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
-<<<<<<< HEAD
-                    problems=problems.items, optional=optional, notes=notes)
-=======
-                    facts=checked.facts, problems=problems.items, optional=optional)
->>>>>>> main
+                    facts=checked.facts, problems=problems.items, optional=optional, notes=notes)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

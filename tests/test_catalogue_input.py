@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import RunOptions, prepare, render
+from generator.build import prepare, render
 from generator.errors import UserError
 from generator.options import RunOptions
 
