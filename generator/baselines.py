@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from .amounts import AmountError, parse_amount, to_yuan
-from .errors import Location, Problem, error, warning
+from .errors import Location, Problem, a_few, error, warning
 from .excel_layout import TEXT_KEYS
 from .figures import ClassifiedRows, Figures
 from .ledger import Ledger, ProfileFormulaError, parse_expr
@@ -115,7 +115,7 @@ def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures
                 "unknown-item", f"“{key}”中不认识的项目“{item}”（这段文字不会出现在文档中）",
                 location=source.loc((key, item)),
                 hint=f"是否想写“{close[0]}”？" if close else
-                "可用的项目：" + "、".join(comparisons) + "；或写科目编码（如 2010301）"))
+                "可用的项目：" + a_few(item, comparisons) + "；或写科目编码（如 2010301）"))
     return out, problems
 
 
@@ -224,7 +224,7 @@ def _amounts(source: Source, key: str, unit: str, keys: CodeKeys, problems: list
                 problems.append(error(
                     "unknown-item", f"“{key}”中不认识的项目“{item}”" + (f"：{why}" if why else ""),
                     location=where, hint=f"是否想写“{close[0]}”？" if close else
-                    "可用的项目：" + "、".join(comparisons) + "；或写科目编码（如 2010301、支出决算表.2010301）"))
+                    "可用的项目：" + a_few(item, comparisons) + "；或写科目编码（如 2010301、支出决算表.2010301）"))
                 continue
         try:
             amount = to_yuan(parse_amount(value), unit)

@@ -169,7 +169,7 @@ def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: i
         return ordered
     _refuse_same_names(ordered)
     if pdf:
-        _write_with_pdfs(ordered, history)
+        _write_with_pdfs(ordered, history, options.pdf_timeout)
     return ordered
 
 
@@ -208,12 +208,12 @@ def _kept(folder: Path | None) -> str:
     return str(folder) if folder else ""
 
 
-def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = None) -> None:
+def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = None, timeout: int = 120) -> None:
     from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
     todo = [r for r in results if r.ok]
     try:
-        with_pdf = add_pdfs([r.pending for r in todo])
+        with_pdf = add_pdfs([r.pending for r in todo], timeout)
     except UserError as e:
         for r in todo:
             r.ok, r.errors, r.pending = False, r.errors + 1, {}

@@ -104,7 +104,7 @@ def build_report(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     if options.pdf:
         from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
-        files = add_pdfs([files])[0]
+        files = add_pdfs([files], options.pdf_timeout)[0]
     history = write_all(files, history_folder(options.out_dir))
     return BuildResult(document=rendered.document, outputs=list(files), warnings=rendered.warnings,
                        changes=rendered.changes, previous=rendered.previous, history=history,

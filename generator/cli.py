@@ -19,6 +19,7 @@ import click
 from . import __version__
 from .errors import Problem, UserError
 from .options import RunOptions
+from .writers import atomic
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -86,10 +87,14 @@ _reference_doc = click.option("--reference-doc", "reference_doc", type=click.Pat
                                                  "reference.docx（见 docs/模板配置.md）。")
 _pdf = click.option("--pdf", is_flag=True,
                     help="同时生成 PDF（需要安装 LibreOffice；中文字体见 docs/PDF与字体.md）。")
+_pdf_timeout = click.option("--pdf-timeout", "pdf_timeout", type=click.IntRange(min=1), default=120,
+                            show_default=True, metavar="秒",
+                            help="LibreOffice 转换每份文档为 PDF 的时限（秒），超时即停止转换、不生成文件。")
 _out_dir = click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
                         show_default=True, help="输出文件夹，不存在时自动创建。")
 _RUN_OPTIONS = {"data_dir": _data_dir, "templates_dir": _templates_dir, "reference_doc": _reference_doc,
-                "strict": _strict, "prev": _prev, "out_dir": _out_dir, "pdf": _pdf}
+                "strict": _strict, "prev": _prev, "out_dir": _out_dir, "pdf": _pdf,
+                "pdf_timeout": _pdf_timeout}
 _FOLDERS = ("data_dir", "templates_dir")  # a region's own profile and templates: every command takes them
 
 
@@ -127,7 +132,7 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("generate", help="生成文档：检查输入数据，全部无误后写出 Word 文档和 Excel 表格。")
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
-@run_options("out_dir", "strict", "prev", "reference_doc", "pdf")
+@run_options("out_dir", "strict", "prev", "reference_doc", "pdf", "pdf_timeout")
 @click.option("--verify", "also_verify", is_flag=True,
               help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
 @_format
@@ -197,7 +202,7 @@ def diff(old_file: Path, new_file: Path, options: RunOptions, fmt: str, verbose:
                             "并写出汇总表 汇总.xlsx。")
 @click.argument("inputs", metavar="输入文件或文件夹...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
-@run_options("out_dir", "strict", "reference_doc", "pdf")
+@run_options("out_dir", "strict", "reference_doc", "pdf", "pdf_timeout")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="数量",
               help="同时处理的部门数（进程数），默认等于处理器核数。")
 @_verbose
@@ -404,7 +409,27 @@ def _wants_json(args: list[str]) -> bool:
     return "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:], strict=False))
 
 
+def _written_note() -> str:
+    """What this run did write, said truthfully whatever went wrong afterwards."""
+    written = list(dict.fromkeys(atomic.WRITTEN))
+    return f"已写出的文件：{'、'.join(str(p) for p in written)}。" if written else ""
+
+
+def _tolerant_console() -> None:
+    """A console that cannot show a character (GBK and a name with 𠀀) shows “?” for it: a
+    message must never fail after the files are written."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):
+                pass
+
+
 def main(argv: list[str] | None = None) -> None:
+    _tolerant_console()
+    atomic.WRITTEN.clear()
     args = list(sys.argv[1:] if argv is None else argv)
     verbose = "-v" in args or "--verbose" in args
     fmt = "json" if _wants_json(args) else "text"
@@ -430,12 +455,13 @@ def main(argv: list[str] | None = None) -> None:
             traceback.print_exc()
         sys.exit(EXIT_INPUT)
     except click.Abort:
-        click.echo("已取消。", err=True)
+        click.echo("已取消。" + _written_note(), err=True)
         sys.exit(EXIT_INPUT)
     except Exception:  # a bug in gen-report, not in the user's input
         if verbose:
             traceback.print_exc()
-        click.echo("程序内部错误，未生成任何文件。请使用 -v 选项重新运行，并把输出报告给开发者。", err=True)
+        click.echo(f"程序内部错误，{_written_note() or '未生成任何文件。'}请使用 -v 选项重新运行，并把输出报告给开发者。",
+                   err=True)
         sys.exit(EXIT_INTERNAL)
     sys.exit(EXIT_OK)
 

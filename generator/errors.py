@@ -7,7 +7,9 @@ and chooses the exit code.
 
 from __future__ import annotations
 
+import difflib
 import errno
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
@@ -143,3 +145,15 @@ class Problems:
     def raise_if_errors(self) -> None:
         if self.errors:
             raise UserError(self.items)
+
+
+SHOWN_NAMES = 5
+
+
+def a_few(word: str, names: Iterable[str], n: int = SHOWN_NAMES) -> str:
+    """For a hint: all the names if they are few, else the few nearest to `word` and how many
+    there are (a hint listing every item name once ran to 45,000 characters)."""
+    names = list(dict.fromkeys(names))
+    if len(names) <= n:
+        return "、".join(names)
+    return "、".join(difflib.get_close_matches(word, names, n=n, cutoff=0)) + f" 等（共 {len(names)} 项）"

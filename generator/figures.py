@@ -20,7 +20,7 @@ from decimal import Decimal, DecimalException
 from typing import Any
 
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
-from .errors import Location, Problem, error, warning
+from .errors import Location, Problem, a_few, error, warning
 from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
@@ -155,7 +155,7 @@ class _Builder:
         self.problems.append(error(
             "unknown-key", f"不认识的{what}“{key}”（该项不会被使用）", location=self.source.loc(path),
             table=table, row=row,
-            hint=f"是否想写“{close[0]}”？" if close else "可用的" + what + "：" + "、".join(allowed)))
+            hint=f"是否想写“{close[0]}”？" if close else "可用的" + what + "：" + a_few(key, allowed)))
 
     # -- sections -------------------------------------------------------------------------
     def section(self, name: str, spec: DataSection, raw: Any) -> None:

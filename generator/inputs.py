@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Problem, UserError, error, warning
+from .errors import Problem, UserError, a_few, error, warning
 from .facts import facts_model
 from .load import Source
 from .model import Header, Report
@@ -60,7 +60,7 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
             problems.append(error("unknown-key", f"不认识的键“{key}”（可能拼写有误，该项内容不会被使用）",
                                   location=source.loc((key,)),
                                   hint=f"是否想写“{close[0]}”？" if close else
-                                  "可用的表格数据键：" + "、".join(data_keys)))
+                                  "可用的表格数据键：" + a_few(key, data_keys)))
             del rest[key]
     facts: dict[str, Any] | None = None
     if profile.model.facts is not None:

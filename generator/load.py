@@ -135,8 +135,12 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     name = str(path)
     try:
         nodes = _compose(text)
+    except RecursionError as e:  # the pure-Python parser recurses once per level
+        raise UserError([_too_deep(Location(file=name))]) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if mark and (cause := _full_width_cause(text, mark.line, name)):
+            raise UserError([cause]) from e
         loc = Location(file=name, line=mark.line + 1 if mark else None,
                        column=mark.column + 1 if mark else None)
         raise UserError([error("yaml-syntax", f"YAML 格式错误：{_yaml_reason(e)}", location=loc,
@@ -149,8 +153,9 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     if len(nodes) != 1:
         raise UserError([error("yaml-documents", "文件应只包含一个 YAML 文档（不要使用“---”分隔多个文档）",
                                location=Location(file=name))])
-    walker = _Walker(name, allow_aliases)
     root = nodes[0]
+    _check_depth(root, name)
+    walker = _Walker(name, allow_aliases)
     data = walker.walk(root, ())
     if walker.problems:
         raise UserError(walker.problems)
@@ -158,6 +163,52 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
         raise UserError([error("not-mapping", "文件顶层应为“键: 值”形式的键值表",
                                location=walker.loc_of(root))])
     return Source(data=data, file=name, locations=walker.locations)
+
+
+# A key typed with a full-width colon (“部门名称：示例”) is plain text to YAML, which then fails
+# on a later line; the cause is found on the failing line or the lines just above it.
+_FULL_WIDTH_KEY = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：'\"\[\]{}][^:：#]{0,30}?)\s*：")
+_FULL_WIDTH_SPACE = re.compile(r"^( *\u3000[ \u3000]*)\S|^[^#]*?:(\u3000)")
+
+
+def _full_width_cause(text: str, error_line: int, name: str) -> Problem | None:
+    lines = text.split("\n")
+    for i in range(min(error_line, len(lines) - 1), max(-1, error_line - 4), -1):
+        line = lines[i]
+        if line.lstrip().startswith("#"):
+            continue
+        if (m := _FULL_WIDTH_SPACE.search(line)) is not None:
+            column = (m.start(2) if m.group(2) else line.index("\u3000")) + 1
+            return error("full-width-space", "这里用了全角空格“　”，YAML 只认半角空格",
+                         location=Location(file=name, line=i + 1, column=column),
+                         hint="请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）")
+        if ":" not in line.split("#")[0] and (m := _FULL_WIDTH_KEY.match(line)) is not None:
+            return error("full-width-colon", f"“{m.group(2).strip()}”后面用了全角冒号“：”，键与值之间应为半角冒号加空格“: ”",
+                         location=Location(file=name, line=i + 1, column=m.end(0)),
+                         hint=f"请改为：{m.group(1)}{m.group(2).strip()}: {line[m.end(0):].strip()}")
+    return None
+
+
+MAX_DEPTH = 40  # an input nests a handful of levels; 1,000 "[" in 2 KB must not exhaust the stack
+
+
+def _too_deep(where: Location) -> Problem:
+    return error("too-deep", f"嵌套层次过深（超过 {MAX_DEPTH} 层），文件无法处理", location=where,
+                 hint="输入文件只需几层缩进；请检查是否误写了大量“[”“{”或层层缩进的“键:”")
+
+
+def _check_depth(root: yaml.Node, name: str) -> None:
+    """Refuse absurd nesting before anything walks the tree recursively (iteratively here)."""
+    stack = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            raise UserError([_too_deep(Location(file=name, line=mark.line + 1, column=mark.column + 1))])
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((child, depth + 1) for child in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend((value, depth + 1) for _, value in node.value)
 
 
 def _yaml_reason(e: yaml.MarkedYAMLError) -> str:

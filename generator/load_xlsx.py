@@ -23,7 +23,7 @@ from openpyxl import load_workbook as _open
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import Location, Problem, UserError, error, os_reason, warning
+from .errors import Location, Problem, UserError, a_few, error, os_reason, warning
 from .excel_layout import (
     DERIVED_RGB,
     H_CATEGORY,
@@ -432,7 +432,7 @@ def _check_sheet_names(reader: _Reader, profile: Profile, found: dict[str, _Shee
             "unknown-sheet", f"不认识的工作表“{title}”（其中的内容不会被使用）",
             location=Location(file=reader.file, sheet=title, cell="A1"),
             hint=(f"是否想写“{close[0]}”？请把工作表改回这个名称" if close else
-                  "可用的工作表：" + "、".join(k for k in expected_sheets(profile) if k != SHEET_HELP))))
+                  "可用的工作表：" + a_few(title, [k for k in expected_sheets(profile) if k != SHEET_HELP]))))
     if not full:
         return
     for key in missing:
@@ -672,7 +672,7 @@ def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None
             if key is None:
                 reader.problems.append(error("unknown-key", f"不认识的项“{label or column}”（该数不会被使用）",
                                              location=where, table=name,
-                                             hint="可用的项：" + "、".join(spec.items)))
+                                             hint="可用的项：" + a_few(label or column, spec.items)))
                 continue
             reader.put((name, *_item_path(key, spec)), value, where)
 

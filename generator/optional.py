@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from .amounts import UNIT_SCALE
-from .errors import Problem, UserError, error
+from .errors import Problem, UserError, a_few, error
 from .figures import Figures
 from .load import Source
 from .model import Report
@@ -40,7 +40,7 @@ def enabled_names(profile: Profile, source: Source) -> list[str]:
                     "unknown-optional", f"模板“{profile.model.name}”没有可选内容“{name}”",
                     location=source.loc((INPUT_KEY, str(i))),
                     hint=f"是否想写“{close[0]}”？" if close else
-                    ("可用的可选内容：" + "、".join(known) if known else "本模板没有可选内容")))
+                    ("可用的可选内容：" + a_few(name, known) if known else "本模板没有可选内容")))
             asked.append(name)
     if problems:
         raise UserError(problems)

@@ -25,6 +25,7 @@ class RunOptions:
     prev: Path | None = None  # last year's input (上年数, texts carried over)
     out_dir: Path = DEFAULT_OUT_DIR
     pdf: bool = False
+    pdf_timeout: int = 120  # seconds per document for LibreOffice (writers/pdf.py)
 
     def __post_init__(self) -> None:
         # None means "not given", so a command passes its unset options straight through.

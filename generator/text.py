@@ -46,6 +46,21 @@ def environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None
 
 
 @lru_cache(maxsize=8)
+def _undecodable(env: jinja2.Environment, name: str) -> str:
+    """Which template file is not UTF-8 (`name` itself, or one it includes or imports)."""
+    folders = [Path(p) for p in getattr(env.loader, "searchpath", [])]
+    for folder in folders:
+        candidates = [folder / name, *sorted(folder.rglob("*.j2"))]
+        for path in candidates:
+            try:
+                path.read_bytes().decode("utf-8")
+            except UnicodeDecodeError:
+                return str(path)
+            except OSError:
+                continue
+    return name
+
+
 def shared_environment(templates_dir: Path) -> jinja2.Environment:
     """One environment per templates folder for the whole process, so each template is
     compiled once rather than once per document (compiling was most of the narrative's cost).
@@ -108,6 +123,10 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
         raise UserError([error("template-syntax", f"模板语法错误：{syntax_message(e.message)}",
                                location=Location(file=_relative(e.filename, env) or e.name or name,
                                                  line=e.lineno))]) from e
+    except UnicodeDecodeError as e:
+        raise UserError([error("template-encoding", "模板文件不是 UTF-8 编码，无法读取",
+                               location=Location(file=_undecodable(env, name)),
+                               hint="请用记事本或 VS Code 打开这个模板，“另存为”时编码选 UTF-8")]) from e
     except (TypeError, KeyError, ZeroDivisionError) as e:
         raise UserError([error("template-call", f"模板中的函数调用有误：{_call_message(e)}",
                                location=_where(e, name, env),

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, error
+from .errors import Problem, a_few, error
 from .load import Path_, Source
 
 _MESSAGES = {
@@ -109,7 +109,7 @@ def pydantic_problems(
             if close:
                 hint = f"是否想写“{close[0]}”？"
             elif allowed:
-                hint = "此处可用的键：" + "、".join(allowed)
+                hint = "此处可用的键：" + a_few(loc[-1], allowed)
             message = f"不认识的键“{loc[-1]}”（可能拼写有误，该项内容不会被使用）"
         if found:
             message += f"，实际为{found}"

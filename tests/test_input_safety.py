@@ -414,3 +414,128 @@ def test_unstated_totals_are_named_in_the_summary(run) -> None:
     assert out.splitlines()[2] == (
         "以下合计由明细推算，输入中没有可核对的数：表1 本年收入合计、表1 本年支出合计、表2 合计行的“本年收入合计”、"
         "表4 本年收入合计、表4 本年支出合计、表5 合计行的“本年支出合计”（建议从会计核算系统抄录填入，程序会逐一核对）")
+
+
+# -- every failure a located exit 1 ----------------------------------------------------------------
+def _deep(tmp_path: Path) -> Path:
+    path = tmp_path / "嵌套.yaml"
+    path.write_text("部门名称: 某单位\n年度: 2023\n类型: 决算\n概况: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    assert path.stat().st_size < 2100
+    return path
+
+
+def test_deep_nesting_is_a_located_error(run, tmp_path: Path) -> None:
+    path = _deep(tmp_path)
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第4行第44列：嵌套层次过深（超过 40 层），文件无法处理",
+        "    提示：输入文件只需几层缩进；请检查是否误写了大量“[”“{”或层层缩进的“键:”", ONE_ERROR]
+
+
+def test_deep_nesting_in_a_batch(run, tmp_path: Path) -> None:
+    path = _deep(tmp_path)
+    code, _, err = run("batch", path, "-o", tmp_path / "out", "-j", "1")
+    assert code == 1
+    assert f"[错误] {path} 第4行第44列：嵌套层次过深（超过 40 层），文件无法处理" in err.splitlines()
+    assert "RecursionError" not in err
+
+
+def test_gbk_template_is_a_located_error(run, tmp_path: Path) -> None:
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    narrative = templates / "决算" / "情况说明-2023.md.j2"
+    narrative.write_bytes(narrative.read_text(encoding="utf-8").encode("gbk", errors="replace"))
+    code, _, err = run("check", MINIMAL, "--templates-dir", templates)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {narrative}：模板文件不是 UTF-8 编码，无法读取",
+        "    提示：请用记事本或 VS Code 打开这个模板，“另存为”时编码选 UTF-8", ONE_ERROR]
+
+
+def test_a_gbk_console_and_a_name_outside_gbk(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path = _minimal(tmp_path, "生僻字.yaml", ("部门名称: 示例市某某服务中心", "部门名称: 示例市𠀀服务中心"))
+    env = {**os.environ, "PYTHONIOENCODING": "gbk"}
+    done = subprocess.run([sys.executable, "-m", "generator.cli", str(path), "-o", str(tmp_path / "out")],
+                          capture_output=True, env=env, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr.decode("gbk", "replace")
+    out = done.stdout.decode("gbk")
+    assert f"已生成：{tmp_path / 'out' / '示例市?服务中心2023年度部门决算.docx'}" in out.splitlines()
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "示例市𠀀服务中心2023年度部门决算.docx", "示例市𠀀服务中心2023年度部门决算.xlsx"]
+
+
+def test_an_internal_error_after_writing_says_what_was_written(run, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug after the files were written")
+
+    monkeypatch.setattr(cli, "_report_changes", broken)
+    out = tmp_path / "out"
+    assert run("generate", MINIMAL, "-o", out)[0] == 0
+    code, _, err = run("generate", _minimal(tmp_path, "改.yaml", ("单位构成: 本部门无", "单位构成: 本部门没有")), "-o", out)
+    assert code == 3
+    written = "、".join(str(p) for p in sorted(out.glob("*.*"), key=lambda p: p.suffix))
+    assert err.splitlines()[-1] == (f"程序内部错误，已写出的文件：{written}。"
+                                    "请使用 -v 选项重新运行，并把输出报告给开发者。")
+
+
+def test_full_width_colon_is_named_at_its_line(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "全角冒号.yaml", ("部门名称: 示例市某某服务中心", "部门名称：示例市某某服务中心"))
+    line = MINIMAL.read_text(encoding="utf-8").split("\n").index("部门名称: 示例市某某服务中心") + 1
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第5列：“部门名称”后面用了全角冒号“：”，键与值之间应为半角冒号加空格“: ”",
+        "    提示：请改为：部门名称: 示例市某某服务中心", ONE_ERROR]
+
+
+def test_full_width_space_is_named_at_its_line(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "全角空格.yaml", ("年度: 2023", "年度:\u30002023"))
+    line = MINIMAL.read_text(encoding="utf-8").split("\n").index("年度: 2023") + 1
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第4列：这里用了全角空格“　”，YAML 只认半角空格",
+        "    提示：请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）", ONE_ERROR]
+
+
+def test_long_hints_name_a_few_nearest(run, tmp_path: Path) -> None:
+    path = tmp_path / "长提示.yaml"
+    path.write_text(MINIMAL.read_text(encoding="utf-8") + "\n上年数:\n  XYZ: 1\n", encoding="utf-8")
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines()[1] == ("    提示：可用的项目：项目支出、附属单位上缴收入、经营收入、经营支出、机关运行经费 等（共 23 项）；"
+                                   "或写科目编码（如 2010301、支出决算表.2010301）")
+
+
+def test_pdf_timeout_option(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from generator.writers import pdf
+
+    asked = []
+
+    def hung(command, **kwargs):  # noqa: ANN001, ANN003, ANN202
+        asked.append(kwargs["timeout"])
+        raise subprocess.TimeoutExpired(command, kwargs["timeout"])
+
+    monkeypatch.setattr(pdf, "soffice", lambda: "soffice")
+    monkeypatch.setattr(pdf.subprocess, "run", hung)
+    code, _, err = run("generate", MINIMAL, "-o", tmp_path / "out", "--pdf", "--pdf-timeout", "7")
+    assert code == 1 and asked == [7]
+    assert err.splitlines() == [
+        "[错误] LibreOffice 转换 PDF 超时（7 秒），已停止转换",
+        "    提示：可能是 LibreOffice 卡住了；请关闭所有 LibreOffice 窗口后重试，或用 --pdf-timeout 给出更长的时限（秒）",
+        ONE_ERROR]
+    assert not (tmp_path / "out").exists()
+    run("generate", MINIMAL, "-o", tmp_path / "out", "--pdf")
+    assert asked[-1] == 120

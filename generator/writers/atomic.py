@@ -31,6 +31,7 @@ _PREFIX = ".gen-report-"
 HISTORY = "历史"
 HISTORY_KEEP = 10
 _STALE_SECONDS = 3600  # a working folder this old belongs to no live run, whatever its process id
+WRITTEN: list[Path] = []  # every file this process has written, for a truthful message after a failure
 _SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
 
 
@@ -131,6 +132,7 @@ def write_all(files: dict[Path, bytes], history: Path | None = None) -> Path | N
         _prune_empty(history)
         raise
     _discard(work)
+    WRITTEN.extend(files)
     if kept and history is not None:
         _prune_history(history.parent)
         return history

@@ -36,7 +36,7 @@ _EMPTY_LIBRARY = (
     'xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
     'library:readonly="false" library:passwordprotected="false">\n</library:library>\n')
 
-TIMEOUT_SECONDS = 600
+TIMEOUT_SECONDS = 120  # per document, --pdf-timeout: a runaway LibreOffice is stopped, never waited on
 # The official fonts first (when installed they are used as named); otherwise the Noto CJK
 # face closest in kind: Serif (宋体-like) for 仿宋/宋体/楷体/小标宋, Sans (黑体-like) for 黑体.
 # Without this LibreOffice picks one Japanese sans face for everything.
@@ -68,8 +68,9 @@ def missing_libreoffice() -> UserError:
              "或设置环境变量 GEN_REPORT_SOFFICE 指向 soffice；不需要 PDF 时去掉 --pdf 即可")])
 
 
-def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
-    """Each department's files plus its PDF (next to its .docx), converted in one process."""
+def add_pdfs(batches: list[dict[Path, bytes]], timeout: int = TIMEOUT_SECONDS) -> list[dict[Path, bytes]]:
+    """Each department's files plus its PDF (next to its .docx), converted in one process
+    that may take `timeout` seconds per document."""
     program = soffice()
     if program is None:
         raise missing_libreoffice()
@@ -92,10 +93,10 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
         env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(root))}
         # The first start creates the profile (and overwrites any Basic library put there
         # before); the macro is installed into the created profile, then run.
-        done = _run([*base, "--terminate_after_init"], env)
+        done = _run([*base, "--terminate_after_init"], env, timeout)
         _install_macro(root / "profile")
         done = _run([*base, f'macro:///Standard.GenReport.ConvertAll("{root / "in"}",'
-                            f'"{root / "out"}")'], env)
+                            f'"{root / "out"}")'], env, timeout * len(docx_items))
         for n, (i, path, data) in enumerate(docx_items):
             pdf = root / "out" / f"{n:05d}.pdf"
             if not pdf.exists():
@@ -111,14 +112,16 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
     return out
 
 
-def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+def _run(command: list[str], env: dict[str, str], timeout: int) -> subprocess.CompletedProcess[bytes]:
     try:
         return subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
-                              timeout=TIMEOUT_SECONDS, check=False, env=env)
+                              timeout=timeout, check=False, env=env)
     except FileNotFoundError as e:
         raise missing_libreoffice() from e
     except subprocess.TimeoutExpired as e:
-        raise UserError([error("pdf-failed", f"LibreOffice 转换 PDF 超时（{TIMEOUT_SECONDS} 秒），未生成任何文件")]) from e
+        raise UserError([error("pdf-failed", f"LibreOffice 转换 PDF 超时（{timeout} 秒），已停止转换",
+                               hint="可能是 LibreOffice 卡住了；请关闭所有 LibreOffice 窗口后重试，"
+                                    "或用 --pdf-timeout 给出更长的时限（秒）")]) from e
 
 
 def _install_macro(profile: Path) -> None:
