@@ -90,6 +90,14 @@ class ColumnSpec(_Strict):
     # 编码 / 名称 / 编码名称 / 类 / 款 / 项 / 标签 / 行次 / 金额 / 文字 / a column of the data section
     content: str = Field("金额", alias="内容")
     width: float | None = Field(None, alias="宽", gt=0)
+    # 固定行 without 行: the column's own figure, so columns can be reordered, added or
+    # dropped by name (the 三公 table's 出国 | 公务用车 | 接待 | 会议费 …)
+    value: str | None = Field(None, alias="值")
+    # 科目 on a 经济分类 section: the amount only for codes of these 类 (人员经费: [301, 303])
+    classes: list[str] | None = Field(None, alias="限于")
+
+    _codes_classes = field_validator("classes", mode="before")(
+        classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
 
 
 class RowSpec(_Strict):
