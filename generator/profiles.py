@@ -201,6 +201,15 @@ class CheckSpec(_Strict):
     condition: str = Field(alias="条件")
 
 
+class SubsetSpec(_Strict):
+    """Row by row, the parts (财政拨款 tables) never exceed the whole (the all-funds table):
+    for every code row, the sum of each part's column ≤ the whole's column it maps to."""
+
+    name: str = Field(alias="名称")
+    whole: str = Field(alias="不超过")  # a 功能分类 data section
+    parts: dict[str, dict[str, str]] = Field(alias="明细")  # part section → {its column: the whole's column}
+
+
 class OptionalSpec(_Strict):
     """可选内容: tables or sections a department (or the profile) switches on by name."""
 
@@ -304,6 +313,10 @@ class ProfileModel(_Strict):
     tolerance_max: str | None = Field(None, alias="勾稽容差上限")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
+    subsets: list[SubsetSpec] = Field(default_factory=list, alias="子集")
+    # the largest figure a department of this region may have, in 万元: above it, figures typed
+    # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document
+    ceiling: Decimal = Field(Decimal(1_000_000), alias="金额合理上限", gt=0)
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
     baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
