@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -31,40 +33,24 @@ def test_builtin_profiles_pass(run) -> None:  # noqa: ANN001
                           "每个用“有数”“部分有数”“无数”三套示例数据生成，未发现问题。"
 
 
-def test_typo_in_a_branch_no_example_reaches(run, tmp_path: Path) -> None:  # noqa: ANN001
-    """No bundled example has a 重点评价 with a 结论: the check still renders that branch."""
+@pytest.mark.parametrize("template,old,new,variant,message", [
+    # no bundled example has a 重点评价 with a 结论: the check still renders that branch
+    ("决算/情况说明-2023.md.j2", "{{ 重点.结论 }}", "{{ 重点.结轮 }}", "有数", "这组数据中没有“结轮”"),
+    # “部分有数” leaves out the fields that may be empty (一级项目数): the else side runs
+    ("决算/情况说明-2023.md.j2", "{% else %}{{ 自评.项目数 or 0 }}", "{% else %}{{ 自评.项目 }}", "部分有数",
+     "这组数据中没有“项目”"),
+    # “无数” reaches the else side of 概况 2024 (no 机构设置说明)
+    ("预算/概况-2024.md.j2", "{% else %}", "{% else %}{{ 没有这个 }}", "无数", "“没有这个”未定义"),
+    # an included template's fault names that file
+    ("决算/可选-会议费培训费.md.j2", "{% if 启用(", "{% if 启用的(", "有数", "“启用的”未定义"),
+])
+def test_typo_found_at_its_file_and_line(run, tmp_path: Path, template: str, old: str, new: str,  # noqa: ANN001
+                                         variant: str, message: str) -> None:
     data, templates = _copy(tmp_path)
-    line = _edit(templates / "决算/情况说明-2023.md.j2", "{{ 重点.结论 }}", "{{ 重点.结轮 }}")
+    line = _edit(templates / template, old, new)
     code, _, err = run("profiles", "--check", data)
     assert code == 1
-    assert err.splitlines()[0] == (f"[错误] 决算/情况说明-2023.md.j2 第{line}行：（模板“决算-2023”，示例数据“有数”）"
-                                   "模板用到了没有的数据：这组数据中没有“结轮”")
-
-
-def test_typo_in_an_included_template_names_that_file(run, tmp_path: Path) -> None:  # noqa: ANN001
-    data, templates = _copy(tmp_path)
-    line = _edit(templates / "决算/可选-会议费培训费.md.j2", "{% if 启用(", "{% if 启用的(")
-    code, _, err = run("profiles", "--check", data)
-    assert code == 1
-    assert err.splitlines()[0].startswith(f"[错误] 决算/可选-会议费培训费.md.j2 第{line}行：")
-    assert "“启用的”未定义" in err
-
-
-def test_typo_in_the_branch_of_an_empty_field(run, tmp_path: Path) -> None:  # noqa: ANN001
-    """The “部分有数” data leaves out the fields that may be empty (一级项目数): the else side runs."""
-    data, templates = _copy(tmp_path)
-    line = _edit(templates / "决算/情况说明-2023.md.j2", "{% else %}{{ 自评.项目数 or 0 }}", "{% else %}{{ 自评.项目 }}")
-    code, _, err = run("profiles", "--check", data)
-    assert code == 1
-    assert err.splitlines()[0] == (f"[错误] 决算/情况说明-2023.md.j2 第{line}行：（模板“决算-2023”，示例数据“部分有数”）"
-                                   "模板用到了没有的数据：这组数据中没有“项目”")
-
-
-def test_typo_in_the_empty_branch(run, tmp_path: Path) -> None:  # noqa: ANN001
-    """The “无数” data reaches the else side of 概况 2024 (no 下属单位 listed)."""
-    data, templates = _copy(tmp_path)
-    line = _edit(templates / "预算/概况-2024.md.j2", "{% else %}", "{% else %}{{ 没有这个 }}")
-    code, _, err = run("profiles", "--check", data)
-    assert code == 1
-    assert f"[错误] 预算/概况-2024.md.j2 第{line}行：（模板“预算-2024”，示例数据" in err
-    assert "模板用到了没有的数据：“没有这个”未定义" in err
+    profile = "预算-2024" if template.startswith("预算") else "决算-2023"
+    first = err.splitlines()[0]
+    assert first.startswith(f"[错误] {template} 第{line}行：（模板“")
+    assert f"（模板“{profile}”，示例数据“{variant}”）模板用到了没有的数据：{message}" in err
