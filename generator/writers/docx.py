@@ -27,9 +27,10 @@ from lxml.etree import XMLSyntaxError, _Element
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.errors import Location, UserError, error, os_reason
+from generator.readback.content import read_body
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
-from generator.writers.docx_citations import embed_citations
+from generator.writers.docx_citations import embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_bytes
 from generator.writers.docx_table import CellStyle, TableStyles, table_xml
@@ -97,9 +98,11 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     _set_properties(word, doc)
     _enable_field_update(word)
     narrative = [p.heading for p in doc.parts if p.has("情况说明")]
+    document_xml = flow.document_xml()
+    snapshot = snapshot_xml(read_body(document_xml, reference.style_names))
     embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
-        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "")
-    return package_bytes(word, {word.part: flow.document_xml()})
+        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "", snapshot)
+    return package_bytes(word, {word.part: document_xml})
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ class _Reference:
 
     blob: bytes
     style_ids: dict[str, str]  # style name -> id, every style
+    style_names: dict[str, str]  # style id -> name, every style
     # What python-docx's `add_paragraph(style=name)` writes as w:pStyle; None for the
     # default paragraph style, which python-docx leaves implicit.
     paragraph_style_ids: dict[str, str | None]
@@ -149,6 +153,7 @@ def _reference(path: Path) -> _Reference:
         _REFERENCES[key] = _Reference(
             blob=blob,
             style_ids=ids,
+            style_names={v: k for k, v in ids.items()},
             paragraph_style_ids={name: word.styles.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
                                  for name in PARAGRAPH_STYLES},
             table_styles=TableStyles(
