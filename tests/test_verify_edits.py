@@ -12,7 +12,9 @@ from lxml import etree
 from generator.build import build_report
 from generator.errors import Problem
 from generator.options import RunOptions
+from generator.readback.content import read_body, style_names
 from generator.verify import verify_docx
+from generator.writers.docx_citations import read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
@@ -103,6 +105,20 @@ EDITS = {
     "percentage": (a_percentage_in_the_text, "verify-text-changed"),
     "unit_label_表3": (the_unit_of_table_3, "verify-label-changed"),
 }
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "data/examples").glob("*.yaml")))
+def test_the_snapshot_is_the_document_as_read_back(example: str, tmp_path: Path) -> None:
+    """The writer records what it writes (no second parse); reading the file gives the same."""
+    out = build_report(ROOT / "data/examples" / example, RunOptions(out_dir=tmp_path)).outputs
+    path = next(p for p in out if p.suffix == ".docx")
+    with zipfile.ZipFile(path) as z:
+        body = read_body(z.read("word/document.xml"), style_names(z.read("word/styles.xml")))
+        [stored] = [read_snapshot(etree.fromstring(z.read(n))) for n in z.namelist()
+                    if n.startswith("customXml/item") and "Props" not in n
+                    and b"<snapshot>" in z.read(n)]
+    assert stored.tables == body.tables
+    assert stored.paragraphs == body.paragraphs
 
 
 def test_the_untouched_document_verifies(original: Path) -> None:

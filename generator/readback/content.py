@@ -79,39 +79,64 @@ HEADING_STYLES = ("部分标题", "一级标题", "二级标题", "三级标题"
 _LABEL_STYLES = ("表号", "表标题")
 
 
+class BodyBuilder:
+    """Collects a Body from the body's paragraphs and tables in order: fed by `read_body` from
+    a written file, and by the writer as it writes (the snapshot verify compares with), so
+    both read a document the same way."""
+
+    def __init__(self) -> None:
+        self.tables: list[ReadTable] = []
+        self.paragraphs: list[ReadParagraph] = []
+        self._recent: list[str] = []  # 表号 and 表标题 since the last table
+        self._heading = ""
+
+    def paragraph(self, style: str, text: str) -> None:
+        """`text` as read back: see `as_read`."""
+        text = text.strip()
+        if style.startswith("toc") or not text:
+            return
+        # a table's unit line is placed by its table (表3 支出决算表), the rest by heading
+        place = " ".join(self._recent) if style == "表头信息" and self._recent else self._heading
+        self.paragraphs.append(ReadParagraph(style, text, place))
+        if style in HEADING_STYLES:
+            self._heading = " ".join(text.split())
+        if style in _LABEL_STYLES:
+            self._recent.append(text)
+        elif style != "表头信息":  # the unit line sits between the title and the table
+            self._recent = []
+
+    def table(self, header_rows: int, cells: list[list[str]]) -> None:
+        label = (" ".join(" ".join(t.split()) for t in self._recent)
+                 or f"第{len(self.tables) + 1}个表")
+        self.tables.append(ReadTable(len(self.tables), label, header_rows, cells))
+        self._recent = []
+
+    def body(self) -> Body:
+        return Body(self.tables, self.paragraphs)
+
+
+def as_read(text: str) -> str:
+    """What reading a paragraph back gives for the text a writer wrote: a tab (w:tab) reads
+    as a space, a line break (w:br) as nothing (see paragraph_text)."""
+    return text.replace("\r", "").replace("\n", "").replace("\t", " ")
+
+
 def read_body(document_xml: bytes, names: dict[str, str]) -> Body:
     """Tables and paragraphs of the body, in order; `names` maps style ids to names (see
     style_names). The 目录 (toc styles) is left out: its page numbers are filled in after the
     document is written."""
     body = etree.fromstring(document_xml).find(f"{W}body")
-    tables: list[ReadTable] = []
-    paragraphs: list[ReadParagraph] = []
-    recent: list[str] = []
-    heading = ""
+    out = BodyBuilder()
     for child in body:
         if child.tag == f"{W}p":
             style_el = child.find(f"{W}pPr/{W}pStyle")
             style = names.get(style_el.get(f"{W}val"), "") if style_el is not None else ""
-            text = paragraph_text(child)
-            if style.startswith("toc") or not text.strip():
-                continue
-            text = text.strip()
-            # a table's unit line is placed by its table (表3 支出决算表), the rest by heading
-            place = " ".join(recent) if style == "表头信息" and recent else heading
-            paragraphs.append(ReadParagraph(style, text, place))
-            if style in HEADING_STYLES:
-                heading = " ".join(text.split())
-            if style in _LABEL_STYLES:
-                recent = [*recent, text]
-            elif style != "表头信息":  # the unit line sits between the title and the table
-                recent = []
+            out.paragraph(style, paragraph_text(child))
         elif child.tag == f"{W}tbl":
-            label = " ".join(" ".join(t.split()) for t in recent) or f"第{len(tables) + 1}个表"
             header = sum(1 for tr in child.findall(f"{W}tr")
                          if tr.find(f"{W}trPr/{W}tblHeader") is not None)
-            tables.append(ReadTable(len(tables), label, header, grid(child)))
-            recent = []
-    return Body(tables, paragraphs)
+            out.table(header, grid(child))
+    return out.body()
 
 
 def style_names(styles_xml: bytes) -> dict[str, str]:
@@ -126,8 +151,10 @@ def style_names(styles_xml: bytes) -> dict[str, str]:
 def paragraph_text(p: etree._Element) -> str:
     """The text of a paragraph, a tab as a space (部门：…  单位：万元); line breaks, which the
     writer puts into long titles, add nothing."""
-    return "".join((e.text or "") if e.tag == f"{W}t" else " "
-                   for e in p.iter(f"{W}t", f"{W}tab"))
+    return "".join((e.text or "") if e.tag == _T else " " for e in p.iter(_T, _TAB))
+
+
+_T, _TAB = f"{W}t", f"{W}tab"
 
 
 def grid(tbl: etree._Element) -> list[list[str]]:
@@ -139,7 +166,7 @@ def grid(tbl: etree._Element) -> list[list[str]]:
             props = tc.find(f"{W}tcPr")
             span = props.find(f"{W}gridSpan") if props is not None else None
             vmerge = props.find(f"{W}vMerge") if props is not None else None
-            text = "\n".join(paragraph_text(p) for p in tc.findall(f"{W}p"))
+            text = "\n".join(paragraph_text(p) for p in tc.iterchildren(f"{W}p"))
             if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue" and rows:
                 text = rows[-1][len(row)] if len(row) < len(rows[-1]) else text
             row.extend([text] * int(span.get(f"{W}val")) if span is not None else [text])
