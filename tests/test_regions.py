@@ -233,6 +233,7 @@ BING = """\
     显示: {零值: "0"}
     表格:
       财政拨款“三公”经费支出决算表: {位置: 说明}
+      收入支出决算总表: {右: {行: {第1项: {有数才列: true}}}}   # table 1 lists only the 类 with amounts
     """
 
 
@@ -256,3 +257,6 @@ def test_bing_five_parts_no_captions_and_tables_placed_elsewhere(tmp_path: Path)
     assert performance and performance[0] < [t for _, t in styled].index("第四部分 附表")
     t1 = rows(word.tables[-1])
     assert "0" in [c for r in t1 for c in r]
+    total = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "收入"))
+    right = [r[3] for r in total[3:] if r[3]]
+    assert "国防支出" not in "".join(right) and any("一般公共服务支出" in x for x in right)
