@@ -9,6 +9,7 @@ The YAML node tree is walked by hand (rather than `yaml.safe_load`) so that:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
