@@ -44,14 +44,44 @@ def test_batch_continues_past_a_failure_and_summarises(run, tmp_path: Path) -> N
     assert "[3/3]" in err and "identity-broken.yaml" in err
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert len(written) == 5 and "汇总.xlsx" in written
-    ws = load_workbook(tmp_path / "out" / "汇总.xlsx")["汇总"]
-    header = [c.value for c in ws[1]]
-    assert header[:6] == ["部门", "状态", "警告数", "错误数", "总收入（万元）", "总支出（万元）"]
-    by_name = {r[0]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    wb = load_workbook(tmp_path / "out" / "汇总.xlsx")
+    assert wb.sheetnames == ["决算", "未生成"]  # the broken input never got as far as its kind
+    ws = wb["决算"]
+    assert ws["A1"].value == "2020、2023年度部门决算汇总"
+    header = [c.value for c in ws[2]]
+    # the profile's 汇总列, named as the documents name them
+    assert header[:9] == ["部门", "年度", "状态", "警告数", "错误数", "总收入（万元）", "本年收入（万元）",
+                          "总支出（万元）", "本年支出（万元）"]
+    by_name = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True)}
     row = by_name["清远市政务服务数据管理局"]
-    assert row[1] == "成功"
-    assert Decimal(str(row[header.index("总支出（万元）")])) == Decimal("3592.88")
+    assert row[2] == "成功"
+    # 总收入 is the document's 总收入 (收入总计), larger than 本年收入
+    assert Decimal(str(row[header.index("总收入（万元）")])) == Decimal("3604.17")
+    assert Decimal(str(row[header.index("本年收入（万元）")])) == Decimal("3591.33")
+    assert Decimal(str(row[header.index("本年支出（万元）")])) == Decimal("3592.88")
     assert row[header.index("“三公”经费决算（万元）")] is not None
+    total = by_name["合计（2 个部门）"]
+    other = by_name["清远市清城区大数据中心"]
+    for column in ("总收入（万元）", "本年支出（万元）"):
+        i = header.index(column)
+        assert Decimal(str(total[i])) == Decimal(str(row[i])) + Decimal(str(other[i]))
+    # prints one page wide, landscape, the title and header rows on every page
+    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$2"
+
+
+def test_summary_has_one_sheet_per_kind_with_its_own_columns(run, tmp_path: Path) -> None:
+    budget = ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml"
+    code, _, err = run("batch", EXAMPLE_2023, budget, "-j", "1", "-o", tmp_path)
+    assert code == 0, err
+    wb = load_workbook(tmp_path / "汇总.xlsx")
+    assert wb.sheetnames == ["决算", "预算"]
+    final, plan = ([c.value for c in wb[k][2]] for k in ("决算", "预算"))
+    assert "总收入（万元）" in final and "收入总计（万元）" in plan and "总收入（万元）" not in plan
+    rows = list(wb["预算"].iter_rows(min_row=3, values_only=True))
+    assert [r[0] for r in rows] == ["清远市政务服务中心", "合计（1 个部门）"]
+    assert Decimal(str(rows[0][plan.index("收入总计（万元）")])) == Decimal("2411.64")
 
 
 def test_batch_of_files_all_good_exits_zero(run, tmp_path: Path) -> None:
