@@ -238,6 +238,7 @@ def summary_workbook(results: list[DepartmentResult]) -> bytes:
 
 
 def _summary_sheet(ws: Any, kind: str, results: list[DepartmentResult]) -> None:
+    # lazy: openpyxl only when a batch writes its summary (start-up)
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
 
