@@ -276,7 +276,7 @@ def check(input_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
         click.echo(note)
 
 
-@cli.command("verify", help="核对已生成的 Word 文档：情况说明中引用的每个数都与表中对应的数一致。")
+@cli.command("verify", help="核对已生成的 Word 文档：表格和文字中的每个数都与生成时一致（找出手工改动），情况说明引用的数与表中一致。")
 @click.argument("docx_file", metavar="Word文档", type=click.Path(path_type=Path))
 @run_options()
 @_format
@@ -294,7 +294,8 @@ def verify(docx_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
     if fmt == "json":
         _emit_json([], checked=checked)
         return
-    click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
+    click.echo(f"核对通过：每个表格单元格和文字中的每个数都与生成时一致，"
+               f"情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
 
 
 @cli.command("init", help="生成空白的 Excel 录入表（按模板列出各表、上年数、年初预算数、文字说明等工作表）。")
