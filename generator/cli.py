@@ -11,6 +11,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -334,11 +335,18 @@ def convert(input_file: Path, output: Path, options: RunOptions, force: bool, ve
     click.echo(f"已转换：{input_file} → {output}")
 
 
-@cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
+@cli.command("profiles", help="列出可用的模板（年度、类型）及其表格；--check 文件夹：用示例数据试写每个模板的全部文字模板。")
+@click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="检查这个模板数据文件夹（含 profiles/）中的每个模板：用编造的示例数据（有数、部分有数、无数三种）"
+                   "生成概况和情况说明，报告文字模板中的每个错误（文件和行）。文字模板取自 --templates-dir，"
+                   "未指定时取该文件夹旁边的 templates/（没有则用程序自带的）。")
 @run_options()
 @_verbose
 @_help
-def profiles(options: RunOptions, verbose: bool) -> None:
+def profiles(options: RunOptions, verbose: bool, check_dir: Path | None) -> None:
+    if check_dir is not None:
+        _check_profiles(check_dir, options)
+        return
     # lazy: each command imports only what it runs (start-up)
     from .profiles import available_profiles
 
@@ -347,6 +355,20 @@ def profiles(options: RunOptions, verbose: bool) -> None:
         click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
         for i, table in enumerate(model.tables, start=1):
             click.echo(f"    {table.number or f'表{i}'} {table.title}")
+
+
+def _check_profiles(check_dir: Path, options: RunOptions) -> None:
+    # lazy: each command imports only what it runs (start-up)
+    from .profile_check import check_profiles
+    from .resources import TEMPLATES_DIR
+
+    beside = check_dir.resolve().parent / "templates"
+    if options.templates_dir == TEMPLATES_DIR and beside.is_dir():
+        options = replace(options, templates_dir=beside)
+    names, problems = check_profiles(check_dir, replace(options, data_dir=check_dir))
+    if problems:
+        raise UserError(problems, nothing_written=False)
+    click.echo(f"已检查 {len(names)} 个模板（{'、'.join(names)}），每个用“有数”“部分有数”“无数”三套示例数据生成，未发现问题。")
 
 
 @cli.command("schema", help="输出输入文件的 JSON Schema（可供编辑器补全和检查）。")

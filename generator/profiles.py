@@ -692,6 +692,11 @@ def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> So
 _MODELS: dict[tuple[tuple[str, int, int] | None, ...], ProfileModel] = {}
 
 
+def read_profile_model(path: Path) -> ProfileModel:
+    """One profile file validated (with its 基于 chain), without its catalogues."""
+    return _read_profile_model(path)[0]
+
+
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
     used = [path]
