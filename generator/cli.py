@@ -284,6 +284,24 @@ def convert(input_file: Path, output: Path, verbose: bool) -> None:
     click.echo(f"已转换：{input_file} → {output}")
 
 
+@cli.command("serve", help="在浏览器中使用：启动本机网页（下载录入表、上传检查、预览、下载文档、批量生成）。")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址。默认只有本机能访问；一般不需要改。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="端口。")
+@click.option("--no-browser", "no_browser", is_flag=True, help="不自动打开浏览器。")
+@_data_dir
+@_templates_dir
+@_verbose
+@_help
+def serve(host: str, port: int, no_browser: bool, data_dir: Path | None, templates_dir: Path | None,
+          verbose: bool) -> None:
+    from .serve.run import serve as run_server
+    from .serve.work import Settings
+
+    run_server(Settings(data_dir=data_dir, templates_dir=templates_dir), host, port, open_browser=not no_browser,
+               echo=click.echo)
+
+
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
 @_verbose
 @_help
