@@ -13,11 +13,14 @@ import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from .build import render_files
 from .errors import Problem, UserError, error
 from .writers.atomic import write_all
+from .writers.openpyxl_bytes import workbook_bytes
 
 INPUT_SUFFIXES = (".yaml", ".yml")
 SUMMARY_NAME = "汇总.xlsx"
@@ -74,8 +77,6 @@ def collect_inputs(items: Iterable[Path]) -> list[Path]:
 
 def one_department(path: Path, out_dir: Path, strict: bool, write: bool) -> DepartmentResult:
     """Runs in a worker process: everything about one department, never raising."""
-    from .build import render_files
-
     result = DepartmentResult(input=str(path))
     try:
         rendered = render_files(path, out_dir, strict=strict)
@@ -156,7 +157,7 @@ def _refuse_same_names(results: list[DepartmentResult]) -> None:
 
 
 def _write_with_pdfs(results: list[DepartmentResult]) -> None:
-    from .writers.pdf import add_pdfs
+    from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
     todo = [r for r in results if r.ok]
     try:
@@ -178,12 +179,9 @@ def _write_with_pdfs(results: list[DepartmentResult]) -> None:
 
 def summary_workbook(results: list[DepartmentResult]) -> bytes:
     """汇总.xlsx: one row per department, key figures in 万元 side by side."""
-    from datetime import datetime
-
+    # lazy: openpyxl only when a batch writes its summary (start-up)
     from openpyxl import Workbook
     from openpyxl.styles import Font
-
-    from .writers.openpyxl_bytes import workbook_bytes
 
     wb = Workbook()
     ws = wb.active

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 
 from .document import Block, Figure, Heading, Part
 from .errors import Location, Problem, error, warning
+from .profiles import fill
 
 if TYPE_CHECKING:
-    from .build import Prepared
+    from .compute import Prepared
     from .profiles import ChartSpec
 
 DPI = 150
@@ -59,9 +60,9 @@ def chart_data(prepared: Prepared) -> tuple[list[ChartData], list[Problem]]:
         if kind not in known:
             problems.append(error("chart-unknown", f"模板“{prepared.profile.model.name}”没有定义图表“{kind}”",
                                   location=prepared.source.loc(("图表",))))
-    names = {"年度": prepared.report.year, "部门名称": prepared.report.department}
+    names = prepared.profile.placeholders(prepared.report.department)
     for spec in chosen_charts(prepared):
-        caption = spec.caption.format(**names)
+        caption = fill(spec.caption, names)
         data = _data(prepared, spec, caption, problems)
         if data is None:
             continue
@@ -113,7 +114,7 @@ def _data(prepared: Prepared, spec: ChartSpec, caption: str, problems: list[Prob
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """Path of an installed CJK font matplotlib can use, or None."""
-    from matplotlib import font_manager
+    from matplotlib import font_manager  # lazy: matplotlib only when a chart is drawn (start-up)
 
     by_name: dict[str, str] = {}
     for entry in font_manager.fontManager.ttflist:
@@ -136,9 +137,9 @@ def font_problem() -> Problem | None:
 
 def draw(data: ChartData) -> bytes:
     """PNG bytes, identical for identical data."""
-    import matplotlib
+    import matplotlib  # lazy: matplotlib only when a chart is drawn (start-up)
 
-    matplotlib.use("Agg", force=True)
+    matplotlib.use("Agg", force=True)  # lazy: the imports below need the backend chosen first
     from matplotlib import font_manager
     from matplotlib.figure import Figure as MplFigure
 

@@ -110,11 +110,13 @@ def cli(ctx: click.Context) -> None:
 @_pdf
 def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool,
              also_verify: bool, data_dir: Path | None, templates_dir: Path | None, pdf: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .build import build_report
 
     result = build_report(input_file, out_dir, strict=strict, data_dir=data_dir, templates_dir=templates_dir,
                           prev=prev, pdf=pdf)
     if also_verify:
+        # lazy: each command imports only what it runs (start-up)
         from .verify import verify_docx
 
         docx_path = next(p for p in result.outputs if p.suffix == ".docx")
@@ -151,7 +153,8 @@ def _report_changes(changes: list[Any], against: str) -> None:
 @_verbose
 @_help
 def diff(old_file: Path, new_file: Path, fmt: str, verbose: bool) -> None:
-    from .diff import diff_inputs
+    # lazy: each command imports only what it runs (start-up)
+    from .diff_command import diff_inputs
 
     changes = diff_inputs(old_file, new_file)
     if fmt == "json":
@@ -173,6 +176,7 @@ def diff(old_file: Path, new_file: Path, fmt: str, verbose: bool) -> None:
 @_help
 def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, strict: bool,
           verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .batch import SUMMARY_NAME, collect_inputs, default_jobs, run_batch, summary_workbook
     from .writers.atomic import write_all
     from .writers.pdf import missing_libreoffice, soffice
@@ -227,6 +231,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
 @_templates_dir
 def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool, data_dir: Path | None,
           templates_dir: Path | None) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .build import check_report
 
     prepared = check_report(input_file, strict=strict, prev=prev, data_dir=data_dir, templates_dir=templates_dir)
@@ -243,7 +248,7 @@ def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: 
 @_verbose
 @_help
 def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
-    from .errors import UserError
+    # lazy: each command imports only what it runs (start-up)
     from .verify import verify_docx
 
     checked, problems = verify_docx(docx_file)
@@ -265,6 +270,7 @@ def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
 @_verbose
 @_help
 def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .convert import blank_workbook
 
     blank_workbook(kind, year, profile_name, output)
@@ -278,6 +284,7 @@ def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: 
 @_verbose
 @_help
 def convert(input_file: Path, output: Path, verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .convert import convert_input
 
     convert_input(input_file, output)
@@ -307,6 +314,7 @@ def serve(host: str, port: int, no_browser: bool, data_dir: Path | None, templat
 @_help
 @_data_dir
 def profiles(verbose: bool, data_dir: Path | None) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .profiles import available_profiles
 
     for model in available_profiles(data_dir):
@@ -323,6 +331,7 @@ def profiles(verbose: bool, data_dir: Path | None) -> None:
 @_verbose
 @_help
 def schema(kind: str, year: int, verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .schema import input_schema
 
     click.echo(json.dumps(input_schema(kind, year), ensure_ascii=False, indent=2))

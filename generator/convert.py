@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
+from .combine import load_input
 from .errors import Location, UserError, error
-from .load import YAML_SUFFIXES
-from .load_xlsx import WORKBOOK_SUFFIXES
-from .profiles import choose_profile_file, load_profile
+from .load import WORKBOOK_SUFFIXES, YAML_SUFFIXES
+from .model import Header
+from .profiles import choose_profile_file, load_profile, profile_for
 from .resources import DATA_DIR
+from .validation import pydantic_problems
 from .writers.atomic import write_all
 from .writers.input_xlsx import input_workbook_bytes
 from .yaml_out import input_yaml
@@ -27,8 +31,6 @@ def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
 
 
 def convert_input(input_file: Path, output: Path, data_dir: Path | None = None) -> None:
-    from .build import load_input, profile_for
-
     source_is_workbook = input_file.suffix.lower() in WORKBOOK_SUFFIXES
     if source_is_workbook:
         _check_output(output, YAML_SUFFIXES, "YAML 文件（.yaml）")
@@ -37,11 +39,6 @@ def convert_input(input_file: Path, output: Path, data_dir: Path | None = None) 
     source = load_input(input_file, data_dir)
     profile = profile_for(source, data_dir)
     if profile is None:
-        from pydantic import ValidationError
-
-        from .model import Header
-        from .validation import pydantic_problems
-
         try:
             Header.model_validate(source.data)
         except ValidationError as e:

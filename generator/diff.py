@@ -2,7 +2,7 @@
 
 Both sides are read back from .docx bytes (generator/readback), so a rerun compares the new
 document with the file an officer may already have sent out, and `gen-report diff a.yaml
-b.yaml` compares two inputs rendered in memory, by the same code.
+b.yaml` (diff_command.py, above the build) compares two inputs rendered in memory, by the same code.
 """
 
 from __future__ import annotations
@@ -138,16 +138,3 @@ def _table_changes(label: str, old: list[list[str]], new: list[list[str]]) -> li
         for r in extra_new:
             out.append(Change("表格", NONE, " | ".join(r), table=label, row=_row_label(r), column="（整行）"))
     return out
-
-
-def diff_inputs(a: Path, b: Path, strict: bool = False) -> list[Change]:
-    """Render both inputs in memory (nothing written) and compare the documents."""
-    from .build import prepare, render_full
-    from .writers.docx import docx_bytes
-
-    docs = []
-    for path in (a, b):
-        prepared = prepare(path, strict=strict)
-        document, _ = render_full(prepared, strict=strict)
-        docs.append(read_content(docx_bytes(document)))
-    return compare(docs[0], docs[1])

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .baselines import Baseline, comparison_value
 from .errors import Location, Problem, UserError, error, warning
 from .figures import Figures
+from .inputs import PREV_KEY
 from .ledger import ProfileFormulaError
 from .load import Source
-from .narrative import Baseline, Narrative
-from .phrases import Style
+from .phrases import Phrases, Style
 from .profiles import Profile
 
-PREV_KEY = "上年文件"
 OPENING = "收入支出决算总表.年初结转和结余"
 CLOSING = "收入支出决算总表.年末结转和结余"
 
@@ -26,7 +26,7 @@ CLOSING = "收入支出决算总表.年末结转和结余"
 def last_year_file(source: Source, prev: Path | None, follow: bool = True) -> Path | None:
     """The file named on the command line, else the input's 上年文件 (relative to the input)."""
     where = source.loc((PREV_KEY,))
-    named = source.data.pop(PREV_KEY, None)
+    named = source.data.get(PREV_KEY)
     if not follow:
         return None
     if prev is not None:
@@ -43,50 +43,52 @@ def last_year_file(source: Source, prev: Path | None, follow: bool = True) -> Pa
     return path
 
 
-def carry_over(source: Source, previous: Source) -> None:
-    """主要职责, 机构设置 and 名词解释补充 from last year when this year leaves them out."""
-    overview = source.data.get("概况")
+def carry_over(source: Source, previous: Source) -> Source:
+    """This year's input with 主要职责, 机构设置 and 名词解释补充 from last year where it leaves
+    them out (a new Source; neither input is changed)."""
+    data, locations = dict(source.data), dict(source.locations)
+    copied: list[tuple[str, ...]] = []
+    overview = data.get("概况")
     if overview is None and isinstance(previous.data.get("概况"), dict):
-        overview = source.data["概况"] = {}
+        overview = {}
     if isinstance(overview, dict) and isinstance(previous.data.get("概况"), dict):
+        overview = dict(overview)
         for key in ("主要职责", "机构设置"):
             if key not in overview and key in previous.data["概况"]:
                 overview[key] = previous.data["概况"][key]
-                _copy_locations(source, previous, ("概况", key))
-    if "名词解释补充" not in source.data and "名词解释补充" in previous.data:
-        source.data["名词解释补充"] = previous.data["名词解释补充"]
-        _copy_locations(source, previous, ("名词解释补充",))
-
-
-def _copy_locations(source: Source, previous: Source, prefix: tuple[str, ...]) -> None:
-    for path, loc in previous.locations.items():
-        if path[: len(prefix)] == prefix:
-            source.locations[path] = loc
+                copied.append(("概况", key))
+        data["概况"] = overview
+    if "名词解释补充" not in data and "名词解释补充" in previous.data:
+        data["名词解释补充"] = previous.data["名词解释补充"]
+        copied.append(("名词解释补充",))
+    for prefix in copied:
+        locations.update((path, loc) for path, loc in previous.locations.items() if path[: len(prefix)] == prefix)
+    return Source(data=data, file=source.file, locations=locations)
 
 
 def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figures: Figures,
                    previous: Figures) -> list[Problem]:
     problems: list[Problem] = []
     comparisons = profile.model.comparisons
-    then = Narrative(previous, comparisons, Style(), Baseline(), Baseline(), {}, {})
-    now = Narrative(figures, comparisons, Style(), Baseline(), Baseline(), {}, {})
+    phrases = Phrases(Style())
     for item in comparisons:
         if item in last_year.values:
             continue
         try:
-            last_year.values[item] = then.value(item)
+            last_year.values[item] = comparison_value(previous.ledger, comparisons, item)
         except (ProfileFormulaError, KeyError):
             problems.append(warning("prev-missing-item", f"上年文件中没有可与“{item}”对应的数",
                                     location=Location(file=source.file),
                                     hint="请在“上年数”中直接填写该项"))
     try:
-        closing, opening = then.value(CLOSING), now.value(OPENING)
+        closing = comparison_value(previous.ledger, comparisons, CLOSING)
+        opening = comparison_value(figures.ledger, comparisons, OPENING)
     except (ProfileFormulaError, KeyError):
         return problems
     if closing != opening:
         problems.append(warning(
             "prev-carryover", "本年“年初结转和结余”与上年文件的“年末结转和结余”不一致",
             location=source.loc(tuple(OPENING.split("."))), table=profile.table_for_section("收入支出决算总表"),
-            expected=f"上年年末结转和结余 {now.phrases.amount(closing)}", found=now.phrases.amount(opening),
-            difference=("+" if opening > closing else "-") + now.phrases.amount(abs(opening - closing))))
+            expected=f"上年年末结转和结余 {phrases.amount(closing)}", found=phrases.amount(opening),
+            difference=("+" if opening > closing else "-") + phrases.amount(abs(opening - closing))))
     return problems

@@ -19,8 +19,12 @@ import yaml
 
 from .errors import Location, Problem, UserError, error, os_reason
 
+# The one list of input suffixes: YAML is read here, workbooks by load_xlsx.py (combine.load_input
+# dispatches by suffix), other spreadsheet formats are refused with advice.
 YAML_SUFFIXES = (".yaml", ".yml")
-_EXCEL_SUFFIXES = (".xls", ".et", ".csv", ".ods")  # .xlsx and .xlsm: load_xlsx.py
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+INPUT_SUFFIXES = YAML_SUFFIXES + WORKBOOK_SUFFIXES
+_EXCEL_SUFFIXES = (".xls", ".et", ".csv", ".ods")
 # Characters that are invisible, break Word/Excel XML, or cannot be encoded (lone surrogates).
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 # Longer literals are typing accidents; they also exceed Python's int-conversion limit.
@@ -87,7 +91,7 @@ def read_text(path: Path) -> str:
 
 
 def check_suffix(path: Path) -> None:
-    """YAML is read here; .xlsx/.xlsm workbooks go to load_xlsx.py (build.load_input
+    """YAML is read here; .xlsx/.xlsm workbooks go to load_xlsx.py (combine.load_input
     dispatches by suffix). Anything else is refused before its bytes are parsed."""
     suffix = path.suffix.lower()
     if suffix in YAML_SUFFIXES:

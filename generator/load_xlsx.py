@@ -58,9 +58,8 @@ from .excel_layout import (
     style_bool_paths,
 )
 from .load import MAX_FILE_BYTES, Path_, Source
-from .profiles import Catalogue, DataSection, Profile
+from .profiles import Catalogue, DataSection, Profile, profile_for
 
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 _BLANK_AMOUNTS = {"", "-", "—", "－", "--", "——"}
 _CODE = re.compile(r"^\d+$")
 _AMOUNT_HEADERS = {"金额", "决算数", "数额", "金额(万元)", "金额(元)"}
@@ -758,8 +757,6 @@ def _tidy(reader: _Reader, profile: Profile | None) -> None:
 # -- entry points ------------------------------------------------------------------------------
 def load_workbook_input(path: Path, data_dir: Path | None = None) -> Source:
     """A whole input given as a workbook."""
-    from .build import profile_for  # the orchestrator knows how a header chooses a profile
-
     path = Path(path)
     sheets, problems = open_workbook(path)
     reader = read_info(sheets, str(path))

@@ -5,36 +5,23 @@ difference, ratio and direction word comes from here; the department supplies on
 and counts. Each table figure a template cites is recorded (key, printed text), so the
 generated document can be checked against its own tables (`gen-report verify`).
 
-Comparison items (比较项) are named in the profile with the expression of this year's
-figure; last year's figure and the start-of-year budget come from the input, given either
-directly (上年数 / 年初预算数) or as the change (比上年增减 / 比年初预算增减).
+Comparison items (比较项) and their baselines (上年数, 年初预算数) are read and evaluated by
+baselines.py; this module only phrases them.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 import jinja2
 
-from .amounts import AmountError, parse_amount, to_yuan
-from .errors import Location, Problem, error, warning
+from .baselines import Baseline, comparison_value
 from .figures import Figures
-from .ledger import parse_expr
-from .load import Source
 from .phrases import Phrases, Style
 
 _SINGLE_KEY = re.compile(r"^[^\s+\-]+$")
-
-
-@dataclass
-class Baseline:
-    """Last year's figures or the start-of-year budget, by comparison item, in 元."""
-
-    values: dict[str, Decimal] = field(default_factory=dict)
 
 
 class Narrative:
@@ -55,14 +42,7 @@ class Narrative:
     # -- values ---------------------------------------------------------------------------
     def value(self, x: Any) -> Decimal:
         """A figure: a Decimal in 元, a ledger expression, or a comparison item's name."""
-        if isinstance(x, Decimal):
-            return x
-        if isinstance(x, int):
-            return Decimal(x)
-        text = str(x)
-        if text in self.comparisons:
-            text = self.comparisons[text]
-        return self.ledger.evaluate(parse_expr(text, lambda t: t if self.ledger.knows(t) else None))
+        return comparison_value(self.ledger, self.comparisons, x)
 
     def cite(self, x: Any, printed: str) -> None:
         text = self.comparisons.get(x, x) if isinstance(x, str) else None
@@ -154,68 +134,3 @@ def _sentence(text: str) -> str:
     """A reason as a sentence: ends with one full stop, never "。。"."""
     text = text.rstrip("。；;，, ")
     return text + "。" if text else ""
-
-
-def read_baselines(source: Source, unit: str, comparisons: dict[str, str], figures: Figures,
-                   tolerance: Decimal) -> tuple[Baseline, Baseline, list[Problem]]:
-    """上年数 / 比上年增减 and 年初预算数 / 比年初预算增减 → baselines in 元, checked."""
-    problems: list[Problem] = []
-    narrative = Narrative(figures, comparisons, Style(), Baseline(), Baseline(), {}, {})
-    out = []
-    for direct_key, change_key in (("上年数", "比上年增减"), ("年初预算数", "比年初预算增减")):
-        baseline = Baseline()
-        direct = _amounts(source, direct_key, unit, comparisons, problems)
-        change = _amounts(source, change_key, unit, comparisons, problems)
-        for item in sorted(set(direct) | set(change)):
-            current = narrative.value(item)
-            if item in change:
-                derived = current - change[item][0]
-                if item in direct:
-                    stated, where = direct[item]
-                    diff = stated - derived
-                    if diff != 0:
-                        make = warning if abs(diff) <= tolerance else error
-                        problems.append(make(
-                            "baseline-mismatch", f"“{direct_key}”与“{change_key}”不一致", location=where,
-                            row=item, expected=f"本年数 − 增减数 = {narrative.phrases.amount(derived)}",
-                            found=narrative.phrases.amount(stated)))
-                baseline.values[item] = direct[item][0] if item in direct else derived
-            else:
-                baseline.values[item] = direct[item][0]
-        out.append(baseline)
-    for key in ("变动原因", "补充说明"):
-        raw = source.data.get(key) or {}
-        for item in raw if isinstance(raw, dict) else {}:
-            if item not in comparisons:
-                close = difflib.get_close_matches(item, list(comparisons), n=1, cutoff=0.4)
-                problems.append(error(
-                    "unknown-item", f"“{key}”中不认识的项目“{item}”（这段文字不会出现在文档中）",
-                    location=source.loc((key, item)),
-                    hint=f"是否想写“{close[0]}”？" if close else "可用的项目：" + "、".join(comparisons)))
-    return out[0], out[1], problems
-
-
-def _amounts(source: Source, key: str, unit: str, comparisons: dict[str, str],
-             problems: list[Problem]) -> dict[str, tuple[Decimal, Location]]:
-    raw = source.data.get(key) or {}
-    out: dict[str, tuple[Decimal, Location]] = {}
-    if not isinstance(raw, dict):
-        return out  # the schema reports the type
-    for item, value in raw.items():
-        where = source.loc((key, item))
-        if item not in comparisons:
-            close = difflib.get_close_matches(item, list(comparisons), n=1, cutoff=0.4)
-            problems.append(error("unknown-item", f"“{key}”中不认识的项目“{item}”", location=where,
-                                  hint=f"是否想写“{close[0]}”？" if close else
-                                  "可用的项目：" + "、".join(comparisons)))
-            continue
-        try:
-            amount = to_yuan(parse_amount(value), unit)
-        except AmountError as e:
-            problems.append(error("bad-amount", str(e), location=where, row=item))
-            continue
-        if key in ("上年数", "年初预算数") and amount < 0:
-            problems.append(error("negative", "金额不能为负数", location=where, row=item))
-            continue
-        out[item] = (amount, where)
-    return out

@@ -19,7 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import Location, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
-from .model import StyleInput
+from .model import Header, StyleInput
+from .profile_patch import merge_profiles
 from .resources import DATA_DIR
 from .validation import pydantic_problems
 
@@ -196,12 +197,7 @@ class ProfileModel(_Strict):
     default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
 
     @model_validator(mode="after")
-    def _placeholders(self) -> ProfileModel:
-        for text in [self.title, *self.part_headings.values()]:
-            try:
-                text.format(部门名称="", 年度="")
-            except (KeyError, IndexError, ValueError) as e:
-                raise ValueError(f"“{text}”中只能使用 {{部门名称}} 和 {{年度}} 两个占位符") from e
+    def _fits(self) -> ProfileModel:
         missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
         if missing:
             raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
@@ -235,6 +231,52 @@ class ProfileModel(_Strict):
         return str(v)
 
 
+# {部门名称} and the like in any text a profile holds (titles, headers, labels, notes, …);
+# each is filled in for the document (see Profile.fill). Formulas (数据, 比较项, 值) use
+# {编码} of their own and are not text.
+PLACEHOLDERS = {
+    "部门名称": "输入的部门名称",
+    "年度": "输入的年度，如 2024",
+    "上年": "上一年度，如 2023",
+    "下年": "下一年度，如 2025",
+    "类型": "决算 或 预算",
+    "金额单位": "该表（或情况说明）印出的金额单位，元 或 万元",
+}
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释"}
+
+
+def check_placeholders(source: Source) -> None:
+    """Every {…} in the profile's texts names a known placeholder: checked when the profile
+    is read, so a misspelt one is a located error, never printed literally."""
+    problems = []
+
+    def walk(value: object, path: tuple[str, ...]) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                if k not in _NOT_TEXT or (k == "名词解释" and isinstance(v, (dict, list))):
+                    walk(v, path + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, path + (str(i),))
+        elif isinstance(value, str):
+            for name in _PLACEHOLDER.findall(value):
+                if name not in PLACEHOLDERS:
+                    problems.append(error(
+                        "unknown-placeholder", f"“{value}”中的占位符“{{{name}}}”不认识",
+                        location=source.loc(path),
+                        expected="可用的占位符：" + "、".join(f"{{{k}}}（{v}）" for k, v in PLACEHOLDERS.items())))
+
+    walk(source.data, ())
+    if problems:
+        raise UserError(problems)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """The text with its placeholders filled in (checked known when the profile was read)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
 @dataclass(frozen=True)
 class Catalogue:
     """Code → name for one classification and year (功能分类 / 经济分类)."""
@@ -264,6 +306,11 @@ class Profile:
         out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
         out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
         return out
+
+    def placeholders(self, department: str, unit: str | None = None) -> dict[str, str]:
+        """The values of {部门名称}, {年度}, … for this document (see PLACEHOLDERS)."""
+        return {"部门名称": department, "年度": str(self.year), "上年": str(self.year - 1),
+                "下年": str(self.year + 1), "类型": self.model.kind, "金额单位": unit or self.model.unit}
 
     def table_for_section(self, section: str) -> str:
         """'表3 支出决算表' for messages about a data section, in the document's words."""
@@ -305,6 +352,28 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
                                location=where or Location(), hint="请在输入中用“模板:”指定其中一个")])
     raise UserError([error("no-profile", f"没有适用于 {year} 年度{kind}的模板", location=where or Location(),
                            hint="可在输入中用“模板:”指定一个模板，或在 data/profiles/ 中新增模板（见 docs/模板配置.md）")])
+
+
+def profile_for(source: Source, data_dir: Path | None = None) -> Profile | None:
+    """The profile an input's header chooses; None when the header itself is invalid
+    (the input check reports that, located)."""
+    try:
+        header = Header.model_validate(source.data)
+    except ValidationError:
+        return None
+    return header_profile(source, header, data_dir)
+
+
+def header_profile(source: Source, header: Header, data_dir: Path | None = None) -> Profile:
+    """The profile a valid header chooses (its 模板, else by 类型 and 年度), of the header's kind."""
+    data_dir = data_dir or DATA_DIR
+    profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
+                                       where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
+    profile = load_profile(profile_file, header.year, data_dir)
+    if profile.model.kind != header.kind:
+        raise UserError([error("profile-kind", f"模板“{profile.model.name}”用于{profile.model.kind}，"
+                               f"而输入的类型是{header.kind}", location=source.loc(("模板",)))])
+    return profile
 
 
 _KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
@@ -361,20 +430,21 @@ _MODELS: dict[tuple[tuple[str, int, int] | None, ...], ProfileModel] = {}
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
     used = [path]
-    data = _with_base(source, path, seen=(path.stem,), used=used)
-    if data.get("名称") != path.stem:
+    merged = _with_base(source, path, seen=(path.stem,), used=used)
+    if merged.data.get("名称") != path.stem:
         raise UserError([error("profile-name", f"模板的“名称”应与文件名相同：{path.stem}",
                                location=source.loc(("名称",)),
                                hint="输入中的“模板:”和其他模板的“基于:”都按名称查找文件")])
     key = tuple(_file_stamp(p) for p in used)
     model = _MODELS.get(key) if None not in key else None
     if model is None:
+        check_placeholders(merged)
         try:
-            model = ProfileModel.model_validate(data)
+            model = ProfileModel.model_validate(merged.data)
         except ValidationError as e:
-            raise UserError(pydantic_problems(e, source, ProfileModel)) from e
+            raise UserError(pydantic_problems(e, merged, ProfileModel)) from e
         _MODELS[key] = model
-    return model, source
+    return model, merged
 
 
 def _file_stamp(path: Path) -> tuple[str, int, int] | None:
@@ -385,23 +455,27 @@ def _file_stamp(path: Path) -> tuple[str, int, int] | None:
     return str(path), stat.st_mtime_ns, stat.st_size
 
 
-def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Path]) -> dict[str, object]:
-    """`基于: 决算-2020` takes every top-level key of that profile that this one leaves out,
-    so a year that only reorders tables need not repeat the data sections and checks.
-    Each base file read is added to `used`."""
-    data = dict(source.data)
-    base_name = data.pop("基于", None)
+def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Path]) -> Source:
+    """`基于: 决算-2020`: this profile laid over that one by name (profile_patch.py): what
+    this file leaves out comes from the base, a mapping changes only the keys or named
+    items it names. Each base file read is added to `used`."""
+    base_name = source.data.get("基于")
     if base_name is None:
-        return data
+        return source
     base_path = path.parent / f"{base_name}.yaml"
     if str(base_name) in seen or not base_path.exists():
         why = "循环引用" if str(base_name) in seen else "找不到该模板"
         raise UserError([error("bad-profile-base", f"“基于: {base_name}”无效：{why}",
-                               location=source.loc(("基于",)))])
+                               location=source.loc(("基于",)),
+                               hint="可用模板：" + "、".join(p.stem for p in sorted(path.parent.glob("*.yaml"))))])
     used.append(base_path)
-    base_source = load_yaml(base_path, allow_aliases=True)
-    base = _with_base(base_source, base_path, seen + (str(base_name),), used)
-    return {**base, **data}
+    base = _with_base(load_yaml(base_path, allow_aliases=True), base_path, seen + (str(base_name),), used)
+    patch = Source(data={k: v for k, v in source.data.items() if k != "基于"}, file=source.file,
+                   locations=source.locations)
+    merged, problems = merge_profiles(base, patch)
+    if problems:
+        raise UserError(problems)
+    return merged
 
 
 def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile:

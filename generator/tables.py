@@ -17,7 +17,8 @@ from decimal import Decimal
 from .amounts import format_number, from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
-from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec
+from .ledger import parse_expr
+from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, fill
 
 NUMERALS = "零一二三四五六七八九"
 NUMBER_FORMAT = "#,##0.00"
@@ -68,8 +69,6 @@ class TableRenderer:
         return Cell(format_number(value), value=value, align="right", source=source)
 
     def evaluate(self, expr: str) -> Decimal:
-        from .ledger import parse_expr
-
         def resolve(token: str) -> str | None:
             return token if self.ledger.knows(token) else None
 
@@ -93,17 +92,18 @@ class TableRenderer:
             columns, rows = self.two_sided(spec)
         else:
             columns, rows = self.fixed(spec)
-        header, depth = header_grid([c.header for c in columns])
+        values = self.profile.placeholders(self.department, self.unit)
+        header, depth = header_grid([[fill(h, values) for h in c.header] for c in columns])
         amounts = [c for row in rows for c in row if c.value is not None]
         empty = all(c.value == 0 for c in amounts)
         if spec.column_numbers:
             rows.insert(0, self.column_number_row(columns))
-        notes = list(spec.notes)
+        notes = [fill(n, values) for n in spec.notes]
         if empty and spec.empty_note:
-            notes.append(spec.empty_note)
+            notes.append(fill(spec.empty_note, values))
         return Table(
             number=self.profile.table_numbers[spec.title],
-            title=spec.title,
+            title=fill(spec.title, values),
             org_label=self.org_label,
             unit_label=f"单位：{self.unit}",
             ncols=len(columns),
@@ -232,7 +232,7 @@ class TableRenderer:
             elif spec.label is None and not spec.values:
                 out.append(_Row([], blank=True))
             else:
-                out.append(_Row(list(spec.values), label=(spec.label or "").replace("{部门名称}", self.department),
+                out.append(_Row(list(spec.values), label=fill(spec.label or "", self.profile.placeholders(self.department, self.unit)),
                                 indent=spec.indent, center=spec.center))
         return out
 

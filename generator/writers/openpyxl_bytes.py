@@ -17,6 +17,7 @@ _CORE_XML = "docProps/core.xml"
 
 
 def workbook_bytes(wb: Any, date: datetime, creator: str = "gen-report") -> bytes:
+    # lazy: openpyxl only when a workbook is made (start-up)
     from openpyxl.xml.functions import tostring
 
     wb.properties.created = wb.properties.modified = date

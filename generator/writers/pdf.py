@@ -11,12 +11,15 @@ the PDF byte-identical for identical input.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import zipfile
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from ..errors import UserError, error
 
@@ -94,8 +97,6 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
 
 def _fontconfig(root: Path) -> Path:
     """A fontconfig file: the system's configuration plus the fallbacks above."""
-    from xml.sax.saxutils import escape
-
     system = os.environ.get("FONTCONFIG_FILE") or "/etc/fonts/fonts.conf"
     aliases = "".join(
         f"<alias binding=\"same\"><family>{escape(name)}</family><accept>"
@@ -128,9 +129,6 @@ def fixed_pdf(pdf: bytes, docx: bytes) -> bytes:
 
 def _docx_year(docx: bytes) -> int:
     """The year stamped in the .docx core properties (report year + 1), else 2000."""
-    import io
-    import zipfile
-
     try:
         core = zipfile.ZipFile(io.BytesIO(docx)).read("docProps/core.xml")
         m = re.search(rb"<dcterms:created[^>]*>(\d{4})", core)

@@ -1,0 +1,191 @@
+"""The render stage: a prepared department-year as a `Document` (writers/ turn it into files).
+
+概况 and 情况说明 from the profile's templates (text.py, narrative.py), the statutory tables
+(tables.py, performance.py), 名词解释 from the profile, and the charts (charts.py) placed after
+their headings. Nothing here reads a file other than templates, nor writes one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .amounts import UNIT_SCALE
+from .charts import chart_data, font_problem, with_figures
+from .compute import Prepared
+from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
+from .errors import Location, Problem, UserError, as_errors, error
+from .ledger import ProfileFormulaError
+from .narrative import Narrative
+from .performance import evaluate, performance_tables, records
+from .phrases import Style
+from .profiles import Profile, fill
+from .resources import TEMPLATES_DIR
+from .tables import TableRenderer, chinese_number
+from .text import blocks_from_markup, render_template, residue_problems, shared_environment
+
+
+def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
+    report, profile = prepared.report, prepared.profile
+    env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
+    writer = Narrative(prepared.figures, profile.model.comparisons,
+                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
+                       prepared.budget, report.reasons, report.notes)
+    # This document's template functions go in the context, not in the shared environment's
+    # globals; the input's own keys still win over a function of the same name, as globals would.
+    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
+    context = {**functions, **template_context(prepared)}
+    overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
+    try:
+        renderer = TableRenderer(profile, prepared.figures, report.department)
+        tables = renderer.render_all()
+        tables += performance_tables(profile, report, prepared.optional, first_number=len(tables) + 1)
+        placed = renderer.render_placed("情况说明")
+    except ProfileFormulaError as e:
+        raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
+                               location=Location(file=profile.file))]) from e
+    narrative = (blocks_from_markup(render_template(env, profile.model.narrative_template, context))
+                 if profile.model.narrative_template else [])
+    narrative = _place_tables(narrative, placed, profile)
+    _check_narrative(writer, narrative, prepared)
+    glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
+    glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
+    if profile.model.glossary_numbered:
+        glossary = [GlossaryEntry(f"{chinese_number(i)}、{g.term}", g.explanation)
+                    for i, g in enumerate(glossary, start=1)]
+    values = profile.placeholders(report.department)
+    headings = {k: fill(v, values) for k, v in profile.model.part_headings.items()}
+    return Document(
+        title=fill(profile.model.title, values),
+        department=report.department,
+        year=report.year,
+        kind=report.kind,
+        subject=f"{report.year}年度部门{report.kind}公开",
+        keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
+        citations=citations(tables, writer.citations),
+        parts=(
+            Part("概况", headings["概况"], tuple(overview)),
+            Part("表格", headings["表格"], tuple(tables)),
+            Part("情况说明", headings["情况说明"], tuple(narrative)),
+            Part("名词解释", headings["名词解释"], tuple(glossary)),
+        ),
+    )
+
+
+_MARKER = "[[表格:{}]]"
+
+
+def _table_marker(title: str) -> str:
+    """`{{ 表格("重点项目预算绩效目标表") }}` on a line of its own in a narrative template."""
+    return _MARKER.format(title)
+
+
+def _place_tables(blocks: list[Any], placed: dict[str, Table], profile: Profile) -> list[Any]:
+    """Swap each 表格(…) marker line for the table the profile places in the narrative."""
+    out = []
+    for block in blocks:
+        text = getattr(block, "text", None)
+        if isinstance(block, Paragraph) and text and text.startswith("[[表格:") and text.endswith("]]"):
+            title = text[len("[[表格:"):-2]
+            if title not in placed:
+                raise UserError([error("template-table", f"情况说明模板引用的表格“{title}”不在模板的“表格”中"
+                                       "（或其“位置”不是“情况说明”）", location=Location(file=profile.file))])
+            out.append(placed[title])
+        else:
+            out.append(block)
+    return out
+
+
+def profile_globals(prepared: Prepared) -> dict[str, Any]:
+    """What templates may ask of the profile itself, so one template can serve several profiles:
+    `比较项` (the names this profile compares; a year without 国有资本经营预算 has none of its
+    items, and the template leaves those sentences out)."""
+    optional = set(prepared.optional)
+    return {"比较项": list(prepared.profile.model.comparisons), "启用": lambda name: name in optional,
+            "绩效自评": performance_summaries(prepared)}
+
+
+def performance_summaries(prepared: Prepared) -> list[dict[str, Any]]:
+    """Each 绩效自评表's derived figures, for a sentence such as "自评得分95分，等级为优"."""
+    out = []
+    for name in prepared.optional:
+        kind = prepared.profile.model.optional[name].performance
+        for _, record in records(prepared.report, kind) if kind else []:
+            ev = evaluate(record, prepared.profile.model.grades)
+            out.append({"类别": kind, "名称": record.name, "总分": ev.total, "等级": ev.grade,
+                        "执行率得分": ev.execution_score})
+    return out
+
+
+def template_context(prepared: Prepared) -> dict[str, Any]:
+    """What templates see: the input by its Chinese keys, amounts scaled to 元."""
+    report = prepared.report
+    data = report.model_dump(by_alias=True, mode="python")
+    data["概况"]["机构设置"] = [{"名称": b, "职责": None} if isinstance(b, str) else b
+                             for b in data["概况"]["机构设置"]]
+    data["情况说明"] = _scaled(data["情况说明"], UNIT_SCALE[report.unit])
+    return data
+
+
+def _scaled(value: Any, scale: Decimal) -> Any:
+    if isinstance(value, Decimal):
+        return value * scale
+    if isinstance(value, dict):
+        return {k: _scaled(v, scale) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scaled(v, scale) for v in value]
+    return value
+
+
+def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -> None:
+    """A narrative that needs a figure the input lacks, or that shows template residue,
+    must never be written."""
+    problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
+                      location=Location(file=prepared.source.file),
+                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）中补上")
+                for item in dict.fromkeys(writer.missing)]
+    problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
+                 for message in residue_problems(blocks, "情况说明")]
+    if problems:
+        raise UserError(problems)
+
+
+def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citation, ...]:
+    """Each cited figure with the first table cell that shows it."""
+    where: dict[str, tuple[str, int, int]] = {}
+    for t in tables:
+        for r, row in enumerate(t.rows):
+            for c, cell in enumerate(row):
+                if cell.source and cell.source not in where:
+                    where[cell.source] = (t.number, t.header_rows + r, c)
+    out = [Citation(text, *where[key]) for key, text in cited if key in where]
+    return tuple(dict.fromkeys(out))
+
+
+def render_full(prepared: Prepared, templates_dir: Path | None = None,
+                strict: bool = False) -> tuple[Document, list[Problem]]:
+    """`render()` plus the charts the input or profile asks for (drawn, numbered, placed)."""
+    document = render(prepared, templates_dir)
+    charts, problems = chart_data(prepared)
+    if charts and (missing_font := font_problem()):
+        problems.append(missing_font)
+    problems = _raise_chart_errors(problems, strict)
+    if charts:
+        document = replace(document, parts=with_figures(document.parts, charts))
+    return document, problems
+
+
+def _raise_chart_errors(problems: list[Problem], strict: bool) -> list[Problem]:
+    if strict:
+        problems = as_errors(problems)
+    if any(p.severity == "错误" for p in problems):
+        raise UserError(problems)
+    return problems
+
+
+def check_charts(prepared: Prepared, strict: bool = False) -> list[Problem]:
+    """The charts' problems without drawing them (`gen-report check`): raised if any is an error."""
+    _, problems = chart_data(prepared)
+    return _raise_chart_errors(problems, strict)

@@ -1,0 +1,95 @@
+"""The compute stage: a checked input's figures, identities, baselines and last year's figures.
+
+Takes the inputs stage's result (and last year's prepared input, if any) and returns a
+`Prepared`: everything known about one department-year once every check has passed. Raises
+UserError with every problem found (the inputs stage's problems included).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .baselines import Baseline, read_baselines
+from .errors import Location, Problem, Problems, as_errors
+from .figures import Figures, build_figures
+from .inputs import CheckedInput
+from .last_year import fill_last_year
+from .load import Source
+from .model import Report
+from .optional import enabled_names, meeting_problems, with_optional_tables
+from .performance import performance_problems
+from .profiles import Profile
+
+
+@dataclass
+class Prepared:
+    """Everything known about one department-year once the input has passed its checks."""
+
+    source: Source
+    report: Report
+    profile: Profile
+    figures: Figures
+    last_year: Baseline
+    budget: Baseline
+    problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
+    optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
+
+
+def compute(checked: CheckedInput, previous: Prepared | None = None, strict: bool = False) -> Prepared:
+    source, header, report = checked.source, checked.header, checked.report
+    optional = enabled_names(checked.profile, source)
+    profile = with_optional_tables(checked.profile, optional)
+    problems = Problems()
+    problems.extend(list(checked.problems))
+    figures, figure_problems = build_figures(profile, source, header.unit, checked.sections)
+    problems.extend(figure_problems)
+    if report is not None:
+        problems.extend(performance_problems(report, source))
+        problems.extend(meeting_problems(report, figures, source, optional))
+    problems.raise_if_errors()
+    problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
+    last_year, budget, baseline_problems = read_baselines(
+        source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
+    problems.extend(baseline_problems)
+    if previous:
+        problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
+    if strict:
+        problems.items = as_errors(problems.items)
+    problems.raise_if_errors()
+    assert report is not None
+    return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
+                    budget=budget, problems=problems.items, optional=optional)
+
+
+def _describer(profile: Profile, figures: Figures):  # noqa: ANN202
+    def describe(key: str) -> tuple[str, str, str]:
+        parts = key.split(".")
+        section = parts[0]
+        table = profile.table_for_section(section)
+        spec = profile.model.data.get(section)
+        if spec is None:
+            return table, "", ""
+        if spec.form == "功能分类" and len(parts) == 3:
+            code = parts[1]
+            name = figures.rows.get(section).names.get(code, "") if section in figures.rows else ""
+            return table, (f"{code} {name}".strip() if code != "合计" else "合计"), parts[2]
+        if spec.form == "列表" and len(parts) == 3:
+            records = [r for g in figures.lists.get(section, []) for r in g.records]
+            groups = {g.key: g.label for g in figures.lists.get(section, [])}
+            prefix = f"{section}.{parts[1]}"
+            name = next((next(iter(r.texts.values()), "") for r in records if r.key == prefix),
+                        groups.get(prefix, parts[1]))
+            return table, name or parts[1], parts[2]
+        if spec.form == "经济分类":
+            code = parts[1] if len(parts) > 1 else ""
+            name = figures.rows[section].names.get(code, "") if section in figures.rows else ""
+            return table, f"{code} {name}".strip(), "金额"
+        return table, ".".join(parts[1:]), ""
+
+    return describe
+
+
+def _locate(source: Source, key: str) -> Location:
+    parts = tuple(key.split("."))
+    loc = source.loc(parts)
+    return loc if loc.line is not None or loc.sheet else Location(file=source.file)

@@ -1,0 +1,61 @@
+"""The inputs stage: a loaded `Source` checked against the input schema and its profile.
+
+The header (部门名称, 年度, 类型, 模板) chooses the profile; the rest of the input is validated
+(model.py) and every key neither the schema nor the profile's table data knows is reported.
+Problems are returned, not raised, so that the compute stage can add its own and every
+problem is reported at once; only an invalid header stops here (without it there is no profile).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from .errors import Problem, UserError, error
+from .load import Source
+from .model import Header, Report
+from .profiles import Profile, header_profile
+from .validation import pydantic_problems
+
+PREV_KEY = "上年文件"  # last year's input (last_year.py); read by the build, not part of the report
+
+
+@dataclass(frozen=True)
+class CheckedInput:
+    source: Source
+    header: Header
+    profile: Profile
+    report: Report | None  # None when the report has schema problems (in `problems`)
+    sections: dict[str, Any]  # the profile's table data, by section name
+    problems: tuple[Problem, ...]
+
+
+def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
+    try:
+        header = Header.model_validate(source.data)
+    except ValidationError as e:
+        raise UserError(pydantic_problems(e, source, Header)) from e
+    profile = header_profile(source, header, data_dir)
+    data_keys = profile.model.data
+    problems: list[Problem] = []
+    sections = {k: v for k, v in source.data.items() if k in data_keys}
+    rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
+    allowed = [f.alias or n for n, f in Report.model_fields.items()]
+    for key in list(rest):
+        if key not in allowed:
+            close = difflib.get_close_matches(key, allowed + list(data_keys), n=1, cutoff=0.4)
+            problems.append(error("unknown-key", f"不认识的键“{key}”（可能拼写有误，该项内容不会被使用）",
+                                  location=source.loc((key,)),
+                                  hint=f"是否想写“{close[0]}”？" if close else
+                                  "可用的表格数据键：" + "、".join(data_keys)))
+            del rest[key]
+    report: Report | None = None
+    try:
+        report = Report.model_validate(rest)
+    except ValidationError as e:
+        problems.extend(pydantic_problems(e, source, Report))
+    return CheckedInput(source, header, profile, report, sections, tuple(problems))

@@ -1,0 +1,119 @@
+"""基于 + patch by name: a profile changes one title, one label, one header, the order of the
+tables or one setting in a line each; a name the base does not have is a located error."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.errors import UserError
+from generator.profiles import load_profile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_with(tmp_path: Path, name: str, text: str) -> tuple[Path, Path]:
+    data = tmp_path / "data"
+    if not data.exists():
+        shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    path = data / "profiles" / f"{name}.yaml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return data, path
+
+
+PATCH = """\
+    名称: 某区-决算-2024
+    基于: 决算-2023
+    适用年度: [2024]
+    部分标题: {名词解释: "第四部分 名词解释（{年度}年）"}
+    表格:
+      收入支出决算总表:
+        左: {底部: {使用非财政拨款结余（含专用结余）: {标签: 使用非财政拨款结余}}}
+      收入决算表:
+        列: {功能分类科目编码: {表头: [项目, 科目编码]}}
+      支出决算表: {标题: "{部门名称}{年度}年度支出决算表"}
+      顺序: [收入支出决算总表, 支出决算表, 收入决算表, 财政拨款收入支出决算总表, 一般公共预算财政拨款支出决算表,
+            一般公共预算财政拨款基本支出决算明细表, 政府性基金预算财政拨款收入支出决算表,
+            国有资本经营预算财政拨款支出决算表, 财政拨款“三公”经费支出决算表]
+      删除: []
+    校验: {删除: []}
+    """
+
+
+def test_a_patch_changes_only_what_it_names(tmp_path: Path) -> None:
+    data, path = data_with(tmp_path, "某区-决算-2024", PATCH)
+    profile = load_profile(path, 2024, data)
+    base = load_profile(data / "profiles" / "决算-2023.yaml", 2024, data)
+    titles = [t.title for t in profile.model.tables]
+    assert titles[:3] == ["收入支出决算总表", "{部门名称}{年度}年度支出决算表", "收入决算表"]
+    assert len(titles) == len(base.model.tables) == 9
+    first = profile.model.tables[0]
+    assert [r.label for r in first.left.footer][1] == "使用非财政拨款结余"
+    assert [r.label for r in base.model.tables[0].left.footer][1] == "使用非财政拨款结余（含专用结余）"
+    income = profile.model.tables[2]
+    assert income.columns[0].header == ["项目", "科目编码"]
+    assert income.columns[1:] == base.model.tables[1].columns[1:]
+    assert profile.model.part_headings["名词解释"] == "第四部分 名词解释（{年度}年）"
+    assert profile.model.part_headings["概况"] == base.model.part_headings["概况"]
+    assert profile.model.data == base.model.data and profile.model.checks == base.model.checks
+
+
+def test_a_patched_profile_generates(tmp_path: Path) -> None:
+    data, _ = data_with(tmp_path, "某区-决算-2024", PATCH)
+    source = (ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml").read_text(encoding="utf-8")
+    source = source.replace("年度: 2023", "年度: 2024", 1).replace("类型: 决算\n", "类型: 决算\n模板: 某区-决算-2024\n", 1)
+    inp = tmp_path / "in.yaml"
+    inp.write_text(source, encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as e:
+        main(["generate", str(inp), "-o", str(out), "--data-dir", str(data)])
+    assert e.value.code == 0
+    import docx
+
+    [docx_file] = out.glob("*.docx")
+    texts = [p.text for p in docx.Document(str(docx_file)).paragraphs]
+    assert "清远市清城区大数据中心2024年度支出决算表" in texts
+    assert "第四部分 名词解释（2024年）" in texts
+    assert not any("{" in t for t in texts)
+
+
+@pytest.mark.parametrize("patch,message,line,hint", [
+    ("表格:\n  收入表: {标题: X}\n", "原模板的表格中没有名为“收入表”的项", 5, "收入支出决算总表、收入决算表"),
+    ("表格:\n  收入支出决算总表:\n    左: {底部: {结余: {标签: X}}}\n", "原模板的底部行中没有名为“结余”的项", 6,
+     "本年收入合计、使用非财政拨款结余（含专用结余）"),
+    ("表格:\n  顺序: [收入决算表]\n", "表格的“顺序”应把每一项的名称恰好列出一次", 5, "收入支出决算总表"),
+    ("数据: {删除: [没有这个表]}\n", "原模板的“数据”中没有“没有这个表”，无法删除", 4, "收入支出决算总表"),
+    ("表格:\n  收入决算表: {标题: \"{单位}收入决算表\"}\n", "占位符“{单位}”不认识", 5, ""),
+    ("表格:\n  收入决算表: {方向: 斜向}\n", "应为以下之一：纵向、横向", 5, ""),
+])
+def test_patch_mistakes_are_located(tmp_path: Path, patch: str, message: str, line: int, hint: str) -> None:
+    text = "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + patch
+    data, path = data_with(tmp_path, "某区-决算-2024", "")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(path, 2024, data)
+    [problem] = e.value.problems
+    assert message in problem.message
+    assert problem.location.file == str(path)
+    assert problem.location.line == line
+    assert hint in problem.hint + problem.expected
+
+
+def test_patch_mistake_through_the_command_is_chinese_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    data, _ = data_with(tmp_path, "某区-决算-2024", "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n"
+                        "表格:\n  收入表: {标题: X}\n")
+    source = (ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml").read_text(encoding="utf-8")
+    inp = tmp_path / "in.yaml"
+    inp.write_text(source.replace("年度: 2023", "年度: 2024", 1)
+                   .replace("类型: 决算\n", "类型: 决算\n模板: 某区-决算-2024\n", 1), encoding="utf-8")
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as e:
+        main(["generate", str(inp), "-o", str(out), "--data-dir", str(data)])
+    assert e.value.code != 0
+    err = capsys.readouterr().err
+    assert "某区-决算-2024.yaml 第5行" in err and "没有名为“收入表”" in err and "Traceback" not in err
+    assert not out.exists() or not any(out.iterdir())
