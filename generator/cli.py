@@ -302,6 +302,7 @@ def convert(input_file: Path, output: Path, verbose: bool) -> None:
 @_help
 def serve(host: str, port: int, no_browser: bool, data_dir: Path | None, templates_dir: Path | None,
           verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
     from .serve.run import serve as run_server
     from .serve.work import Settings
 

@@ -25,7 +25,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("render", {"tables", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),
-    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "cli"}),
+    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "serve", "cli"}),
 ]
 
 

@@ -100,9 +100,8 @@ def downloaded(driver, suffix: str) -> Path:  # noqa: ANN001
 
 
 def body_text(driver) -> str:  # noqa: ANN001
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.TAG_NAME, "body").text
+    """The page's text in one call (a page reloading in between cannot leave a stale element)."""
+    return driver.execute_script("return document.body ? document.body.innerText : ''")
 
 
 def upload_file(driver, path: Path) -> None:  # noqa: ANN001

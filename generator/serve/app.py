@@ -30,6 +30,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import Location, Problem, UserError, error
+from ..profiles import available_profiles
+from ..writers.pdf import soffice
 from . import preview
 from .work import (
     MB,
@@ -94,8 +96,6 @@ class Server:
         return self.page("index.html", session=session, choices=self.choices())
 
     def choices(self) -> dict[str, Any]:
-        from ..profiles import available_profiles
-
         models = available_profiles(self.settings.data_dir)
         years = sorted({y for m in models for y in m.years}, reverse=True)
         final = [y for m in models if m.kind == "决算" for y in m.years]  # the usual case: last year's 决算
@@ -284,8 +284,6 @@ def download(name: str, data: bytes) -> Response:
 
 
 def pdf_available() -> bool:
-    from ..writers.pdf import soffice
-
     return soffice() is not None
 
 

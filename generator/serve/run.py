@@ -8,16 +8,15 @@ import time
 import webbrowser
 from collections.abc import Callable
 
+import uvicorn
+
 from ..errors import UserError, error
+from .app import create_app
 from .work import Settings
 
 
 def serve(settings: Settings, host: str, port: int, open_browser: bool = True,
           echo: Callable[[str], None] = print) -> None:
-    import uvicorn
-
-    from .app import create_app
-
     _check_port(host, port)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
     config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning",

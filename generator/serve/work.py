@@ -24,9 +24,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..batch import SUMMARY_NAME, default_jobs, run_batch, summary_workbook
+from ..build import render_files
+from ..combine import load_input
+from ..convert import blank_workbook as write_blank
+from ..diff import compare, read_content
 from ..document import Document
 from ..errors import Location, Problem, UserError, error
 from ..writers.atomic import safe_file_stem
+from ..writers.pdf import add_pdfs
 
 MB = 1024 * 1024
 # Rendering shares per-process caches and matplotlib; one document is rendered at a time
@@ -188,24 +194,18 @@ def check_and_generate(upload: Upload, prev: Upload | None, settings: Settings, 
     outcome = Outcome(upload.name, relabel(rendered.warnings, names), unit=rendered.prepared.report.unit,
                       profile=rendered.prepared.profile.model.name, version=version)
     if previous is not None:
-        from ..diff import compare, read_content
-
         outcome.previous = previous.name
         outcome.changes = compare(read_content(previous.files[".docx"][1]), read_content(files[".docx"][1]))
     return outcome
 
 
 def _render(path: Path, out_dir: Path, settings: Settings, strict: bool, prev: Path | None):  # noqa: ANN202
-    from ..build import render_files
-
     return render_files(path, out_dir, strict=strict, data_dir=settings.data_dir,
                         templates_dir=settings.templates_dir, compare=False, prev=prev)
 
 
 def _unit(path: Path, settings: Settings) -> str | None:
     """The input's 金额单位 when the input could be read at all (shown next to its problems)."""
-    from ..build import load_input
-
     try:
         data = load_input(path, settings.data_dir).data
     except Exception:  # noqa: BLE001 - unreadable: its problems say why
@@ -218,8 +218,6 @@ def add_pdf(version: Version) -> bytes:
     """The PDF of a version, made once (LibreOffice) and kept with it."""
     with version.pdf_lock:
         if ".pdf" not in version.files:
-            from ..writers.pdf import add_pdfs
-
             docx_name, docx_data = version.files[".docx"]
             with _RENDER_LOCK:
                 files = add_pdfs([{Path(docx_name): docx_data}])[0]
@@ -230,8 +228,6 @@ def add_pdf(version: Version) -> bytes:
 
 def blank_workbook(kind: str, year: int, profile: str | None, settings: Settings) -> tuple[str, bytes]:
     """`gen-report init` into a private folder; the bytes and the download name."""
-    from ..convert import blank_workbook as write_blank
-
     name = f"{year}年度{kind}录入表.xlsx" if kind == "决算" else f"{year}年{kind}录入表.xlsx"
     with private_folder() as root:
         path = root / "blank.xlsx"
@@ -289,8 +285,6 @@ def start_batch(uploads: list[Upload], settings: Settings, limits: Limits, stric
 
 def _run_batch(job: BatchJob, uploads: list[Upload], settings: Settings, limits: Limits, strict: bool,
                pdf: bool) -> None:
-    from ..batch import SUMMARY_NAME, default_jobs, run_batch, summary_workbook
-
     try:
         with private_folder() as root:
             (root / "in").mkdir()
