@@ -17,11 +17,11 @@ from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
-from .ledger import ProfileFormulaError
+from .ledger import Ledger, ProfileFormulaError
 from .narrative import Narrative
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
-from .profiles import Profile, fill
+from .profiles import Display, Profile, fill
 from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
@@ -30,9 +30,9 @@ from .text import blocks_from_markup, render_template, residue_problems, shared_
 def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
-    writer = Narrative(prepared.figures, profile.model.comparisons,
-                       Style.from_input(report.style, profile.model.unit, profile.model.style), prepared.last_year,
-                       prepared.budget, report.reasons, report.notes)
+    narrative_display = profile.narrative_display()
+    writer = Narrative(prepared.figures, profile.model.comparisons, narrative_style(prepared, narrative_display),
+                       prepared.last_year, prepared.budget, report.reasons, report.notes)
     # This document's template functions go in the context, not in the shared environment's
     # globals; the input's own keys still win over a function of the same name, as globals would.
     functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
@@ -64,7 +64,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
         kind=report.kind,
         subject=f"{report.year}年度部门{report.kind}公开",
         keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
-        citations=citations(tables, writer.citations),
+        citations=citations(tables, writer.citations, prepared.figures.ledger, narrative_display),
         parts=(
             Part("概况", headings["概况"], tuple(overview)),
             Part("表格", headings["表格"], tuple(tables)),
@@ -152,15 +152,42 @@ def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -
         raise UserError(problems)
 
 
-def citations(tables: list[Table], cited: list[tuple[str, str]]) -> tuple[Citation, ...]:
-    """Each cited figure with the first table cell that shows it."""
-    where: dict[str, tuple[str, int, int]] = {}
+def narrative_style(prepared: Prepared, display: Display) -> Style:
+    """The input's 样式 over the profile's 情况说明显示 over its 样式: the narrative's unit and
+    decimals come from 情况说明显示 (or the profile's 金额单位)."""
+    report, profile = prepared.report, prepared.profile
+    style = Style.from_input(report.style, display.unit, profile.model.style)
+    style = replace(style, amount_places=display.places)
+    if profile.model.narrative_display.thousands is not None and "thousands" not in report.style.model_fields_set:
+        style = replace(style, thousands=profile.model.narrative_display.thousands)
+    return style
+
+
+def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
+              narrative: Display) -> tuple[Citation, ...]:
+    """Each cited figure with the first table cell that shows it: in the narrative's unit
+    and decimals if a table prints it so, else in a table that prints it exactly (元 with
+    cents), from which the narrative's number follows by scaling and rounding half up."""
+    same: dict[str, Citation] = {}
+    scaled: dict[str, Citation] = {}
     for t in tables:
+        exact = UNIT_SCALE[t.unit]
+        factor = exact / UNIT_SCALE[narrative.unit]
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
-                if cell.source and cell.source not in where:
-                    where[cell.source] = (t.number, t.header_rows + r, c)
-    out = [Citation(text, *where[key]) for key, text in cited if key in where]
+                key = cell.source
+                if not key or cell.value is None:
+                    continue
+                if t.unit == narrative.unit and t.places == narrative.places:
+                    same.setdefault(key, Citation("", t.number, t.header_rows + r, c))
+                elif cell.value * exact == ledger.value(key) and factor <= 1:
+                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c,
+                                                    factor=str(factor.normalize()), places=narrative.places))
+    out = []
+    for key, text in cited:
+        where = same.get(key) or scaled.get(key)
+        if where is not None:
+            out.append(replace(where, text=text))
     return tuple(dict.fromkeys(out))
 
 

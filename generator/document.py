@@ -62,6 +62,8 @@ class Table:
     widths: tuple[float, ...]  # relative column widths, one per column
     number_format: str  # Excel number format of amount cells, e.g. "#,##0.00"
     empty: bool = False  # every amount is zero (the notes then carry "无发生额")
+    unit: str = "万元"  # the unit its amounts print in (the header line says so)
+    places: int = 2  # decimals its amounts print with
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,10 @@ class Citation:
     table: str  # "表1"
     row: int
     column: int
+    # When the table prints in another unit or precision than the narrative: the cell times
+    # `factor`, rounded half up to `places` decimals, is the narrative's number ("" = equal).
+    factor: str = ""
+    places: int = 2
 
 
 @dataclass(frozen=True)

@@ -88,11 +88,12 @@ def performance_tables(profile: Profile, report: Report, names: list[str], first
 
 
 def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number: str) -> Table:
-    unit = profile.model.unit
+    display = profile.display()
+    unit = display.unit
 
     def amount(value: Decimal) -> Cell:
-        shown = from_yuan(value * UNIT_SCALE[report.unit], unit)
-        return Cell(format_number(shown), value=shown, align="right")
+        shown = from_yuan(value * UNIT_SCALE[report.unit], unit, display.places)
+        return Cell(display.text(shown), value=shown if shown or display.zero != "空白" else None, align="right")
 
     def score(value: Decimal) -> Cell:
         return Cell(format_number(value), align="center")
@@ -122,4 +123,5 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
     return Table(number=number, title=title, org_label=f"{profile.model.org_label}：{report.department}",
                  unit_label=f"单位：{unit}", ncols=len(COLUMNS), header_rows=1, header=header,
                  rows=tuple(tuple(row) for row in rows), notes=(), landscape=True,
-                 widths=(1.6, 1.6, 2.4, 2.0, 2.0, 1.0, 1.0), number_format="#,##0.00")
+                 widths=(1.6, 1.6, 2.4, 2.0, 2.0, 1.0, 1.0), number_format=display.number_format(),
+                 unit=unit, places=display.places)

@@ -26,6 +26,7 @@ class Style:
     thousands: bool = True
     space_before_unit: bool = False
     unit: str = "万元"
+    amount_places: int = 2  # decimals of the narrative's amounts (情况说明显示: 小数位)
     zero_base_growth: str = "增长--（基数为0，不可比）"
     zero_base_completion: str = "--%（基数为0，不可比）"
     zero_whole_share: str = "0%"
@@ -56,10 +57,11 @@ class Phrases:
     # -- numbers --------------------------------------------------------------------------
     def shown(self, yuan: Decimal) -> Decimal:
         """The figure as the document shows it (万元, 2 decimals, half up)."""
-        return round_half_up(yuan / UNIT_SCALE[self.style.unit], 2)
+        return round_half_up(yuan / UNIT_SCALE[self.style.unit], self.style.amount_places)
 
     def number(self, yuan: Decimal) -> str:
-        return format_number(self.shown(yuan), 2, self.style.thousands, self.style.amount_zeros)
+        return format_number(self.shown(yuan), self.style.amount_places, self.style.thousands,
+                             self.style.amount_zeros)
 
     def amount(self, yuan: Decimal) -> str:
         sep = " " if self.style.space_before_unit else ""

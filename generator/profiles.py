@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from .amounts import format_number
 from .errors import Location, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
@@ -36,6 +38,51 @@ class _Strict(BaseModel):
 
 def _codes(values: list[object]) -> list[str]:
     return [str(v) for v in values]
+
+
+ZeroDisplay = Literal["空白", "0.00", "0", "-"]
+
+
+class DisplaySpec(_Strict):
+    """显示: how a table's (or the narrative's) amounts print. Each key left out falls back
+    to the profile's `显示`, then to the built-in default (see Display)."""
+
+    unit: Literal["元", "万元"] | None = Field(None, alias="金额单位")
+    thousands: bool | None = Field(None, alias="千分位")
+    places: int | None = Field(None, alias="小数位", ge=0, le=4)
+    zero: ZeroDisplay | None = Field(None, alias="零值")
+    total: Literal["首行", "末行"] | None = Field(None, alias="合计行")
+    rows: Literal["全部", "有数"] | None = Field(None, alias="列出")
+
+    @field_validator("zero", mode="before")
+    @classmethod
+    def _zero_text(cls, v: object) -> object:
+        # `零值: 0.00` and `零值: 0` are numbers in YAML; the loader keeps their literal text
+        return str(v) if v is not None and not isinstance(v, (str, bool)) else v
+
+
+@dataclass(frozen=True)
+class Display:
+    """A table's resolved display settings."""
+
+    unit: str = "万元"
+    thousands: bool = True
+    places: int = 2
+    zero: str = "0.00"
+    total: str = "首行"
+    rows: str = "全部"
+
+    def number_format(self) -> str:
+        """The Excel number format that prints the cell as the Word table does."""
+        body = ("#,##0" if self.thousands else "0") + ("." + "0" * self.places if self.places else "")
+        zero = {"0": '"0"', "-": '"-"'}.get(self.zero, body)
+        return body if zero == body else f"{body};-{body};{zero}"
+
+    def text(self, value: Decimal) -> str:
+        """The figure (already in this unit and rounded) as printed; "" for a blank zero."""
+        if value == 0 and self.zero != "0.00":
+            return {"空白": "", "0": "0", "-": "-"}[self.zero]
+        return format_number(value, self.places, self.thousands)
 
 
 class ColumnSpec(_Strict):
@@ -102,6 +149,7 @@ class TableSpec(_Strict):
     placement: Literal["表格", "情况说明"] = Field("表格", alias="位置")
     # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
     empty_row: list[str] = Field(default_factory=list, alias="空表行")
+    display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
 
     @model_validator(mode="after")
     def _layout_fits(self) -> TableSpec:
@@ -176,6 +224,10 @@ class ProfileModel(_Strict):
     # how a zero amount prints in the tables: "0.00", or an empty cell (and no number in Excel)
     zero_display: Literal["0.00", "空白"] = Field("0.00", alias="零值显示")
     org_label: str = Field("部门", alias="表头单位标签")
+    # every table's display settings (a table's own 显示 overrides them key by key), and the
+    # narrative's amounts (金额单位, 千分位, 小数位)
+    display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
+    narrative_display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="情况说明显示")
     title: str = Field(alias="文档标题")
     part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
     overview_template: str = Field(alias="概况模板")
@@ -306,6 +358,20 @@ class Profile:
         out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
         out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
         return out
+
+    def display(self, table: TableSpec | None = None) -> Display:
+        """A table's display settings: its own 显示, then the profile's 显示, then the
+        profile's 金额单位 and 零值显示, then the defaults."""
+        m = self.model
+        legacy = {"unit": m.unit, "zero": "0.00" if m.zero_display == "0.00" else "空白"}
+        settings = {**legacy, **m.display.model_dump(exclude_none=True)}
+        if table is not None:
+            settings.update(table.display.model_dump(exclude_none=True))
+        return Display(**settings)
+
+    def narrative_display(self) -> Display:
+        m = self.model
+        return Display(**{"unit": m.unit, **m.narrative_display.model_dump(exclude_none=True)})
 
     def placeholders(self, department: str, unit: str | None = None) -> dict[str, str]:
         """The values of {部门名称}, {年度}, … for this document (see PLACEHOLDERS)."""

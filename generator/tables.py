@@ -14,14 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .amounts import format_number, from_yuan
+from .amounts import from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
 from .ledger import parse_expr
 from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, fill
 
 NUMERALS = "零一二三四五六七八九"
-NUMBER_FORMAT = "#,##0.00"
 _CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
 _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
 _DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
@@ -54,19 +53,33 @@ class TableRenderer:
         self.profile = profile
         self.figures = figures
         self.ledger = figures.ledger
-        self.unit = profile.model.unit
+        self.display = profile.display()
         self.org_label = f"{profile.model.org_label}：{department}"
         self.department = department
 
     # -- figures --------------------------------------------------------------------------
+    @property
+    def unit(self) -> str:
+        return self.display.unit
+
     def amount(self, expr: str | None) -> Cell:
+        """A figure in the table's unit, rounded half up on its own (never from other cells)."""
         if expr is None:
             return Cell("")
-        value = from_yuan(self.evaluate(expr), self.unit)
-        if value == 0 and self.profile.model.zero_display == "空白":
+        d = self.display
+        value = from_yuan(self.evaluate(expr), d.unit, d.places)
+        if value == 0 and d.zero == "空白":
             return Cell("", align="right")  # no number either: the workbook cell stays empty
         source = expr if self.ledger.knows(expr) else ""
-        return Cell(format_number(value), value=value, align="right", source=source)
+        return Cell(d.text(value), value=value, align="right", source=source)
+
+    def listed_if(self, spec_row: RowSpec, row: _Row, generated: bool) -> bool:
+        """Whether a row is printed: a row marked 有数才列, or a generated row (每类, 经济分类)
+        of a table whose 显示 lists only rows with amounts, is left out when all are zero."""
+        if not (spec_row.optional or (generated and self.display.rows == "有数")):
+            return True
+        d = self.display
+        return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
         def resolve(token: str) -> str | None:
@@ -84,6 +97,7 @@ class TableRenderer:
                 if spec.placement == placement}
 
     def render(self, spec: TableSpec) -> Table:
+        self.display = self.profile.display(spec)
         if spec.layout == "科目":
             columns, rows = self.classified(spec)
         elif spec.layout == "列表":
@@ -113,7 +127,9 @@ class TableRenderer:
             notes=tuple(notes),
             landscape=spec.orientation == "横向",
             widths=tuple(c.width or _DEFAULT_WIDTH.get(c.content, 1.4) for c in columns),
-            number_format=NUMBER_FORMAT,
+            number_format=self.display.number_format(),
+            unit=self.display.unit,
+            places=self.display.places,
             empty=empty,
         )
 
@@ -143,12 +159,14 @@ class TableRenderer:
     def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         assert spec.data, f"{spec.title}: 科目 layout needs 数据"
         rows_info: ClassifiedRows = self.figures.rows[spec.data]
-        rows: list[list[Cell]] = [self.classified_row(spec, rows_info, TOTAL_ROW)]
+        total = self.classified_row(spec, rows_info, TOTAL_ROW)
         body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
-        if spec.nonzero_only:
+        if spec.nonzero_only or self.display.rows == "有数":
             body = [row for row in body if any(c.value for c in row if c.value is not None)]
-        rows.extend(body)
-        return spec.columns, rows
+        return spec.columns, self.with_total(total, body)
+
+    def with_total(self, total: list[Cell], body: list[list[Cell]]) -> list[list[Cell]]:
+        return [*body, total] if self.display.total == "末行" else [total, *body]
 
     def figure_key(self, spec: TableSpec, code: str, column: str) -> str:
         """A 科目 cell's figure: "<section>.<code>.<column>"; a 经济分类 section has one
@@ -206,34 +224,40 @@ class TableRenderer:
     def numbered(self, specs: list[RowSpec], start: int = 0) -> tuple[list[_Row], int]:
         """Expanded rows with "一、" … on those marked 序号, counting on from `start`
         (a side's 底部 continues its body's numbers: "四、上级补助收入" after 本年收入合计)."""
-        rows = self.expand(specs)
+        rows = []
         n = start
-        for spec_row, row in zip(_each(specs, self), rows, strict=True):
+        for spec_row, row in self.expand(specs):
             if spec_row.numbered and not row.blank:
                 n += 1
                 row.label = f"{chinese_number(n)}、{row.label}"
+            rows.append(row)
         return rows, n
 
-    def expand(self, specs: list[RowSpec]) -> list[_Row]:
-        out: list[_Row] = []
+    def expand(self, specs: list[RowSpec]) -> list[tuple[RowSpec, _Row]]:
+        """Each printed row with the row spec behind it (a 每类 spec stands behind many),
+        leaving out the rows not listed (see listed_if)."""
+        out: list[tuple[RowSpec, _Row]] = []
         for spec in specs:
+            generated = []
             if spec.each_class is not None:
                 names = self.profile.catalogues["功能分类"].names
-                for code in listed_classes(self.profile, spec.each_class):
-                    out.append(_Row([v.replace("{编码}", code) for v in spec.values],
-                                    label=names.get(code, code)))
+                generated = [_Row([v.replace("{编码}", code) for v in spec.values], label=names.get(code, code))
+                             for code in listed_classes(self.profile, spec.each_class)]
             elif spec.econ_classes is not None:
                 section = spec.values[0].split(".")[0] if spec.values else ""
                 info = self.figures.rows[section]
-                for code in info.codes:
-                    if code[:3] in spec.econ_classes:
-                        out.append(_Row([v.replace("{编码}", code) for v in spec.values],
-                                        code=code, name=info.names[code]))
+                generated = [_Row([v.replace("{编码}", code) for v in spec.values], code=code, name=info.names[code])
+                             for code in info.codes if code[:3] in spec.econ_classes]
             elif spec.label is None and not spec.values:
-                out.append(_Row([], blank=True))
+                out.append((spec, _Row([], blank=True)))
+                continue
             else:
-                out.append(_Row(list(spec.values), label=fill(spec.label or "", self.profile.placeholders(self.department, self.unit)),
-                                indent=spec.indent, center=spec.center))
+                label = fill(spec.label or "", self.profile.placeholders(self.department, self.unit))
+                row = _Row(list(spec.values), label=label, indent=spec.indent, center=spec.center)
+                if self.listed_if(spec, row, generated=False):
+                    out.append((spec, row))
+                continue
+            out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
         return out
 
     def side_cells(self, side: SideSpec, row: _Row, line: int) -> list[Cell]:
@@ -260,8 +284,8 @@ class TableRenderer:
     # 固定行 -------------------------------------------------------------------------------
     def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         rows = []
-        for row_spec, row in zip(_each(spec.rows, self), self.expand(spec.rows), strict=True):
-            if row_spec.optional and all(self.amount(v).value == 0 for v in row.values if v):
+        for row_spec, row in self.expand(spec.rows):
+            if not self.listed_if(row_spec, row, generated=self.display.rows == "有数"):
                 continue
             values = iter(row.values)
             cells = []
@@ -285,7 +309,8 @@ class TableRenderer:
         section = self.profile.model.data[spec.data]
         groups = self.figures.lists.get(spec.data, [])
         grouped = section.group is not None
-        rows = [self.list_row(spec, f"{spec.data}.{TOTAL_ROW}", {}, TOTAL_ROW, 0)]
+        total = self.list_row(spec, f"{spec.data}.{TOTAL_ROW}", {}, TOTAL_ROW, 0)
+        rows: list[list[Cell]] = []
         if not any(g.records for g in groups) and spec.empty_row:
             cells = [Cell(t, align="left" if i == 0 else "center") for i, t in enumerate(spec.empty_row)]
             return spec.columns, [(cells + [Cell("")] * len(spec.columns))[:len(spec.columns)]]
@@ -294,7 +319,7 @@ class TableRenderer:
                 rows.append(self.list_row(spec, g.key, {}, g.label or self.department, 0))
             for r in g.records:
                 rows.append(self.list_row(spec, r.key, r.texts, None, 2 if grouped else 0))
-        return spec.columns, rows
+        return spec.columns, self.with_total(total, rows)
 
     def list_row(self, spec: TableSpec, key: str, texts: dict[str, str], label: str | None,
                  indent: int) -> list[Cell]:
@@ -311,21 +336,6 @@ class TableRenderer:
             else:
                 cells.append(Cell(texts.get(c.content, "")))
         return cells
-
-
-def _each(specs: list[RowSpec], renderer: TableRenderer) -> list[RowSpec]:
-    """The row spec behind each expanded row (a 每类 spec stands behind many rows)."""
-    out = []
-    for spec in specs:
-        if spec.each_class is not None:
-            out.extend([spec] * len(listed_classes(renderer.profile, spec.each_class)))
-        elif spec.econ_classes is not None:
-            section = spec.values[0].split(".")[0] if spec.values else ""
-            info = renderer.figures.rows[section]
-            out.extend([spec] * sum(1 for c in info.codes if c[:3] in spec.econ_classes))
-        else:
-            out.append(spec)
-    return out
 
 
 def listed_classes(profile: Profile, codes: list[str]) -> list[str]:

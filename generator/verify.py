@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from .amounts import round_half_up
 from .errors import Location, Problem, UserError, error
 from .writers.docx_citations import NAMESPACE
 
@@ -46,7 +47,10 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
             problems.append(error("verify-missing-cell", f"找不到{table}第{row + 1}行第{column + 1}列",
                                   location=where, table=table))
             continue
-        if _number(cell) != _number(text):
+        shown = _number(cell)
+        if shown is not None and c.get("factor"):  # the table prints in another unit
+            shown = round_half_up(shown * Decimal(c.get("factor")), int(c.get("places", "2")))
+        if shown != _number(text):
             problems.append(error("verify-mismatch", "情况说明引用的数与表中的数不一致", location=where,
                                   table=table, row=" ".join(grid[row][:2]).strip(),
                                   expected=f"表中为 {cell}", found=f"情况说明为 {text}"))
@@ -110,6 +114,8 @@ def _grid(tbl: etree._Element) -> list[list[str]]:
 
 
 def _number(text: str) -> Decimal | None:
+    if isinstance(text, str) and text.strip() == "-":  # a zero printed as "-" (显示: {零值: "-"})
+        return Decimal(0)
     try:
         return Decimal(text.replace(",", "").strip())
     except (InvalidOperation, AttributeError):

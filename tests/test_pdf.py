@@ -164,3 +164,25 @@ def test_batch_pdf_without_libreoffice_writes_nothing(run, tmp_path: Path,
     assert code == 1
     assert "未找到 LibreOffice" in err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_toc_on_page_two_lists_every_part_with_its_page(pdfs: dict, example: str) -> None:
+    """The 目录 is filled in the PDF (no “更新域” placeholder): page 2 lists every part title
+    followed by the page the part starts on, as the page footers number them."""
+    pdf = pdfs[example][".pdf"]
+    word = docx.Document(str(pdfs[example][".docx"]))
+    parts = [re.sub(r"\s+", "", p.text) for p in word.paragraphs if p.style.name == "部分标题"]
+    toc = re.sub(r"\s+", "", _text(pdf, "-f", "2", "-l", "2"))
+    assert "更新域" not in toc
+    pages = _text(pdf).split("\f")
+    for part in parts:
+        m = re.search(re.escape(part) + r"[.…·]*(\d+)", toc)
+        assert m, f"目录 lacks {part} with a page number"
+        # the page whose footer prints that number holds the part heading
+        shown = int(m.group(1))
+        holder = next(page for page in pages[2:] if re.search(rf"—\s*{shown}\s*—", page))
+        assert part in re.sub(r"\s+", "", holder), (part, shown)
+    # the .docx carries the same page numbers in its 目录 (Word/WPS show them without updating)
+    entries = [p.text for p in word.paragraphs if p.style.name.startswith("toc")]
+    assert all(re.fullmatch(r".+\t\d+", e) for e in entries), entries

@@ -62,9 +62,21 @@ def test_title_page_and_toc_field(sample_path: Path) -> None:
     assert lines[0] == "P[文档标题] 测试部门 & <局>2020年度部门决算"
     body = docx.Document(str(sample_path)).element.body
     instr = [e.text for e in body.iter(qn("w:instrText"))]
-    assert instr == [' TOC \\o "1-3" \\h \\z \\u ']
+    assert instr[0] == ' TOC \\o "1-2" \\h \\z \\u '
+    # The field's result is filled: one entry per heading of outline level 0-1, in order,
+    # each a PAGEREF to a bookmark on its heading (page numbers come from the PDF pass).
+    marks = {b.get(qn("w:name")): b.getparent() for b in body.iter(qn("w:bookmarkStart"))}
+    word = docx.Document(str(sample_path))
+    headings = [p.text for p in word.paragraphs
+                if p.style.name in ("部分标题", "一级标题")
+                or (p.style.name == "表标题" and p._p.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}") is None)]
+    refs = [t.split()[1] for t in instr[1:]]
+    assert [t.split()[0] for t in instr[1:]] == ["PAGEREF"] * len(headings)
+    assert ["".join(x.text for x in marks[r].iter(qn("w:t"))) for r in refs] == headings
+    toc = [p.text.split("\t")[0] for p in word.paragraphs if p.style.name.startswith("toc")]
+    assert toc == headings
     kinds = [e.get(qn("w:fldCharType")) for e in body.iter(qn("w:fldChar"))]
-    assert kinds == ["begin", "separate", "end"]
+    assert kinds == ["begin", "separate"] + ["begin", "separate", "end"] * len(headings) + ["end"]
     settings = docx.Document(str(sample_path)).settings.element
     assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
 

@@ -60,6 +60,7 @@ class ParaStyle:
     bold: bool = False
     first_line_chars: int = 0  # hundredths of a character, as w:firstLineChars
     exact_line: bool = True  # exact 28.95 pt; tables, titles use single spacing
+    line: float | None = None  # another exact line height, in points
     outline: int | None = None  # 0-based w:outlineLvl: what the TOC field collects
     keep_next: bool = False
     before: float = 0.0
@@ -86,9 +87,11 @@ PARA_STYLES: tuple[ParaStyle, ...] = (
     ParaStyle("表格文字居中", "TableTextCenter", SONGTI, 10, "center", exact_line=False),
     ParaStyle("表格金额", "TableAmount", SONGTI, 10, "right", exact_line=False),
     ParaStyle("表注", "TableNote", SONGTI, 10, "left", exact_line=False, before=3),
-    ParaStyle("toc 1", "TOC1", HEITI, 16, "left"),
-    ParaStyle("toc 2", "TOC2", FANGSONG, 16, "left", first_line_chars=0),
-    ParaStyle("toc 3", "TOC3", KAITI, 16, "left"),
+    # 四号 on 20 pt lines: a 目录 of the parts, sections and every table (up to ~28 lines)
+    # fits on the one page after the cover.
+    ParaStyle("toc 1", "TOC1", HEITI, 14, "left", line=20),
+    ParaStyle("toc 2", "TOC2", FANGSONG, 14, "left", first_line_chars=0, line=20),
+    ParaStyle("toc 3", "TOC3", KAITI, 14, "left", line=20),
 )
 TOC_INDENT = {"toc 2": Cm(0.85), "toc 3": Cm(1.7)}
 
@@ -141,7 +144,9 @@ def define_paragraph_style(doc: WordDocument, spec: ParaStyle) -> None:
     pf.space_before = Pt(spec.before)
     pf.space_after = Pt(spec.after)
     pf.keep_with_next = spec.keep_next or None
-    if spec.exact_line:
+    if spec.line is not None:
+        pf.line_spacing = Pt(spec.line)
+    elif spec.exact_line:
         pf.line_spacing = BODY_LINE  # python-docx writes lineRule="exact" for a Length
     else:
         pf.line_spacing = 1.0

@@ -29,14 +29,21 @@ from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
 from generator.writers.docx_package import package_bytes
 from generator.writers.docx_table import CellStyle, TableStyles, table_xml
-from generator.writers.docx_xml import clean, el, field_runs, text_run
+from generator.writers.docx_toc import (
+    TOC_LEVELS,
+    TocEntry,
+    add_bookmark,
+    bookmark_name,
+    toc_paragraphs,
+)
+from generator.writers.docx_xml import clean, el, text_run
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
 PARAGRAPH_STYLES = (
     "文档标题", "封面信息", "目录标题", "部分标题", "一级标题", "二级标题", "三级标题",
     "公文正文", "名词解释", "表号", "表标题", "表头信息", "表格表头", "表格文字",
-    "表格文字居中", "表格金额", "表注", "toc 1",
+    "表格文字居中", "表格金额", "表注", "toc 1", "toc 2", "toc 3",
 )
 CHARACTER_STYLES = ("名词术语",)
 TABLE_STYLES = ("公开表格",)
@@ -44,7 +51,6 @@ REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
 
 _TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
-TOC_INSTRUCTION = r'TOC \o "1-3" \h \z \u'
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
 
@@ -84,6 +90,9 @@ class _Reference:
     # default paragraph style, which python-docx leaves implicit.
     paragraph_style_ids: dict[str, str | None]
     table_styles: TableStyles
+    # Paragraph style name -> its 0-based outline level (following basedOn), None for body text:
+    # what decides which headings the TOC field collects.
+    outline_levels: dict[str, int | None]
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
@@ -118,6 +127,7 @@ def _reference(path: Path) -> _Reference:
                 center=cell_style("表格文字居中"),
                 right=cell_style("表格金额"),
             ),
+            outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
         )
     return _REFERENCES[key]
 
@@ -151,8 +161,14 @@ class _Flow:
         self.paragraph_style_ids = reference.paragraph_style_ids
         self.table_styles = reference.table_styles
         self.tables: list[bytes] = []  # XML text of each table, in order (see table())
+        self.outline_levels = reference.outline_levels
+        self.toc_entries: list[TocEntry] = []
+        self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
 
-    def paragraph(self, text: str, style: str, new_page: bool = False) -> WordParagraph:
+    def paragraph(self, text: str, style: str, new_page: bool = False,
+                  outline: bool = True) -> WordParagraph:
+        """`outline=False` keeps a paragraph of a heading style (a chart caption, the title of a
+        table inside the narrative) out of the 目录 and the navigation pane."""
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
         # searches for every child added.
         p = el("w:p")
@@ -160,8 +176,16 @@ class _Flow:
         if (style_id := self.paragraph_style_ids[style]) is not None:
             p_pr.append(el("w:pStyle", val=style_id))
         p.append(p_pr)
+        level = self.outline_levels[style]
+        if not outline and level is not None:
+            p_pr.append(el("w:outlineLvl", val="9"))  # body text
         if text:
             p.append(text_run(text))
+            if outline and level is not None and level < TOC_LEVELS:
+                n = len(self.toc_entries) + 1
+                add_bookmark(p, n)
+                self.toc_entries.append(TocEntry(level + 1, " ".join(text.split()),
+                                                 bookmark_name(n)))
         self.sect.addprevious(p)
         paragraph = WordParagraph(p, self.word._body)
         if new_page and not self.page_top:
@@ -206,6 +230,11 @@ class _Flow:
         self.page_top = True
 
     def finish(self) -> None:
+        if self.toc_anchor is not None:
+            styles = {n: self.paragraph_style_ids[f"toc {n}"] for n in range(1, TOC_LEVELS + 1)}
+            for p in toc_paragraphs(self.toc_entries, styles, TOC_PLACEHOLDER):
+                self.toc_anchor.addprevious(p)
+            self.toc_anchor.getparent().remove(self.toc_anchor)
         self.sect.addprevious(self._section_properties(self.kind))
         self.body.remove(self.sect)
 
@@ -241,6 +270,17 @@ def _make_landscape(sect: _Element) -> None:
     m.set(qn("w:footer"), str(min(int(m.get(qn("w:footer"))), int(right) * 3 // 5)))
 
 
+def _outline_level(word: WordDocument, name: str) -> int | None:
+    style = word.styles[name]
+    while style is not None:
+        level = style.element.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
+        if level is not None:
+            value = int(level.get(qn("w:val")))
+            return value if value < 9 else None
+        style = style.base_style
+    return None
+
+
 def _style_fonts(word: WordDocument, name: str) -> dict[str, str]:
     """The style's rFonts, following basedOn, as attributes to repeat on runs."""
     style = word.styles[name]
@@ -257,9 +297,7 @@ def _write_front_matter(flow: _Flow, doc: Document) -> None:
     flow.paragraph(doc.department, "封面信息")
     flow.paragraph(f"{doc.year}年度部门{doc.kind}公开", "封面信息")
     flow.paragraph("目  录", "目录标题", new_page=True)
-    toc = flow.paragraph("", "toc 1")
-    for run in field_runs(TOC_INSTRUCTION, TOC_PLACEHOLDER):
-        toc._p.append(run)
+    flow.toc_anchor = flow.paragraph("", "toc 1")._p
 
 
 def _write_part(flow: _Flow, part: Part) -> None:
@@ -289,7 +327,7 @@ def _write_part(flow: _Flow, part: Part) -> None:
 
 def _write_table(flow: _Flow, table: Table) -> None:
     if not table.number:  # a table inside the narrative (重点项目): inline, no 表号 or labels
-        flow.paragraph(table.title, "表标题")
+        flow.paragraph(table.title, "表标题", outline=False)
         flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
         for note in table.notes:
             flow.paragraph(note, "表注")
@@ -314,7 +352,7 @@ def _write_figure(flow: _Flow, figure: Figure) -> None:
     p.paragraph_format.keep_with_next = True
     width = min(Cm(figure.width_cm), Twips(flow.usable_width()))
     p.add_run().add_picture(io.BytesIO(figure.png), width=width)
-    flow.paragraph(figure.caption, "表标题")
+    flow.paragraph(figure.caption, "表标题", outline=False)
 
 
 def _set_properties(word: WordDocument, doc: Document) -> None:

@@ -25,7 +25,8 @@ _DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 def citations_xml(citations: tuple[Citation, ...]) -> bytes:
     rows = "".join(
-        f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\"/>"
+        f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\""
+        + (f" factor=\"{c.factor}\" places=\"{c.places}\"" if c.factor else "") + "/>"
         for c in citations)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<citations xmlns="{NAMESPACE}">{rows}</citations>').encode()

@@ -104,24 +104,3 @@ def text_run_xml(text: str, run_properties: str = "") -> str:
                 out.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
     out.append("</w:r>")
     return "".join(out)
-
-
-def field_runs(instruction: str, placeholder: str, fonts: dict[str, str] | None = None
-               ) -> list[_Element]:
-    """A complex field (begin / instrText / separate / result / end). Marked dirty so Word
-    recomputes it even where settings' updateFields is ignored."""
-    def char_run(kind: str) -> _Element:
-        run = el("w:r")
-        fld = el("w:fldChar", fldCharType=kind)
-        if kind == "begin":
-            fld.set(qn("w:dirty"), "true")
-        run.append(fld)
-        return run
-
-    instr_run = el("w:r")
-    instr = el("w:instrText")
-    instr.set(XML_SPACE, "preserve")
-    instr.text = f" {instruction} "
-    instr_run.append(instr)
-    return [char_run("begin"), instr_run, char_run("separate"), text_run(placeholder, fonts),
-            char_run("end")]

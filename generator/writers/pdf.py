@@ -3,6 +3,10 @@
 The .docx is the document; the PDF is LibreOffice's rendering of it, made in a private
 temporary folder (with its own LibreOffice profile, so concurrent runs never share one) and
 then returned as bytes to be written together with the other outputs (writers/atomic.py).
+A plain `--convert-to pdf` prints the 目录 as stored, without page numbers; so a small Basic
+macro (installed in the private profile) opens each document, updates its indexes twice (the
+second pass sees the 目录's own length), exports the PDF and writes out the updated 目录 text,
+whose page numbers then go back into the .docx (docx_toc.with_page_numbers).
 LibreOffice stamps each PDF with the time and a random file ID; both are replaced by values
 derived from the .docx (same length, so the cross-reference offsets stay valid), which makes
 the PDF byte-identical for identical input.
@@ -22,6 +26,15 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import UserError, error
+from ..resources import TEMPLATES_DIR
+from .docx_toc import toc_lines, with_page_numbers
+
+MACRO = TEMPLATES_DIR / "GenReport.xba"
+_EMPTY_LIBRARY = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE library:library PUBLIC '
+    '"-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "library.dtd">\n<library:library '
+    'xmlns:library="http://openoffice.org/2000/library" library:name="Standard" '
+    'library:readonly="false" library:passwordprotected="false">\n</library:library>\n')
 
 TIMEOUT_SECONDS = 600
 # The official fonts first (when installed they are used as named); otherwise the Noto CJK
@@ -73,17 +86,16 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
             name = root / "in" / f"{n:05d}.docx"  # department names may repeat or be long
             name.write_bytes(data)
             inputs.append(str(name))
-        command = [program, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless",
-                   "--norestore", "--nolockcheck", "--convert-to", "pdf", "--outdir",
-                   str(root / "out"), *inputs]
-        try:
-            env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(root))}
-            done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
-                                  timeout=TIMEOUT_SECONDS, check=False, env=env)
-        except FileNotFoundError as e:
-            raise missing_libreoffice() from e
-        except subprocess.TimeoutExpired as e:
-            raise UserError([error("pdf-failed", f"LibreOffice 转换 PDF 超时（{TIMEOUT_SECONDS} 秒），未生成任何文件")]) from e
+        (root / "out").mkdir()
+        base = [program, f"-env:UserInstallation={(root / 'profile').as_uri()}", "--headless",
+                "--norestore", "--nolockcheck"]
+        env = {**os.environ, "FONTCONFIG_FILE": str(_fontconfig(root))}
+        # The first start creates the profile (and overwrites any Basic library put there
+        # before); the macro is installed into the created profile, then run.
+        done = _run([*base, "--terminate_after_init"], env)
+        _install_macro(root / "profile")
+        done = _run([*base, f'macro:///Standard.GenReport.ConvertAll("{root / "in"}",'
+                            f'"{root / "out"}")'], env)
         for n, (i, path, data) in enumerate(docx_items):
             pdf = root / "out" / f"{n:05d}.pdf"
             if not pdf.exists():
@@ -91,8 +103,35 @@ def add_pdfs(batches: list[dict[Path, bytes]]) -> list[dict[Path, bytes]]:
                 raise UserError([error("pdf-failed", f"LibreOffice 未能把 {path.name} 转换为 PDF"
                                        f"（退出码 {done.returncode}{'：' + detail if detail else ''}）",
                                        hint="请确认 LibreOffice 能正常运行（soffice --headless --version）")])
+            toc = root / "out" / f"{n:05d}.toc.txt"
+            if toc.exists():
+                data = with_page_numbers(data, toc_lines(toc.read_text(encoding="utf-8")))
+                out[i][path] = data
             out[i][path.with_suffix(".pdf")] = fixed_pdf(pdf.read_bytes(), data)
     return out
+
+
+def _run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True,
+                              timeout=TIMEOUT_SECONDS, check=False, env=env)
+    except FileNotFoundError as e:
+        raise missing_libreoffice() from e
+    except subprocess.TimeoutExpired as e:
+        raise UserError([error("pdf-failed", f"LibreOffice 转换 PDF 超时（{TIMEOUT_SECONDS} 秒），未生成任何文件")]) from e
+
+
+def _install_macro(profile: Path) -> None:
+    """templates/GenReport.xba as module GenReport of the profile's Standard Basic library."""
+    library = profile / "user" / "basic" / "Standard"
+    library.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(MACRO, library / "GenReport.xba")
+    index = library / "script.xlb"
+    text = index.read_text(encoding="utf-8") if index.exists() else _EMPTY_LIBRARY
+    if 'library:name="GenReport"' not in text:
+        text = text.replace("</library:library>",
+                            ' <library:element library:name="GenReport"/>\n</library:library>')
+    index.write_text(text, encoding="utf-8")
 
 
 def _fontconfig(root: Path) -> Path:

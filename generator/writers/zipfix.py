@@ -13,7 +13,9 @@ import zipfile
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
 
-def normalized_zip(data: bytes) -> bytes:
+def normalized_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
+    """The package with fixed metadata; `replace` gives new contents for some members."""
+    replace = replace or {}
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -22,5 +24,5 @@ def normalized_zip(data: bytes) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             fixed.create_system = 0
-            dst.writestr(fixed, src.read(info.filename))
+            dst.writestr(fixed, replace.get(info.filename) or src.read(info.filename))
     return out.getvalue()

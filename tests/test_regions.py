@@ -1,0 +1,121 @@
+"""Three made-up regions, each a short patch of a built-in profile, that together use the
+conventions of shared/design/layout-variations.md: generated through the real writers,
+the printed tables, units, formats, frame and 目录 asserted, and `verify` passing."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_2023 = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
+
+# 甲区：tables in whole 元 without separators, zeros "-", 合计 last, table 1 lists only the 类
+# with amounts, table 3's codes in 类|款|项, the 三公 table in 万元 with 0.00, narrative in 万元.
+JIA = """\
+    名称: 甲区-决算-2024
+    基于: 决算-2023
+    适用年度: [2024]
+    显示: {金额单位: 元, 千分位: false, 小数位: 0, 零值: "-", 合计行: 末行}
+    情况说明显示: {金额单位: 万元}
+    表格:
+      收入支出决算总表: {显示: {列出: 有数, 千分位: true}}
+      收入决算表: {显示: {零值: 空白, 小数位: 2}}
+      财政拨款“三公”经费支出决算表: {显示: {金额单位: 万元, 小数位: 2, 零值: 0.00}}
+      支出决算表:
+        列:
+          功能分类科目编码: {表头: [科目编码, 类], 内容: 类}
+          科目名称: {表头: [科目名称]}
+          新增:
+            - {表头: [科目编码, 款], 内容: 款, 后于: 功能分类科目编码}
+            - {表头: [科目编码, 项], 内容: 项, 后于: 科目编码/款}
+    """
+
+
+def region(tmp_path: Path, name: str, profile: str, year: int = 2024, example: Path = EXAMPLE_2023,
+           replace: dict[str, str] | None = None) -> Path:
+    """Generate the example under a made-up region's profile; the output folder."""
+    data = tmp_path / "data"
+    if not data.exists():
+        shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    (data / "profiles" / f"{name}.yaml").write_text(textwrap.dedent(profile), encoding="utf-8")
+    text = example.read_text(encoding="utf-8")
+    text = text.replace("年度: 2023", f"年度: {year}", 1).replace("类型: 决算\n", f"类型: 决算\n模板: {name}\n", 1)
+    for old, new in (replace or {}).items():
+        assert old in text, old
+        text = text.replace(old, new)
+    inp = tmp_path / f"{name}.yaml"
+    inp.write_text(text, encoding="utf-8")
+    out = tmp_path / f"out-{name}"
+    with pytest.raises(SystemExit) as e:
+        main(["generate", str(inp), "-o", str(out), "--data-dir", str(data)])
+    assert e.value.code == 0
+    [docx_file] = out.glob("*.docx")
+    with pytest.raises(SystemExit) as e:
+        main(["verify", str(docx_file)])
+    assert e.value.code == 0
+    return out
+
+
+def rows(table: docx.table.Table) -> list[list[str]]:
+    return [[c.text for c in r.cells] for r in table.rows]
+
+
+def test_jia_units_formats_totals_and_code_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = region(tmp_path, "甲区-决算-2024", JIA)
+    assert "核对通过" in capsys.readouterr().out
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    paragraphs = [p.text for p in word.paragraphs]
+    t1, t2, t3 = (rows(word.tables[i]) for i in range(3))
+    # table 1: whole 元 with separators, zeros "-", only the 类 with amounts on the right
+    assert t1[3][:3] == ["一、一般公共预算财政拨款收入", "1", "8,554,600"]
+    assert t1[4][2] == "-"
+    right = [r[3] for r in t1[3:] if r[3]]
+    assert "二、科学技术支出" in right and not any("国防支出" in r for r in right)
+    # table 2: 2 decimals without separators, zeros blank, 合计 last
+    assert t2[3][:4] == ["201", "一般公共服务支出", "2492300.00", "2492300.00"] and t2[3][4] == ""
+    assert t2[-1][0] == "合计" and t2[-1][2] == "8580000.00"
+    # table 3: 类 | 款 | 项 under one header, whole 元, zeros "-"
+    assert t3[0][:4] == ["科目编码", "科目编码", "科目编码", "科目名称"]
+    assert t3[1][:3] == ["类", "款", "项"]
+    assert t3[5][:7] == ["201", "37", "50", "事业运行", "2497600", "2144600", "353000"]
+    assert t3[5][7] == "-"
+    # 三公 in 万元
+    san = rows(word.tables[8])
+    assert san[-1][0] == "0.40" and san[-1][1] == "0.00"
+    assert "单位：元" in "\n".join(paragraphs) and "单位：万元" in "\n".join(paragraphs)
+    # the narrative in 万元 (the tables in 元)
+    assert any("一般公共预算财政拨款收入855.46万元" in p for p in paragraphs)
+    # the workbook: the same numbers, formats that print them alike
+    book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
+    assert (book["表1"]["C6"].value, book["表1"]["C6"].number_format) == (8554600, '#,##0;-#,##0;"-"')
+    assert (book["表2"]["C6"].value, book["表2"]["C6"].number_format) == (2492300, "0.00")
+    assert book["表2"]["E6"].value is None
+    assert book["表3"]["E6"].number_format == '0;-0;"-"'
+
+
+@pytest.mark.parametrize("settings,yuan,text,fmt", [
+    ({}, "12345.675", "1.23", "#,##0.00"),
+    ({"unit": "元", "places": 0}, "12345.5", "12,346", "#,##0"),
+    ({"unit": "元", "places": 0, "thousands": False}, "-12345.5", "-12346", "0"),
+    ({"unit": "元", "zero": "-"}, "0.004", "-", '#,##0.00;-#,##0.00;"-"'),
+    ({"unit": "元", "zero": "0", "places": 1}, "0", "0", '#,##0.0;-#,##0.0;"0"'),
+    ({"unit": "万元", "zero": "空白"}, "49", "", "#,##0.00"),
+    ({"unit": "万元", "places": 4}, "12345.675", "1.2346", "#,##0.0000"),
+])
+def test_display_rounds_each_cell_half_up_from_yuan(settings: dict, yuan: str, text: str, fmt: str) -> None:
+    from decimal import Decimal
+
+    from generator.amounts import from_yuan
+    from generator.profiles import Display
+
+    d = Display(**settings)
+    assert d.text(from_yuan(Decimal(yuan), d.unit, d.places)) == text
+    assert d.number_format() == fmt
