@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..batch import SUMMARY_NAME, default_jobs, run_batch, summary_workbook
+from ..batch import SUMMARY_NAME, DepartmentResult, default_jobs, run_batch, summary_workbook
 from ..build import render_files
 from ..combine import load_input
 from ..convert import blank_workbook as write_blank
@@ -96,18 +96,20 @@ def place(root: Path, upload: Upload, stem: str) -> Path:
 
 def relabel(problems: list[Problem], names: dict[str, str]) -> list[Problem]:
     """Messages name the officer's files, not the temporary ones."""
-    def fix(text: str) -> str:
-        for temp, shown in names.items():
-            text = text.replace(temp, shown)
-        return text
-
     out = []
     for p in problems:
         loc = p.location
         if loc.file in names:
             loc = replace(loc, file=names[loc.file])
-        out.append(replace(p, location=loc, message=fix(p.message), hint=fix(p.hint), found=fix(p.found)))
+        out.append(replace(p, location=loc, message=_unpath(p.message, names), hint=_unpath(p.hint, names),
+                           found=_unpath(p.found, names)))
     return out
+
+
+def _unpath(text: str, names: dict[str, str]) -> str:
+    for temp, shown in names.items():
+        text = text.replace(temp, shown)
+    return text
 
 
 def screen(upload: Upload, limits: Limits) -> list[Problem]:
@@ -239,23 +241,10 @@ def blank_workbook(kind: str, year: int, profile: str | None, settings: Settings
 
 
 @dataclass
-class Department:
-    """One file of a batch, as the batch page shows it."""
-
-    name: str
-    department: str = ""
-    ok: bool = False
-    warnings: int = 0
-    errors: int = 0
-    messages: list[str] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-
-
-@dataclass
 class BatchJob:
     id: str
     names: list[str]
-    done: list[Department | None] = field(default_factory=list)
+    done: list[DepartmentResult | None] = field(default_factory=list)  # `input`: the file's shown name
     finished: bool = False
     zip_name: str = "公开文件.zip"
     zip_data: bytes = b""
@@ -271,7 +260,8 @@ class BatchJob:
 
     def as_dict(self) -> dict[str, object]:
         return {"total": self.total, "done": self.count, "finished": self.finished, "failure": self.failure,
-                "departments": [d.__dict__ if d else {"name": n, "pending": True}
+                "departments": [{"name": n, "department": d.department, "ok": d.ok, "warnings": d.warnings,
+                                 "errors": d.errors, "files": d.files} if d else {"name": n, "pending": True}
                                 for n, d in zip(self.names, self.done, strict=True)]}
 
 
@@ -293,8 +283,8 @@ def _run_batch(job: BatchJob, uploads: list[Upload], settings: Settings, limits:
             for i, upload in enumerate(uploads):
                 problems = screen(upload, limits)
                 if problems:
-                    job.done[i] = Department(upload.name, errors=len(problems),
-                                             messages=[p.render() for p in problems])
+                    job.done[i] = DepartmentResult(upload.name, errors=len(problems),
+                                                   messages=[p.render() for p in problems])
                     continue
                 path = place(root / "in", upload, f"{i + 1:03d}")
                 names[str(path)] = upload.name
@@ -317,18 +307,14 @@ def _run_batch(job: BatchJob, uploads: list[Upload], settings: Settings, limits:
     finally:
         for i, d in enumerate(job.done):
             if d is None:
-                job.done[i] = Department(job.names[i], errors=1, messages=["未处理（批量生成中途停止）"])
+                job.done[i] = DepartmentResult(job.names[i], errors=1, messages=["未处理（批量生成中途停止）"])
         job.finished = True
 
 
-def _department(result, names: dict[str, str]) -> Department:  # noqa: ANN001
-    def fix(text: str) -> str:
-        for temp, shown in names.items():
-            text = text.replace(temp, shown)
-        return text
-
-    return Department(names.get(result.input, result.input), result.department, result.ok, result.warnings,
-                      result.errors, [fix(m) for m in result.messages], [Path(f).name for f in result.files])
+def _department(result: DepartmentResult, names: dict[str, str]) -> DepartmentResult:
+    """As the page shows it: the officer's file name, messages without temporary paths."""
+    return replace(result, input=names.get(result.input, result.input), pending={},
+                   messages=[_unpath(m, names) for m in result.messages], files=[Path(f).name for f in result.files])
 
 
 def _zip(results: list, summary: bytes, summary_name: str) -> bytes:
