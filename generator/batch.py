@@ -10,8 +10,9 @@ each department's files together with its PDF.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from .build import render_files
 from .errors import Problem, UserError, error
-from .writers.atomic import write_all
+from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
 INPUT_SUFFIXES = (".yaml", ".yml")
@@ -50,10 +51,12 @@ class DepartmentResult:
     figures: dict[str, Decimal | None] = field(default_factory=dict)  # 元
     changes: int | None = None  # cells and sentences changed against earlier outputs
     pending: dict[Path, bytes] = field(default_factory=dict)  # files not yet written (--pdf)
+    cancelled: bool = False  # Ctrl-C came before this department was processed
+    history: str = ""  # where the outputs it replaced are kept
 
     @property
     def status(self) -> str:
-        return "成功" if self.ok else "失败"
+        return "成功" if self.ok else ("未处理（已取消）" if self.cancelled else "失败")
 
 
 def collect_inputs(items: Iterable[Path]) -> list[Path]:
@@ -75,7 +78,8 @@ def collect_inputs(items: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(out))
 
 
-def one_department(path: Path, out_dir: Path, strict: bool, write: bool) -> DepartmentResult:
+def one_department(path: Path, out_dir: Path, strict: bool, write: bool,
+                   history: Path | None = None) -> DepartmentResult:
     """Runs in a worker process: everything about one department, never raising."""
     result = DepartmentResult(input=str(path))
     try:
@@ -86,7 +90,7 @@ def one_department(path: Path, out_dir: Path, strict: bool, write: bool) -> Depa
         result.messages = [p.render() for p in rendered.warnings]
         result.changes = len(rendered.changes) if rendered.previous else None
         if write:
-            write_all(rendered.files)
+            result.history = _kept(write_all(rendered.files, history))
         else:
             result.pending = rendered.files
         result.files = [str(p) for p in rendered.files]
@@ -116,28 +120,70 @@ def key_figures(prepared: object) -> dict[str, Decimal | None]:
 
 
 def run_batch(inputs: list[Path], out_dir: Path, jobs: int, strict: bool = False, pdf: bool = False,
-              progress: Callable[[DepartmentResult], None] | None = None) -> list[DepartmentResult]:
-    """Every department, in input order in the result; `progress` is called as each finishes."""
+              progress: Callable[[DepartmentResult], None] | None = None,
+              history: Path | None = None) -> list[DepartmentResult]:
+    """Every department, in input order in the result; `progress` is called as each finishes.
+
+    Ctrl-C (or SIGTERM) stops starting departments: those already running finish (workers
+    ignore the signal, so none is cut off between its files), the rest are marked 未处理, and
+    every result says exactly whether its files were written."""
     results: dict[int, DepartmentResult] = {}
     jobs = max(1, min(jobs, len(inputs)))
-    if jobs == 1:
-        for i, path in enumerate(inputs):
-            results[i] = one_department(path, out_dir, strict, not pdf)
-            if progress:
-                progress(results[i])
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(one_department, path, out_dir, strict, not pdf): i
+    history = history or history_folder(out_dir)
+    cancelled = False
+    with sigterm_as_interrupt():
+        if jobs == 1:
+            try:
+                for i, path in enumerate(inputs):
+                    results[i] = one_department(path, out_dir, strict, not pdf, history)
+                    if progress:
+                        progress(results[i])
+            except KeyboardInterrupt:
+                cancelled = True  # the department being written was rolled back (writers/atomic.py)
+        else:
+            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
+            futures = {pool.submit(one_department, path, out_dir, strict, not pdf, history): i
                        for i, path in enumerate(inputs)}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                if progress:
-                    progress(results[futures[future]])
-    ordered = [results[i] for i in range(len(inputs))]
+            pending = set(futures)
+            try:
+                for future in as_completed(futures):
+                    pending.discard(future)
+                    results[futures[future]] = future.result()
+                    if progress:
+                        progress(results[futures[future]])
+            except KeyboardInterrupt:
+                cancelled = True
+                for future in pending:
+                    future.cancel()
+                for future in pending:  # the running ones finish whole, and are reported as they ended
+                    if not future.cancelled():
+                        results[futures[future]] = _wait(future)
+            finally:
+                pool.shutdown(wait=True, cancel_futures=True)
+    ordered = [results.get(i) or DepartmentResult(input=str(p), cancelled=True) for i, p in enumerate(inputs)]
+    if cancelled:
+        for r in ordered:
+            r.pending = {}  # nothing more is written once the officer has asked to stop
+        return ordered
     _refuse_same_names(ordered)
     if pdf:
-        _write_with_pdfs(ordered)
+        _write_with_pdfs(ordered, history)
     return ordered
+
+
+def _wait(future: Future[DepartmentResult]) -> DepartmentResult:
+    while True:
+        try:
+            return future.result()
+        except KeyboardInterrupt:  # pressed again: still wait, or the report could be wrong
+            continue
+
+
+def _ignore_interrupts() -> None:
+    """In each worker: Ctrl-C is the main process's to act on (it stops handing out work)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _refuse_same_names(results: list[DepartmentResult]) -> None:
@@ -156,7 +202,11 @@ def _refuse_same_names(results: list[DepartmentResult]) -> None:
 
 
 
-def _write_with_pdfs(results: list[DepartmentResult]) -> None:
+def _kept(folder: Path | None) -> str:
+    return str(folder) if folder else ""
+
+
+def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = None) -> None:
     from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
     todo = [r for r in results if r.ok]
@@ -169,7 +219,7 @@ def _write_with_pdfs(results: list[DepartmentResult]) -> None:
         return
     for r, files in zip(todo, with_pdf, strict=True):
         try:
-            write_all(files)
+            r.history = _kept(write_all(files, history))
             r.files = [str(p) for p in files]
         except UserError as e:
             r.ok, r.errors = False, r.errors + 1

@@ -23,7 +23,8 @@ from .document import Document
 from .errors import Problem
 from .inputs import check_input
 from .last_year import carry_over, last_year_file
-from .writers.atomic import safe_file_stem, write_all
+from .load import Source
+from .writers.atomic import history_folder, refuse_overwriting_inputs, safe_file_stem, write_all
 
 __all__ = ["BuildResult", "Prepared", "Rendered", "build_report", "check_report", "prepare", "render",
            "render_files", "render_full"]
@@ -78,6 +79,7 @@ def render_files(path: Path, out_dir: Path, strict: bool = False, data_dir: Path
     prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
     document, chart_problems = render_full(prepared, templates_dir, strict)
     paths = output_paths(document, out_dir)
+    refuse_overwriting_inputs(list(paths.values()), input_files(path, prev, prepared.source))
     files = {paths["docx"]: docx_bytes(document), paths["xlsx"]: xlsx_bytes(document)}
     previous = compare and paths["docx"].exists()
     changes = changes_against_file(paths["docx"], files[paths["docx"]]) if previous else []
@@ -91,6 +93,7 @@ class BuildResult:
     warnings: list[Problem]
     changes: list[Any] = field(default_factory=list)  # diff.Change against earlier outputs
     previous: bool = False  # whether earlier outputs existed (so `changes` is meaningful)
+    history: Path | None = None  # where the outputs this run replaced are kept (writers/atomic.py)
 
 
 def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
@@ -102,9 +105,15 @@ def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path
         from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
         files = add_pdfs([files])[0]
-    write_all(files)
+    history = write_all(files, history_folder(out_dir))
     return BuildResult(document=rendered.document, outputs=list(files), warnings=rendered.warnings,
-                       changes=rendered.changes, previous=rendered.previous)
+                       changes=rendered.changes, previous=rendered.previous, history=history)
+
+
+def input_files(path: Path, prev: Path | None, source: Source) -> list[Path]:
+    """Every file the run reads: the input, last year's, a 表格 workbook (all named in locations)."""
+    named = {loc.file for loc in source.locations.values() if loc.file}
+    return [Path(path), *([Path(prev)] if prev else []), *(Path(f) for f in sorted(named))]
 
 
 def output_paths(document: Document, out_dir: Path) -> dict[str, Path]:

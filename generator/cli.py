@@ -79,6 +79,7 @@ _templates_dir = click.option("--templates-dir", "templates_dir", type=click.Pat
                               default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/。")
 _pdf = click.option("--pdf", is_flag=True,
                     help="同时生成 PDF（需要安装 LibreOffice；中文字体见 docs/PDF与字体.md）。")
+_force = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免丢失已填写的内容）。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
 
@@ -128,10 +129,14 @@ def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, f
     report_problems(result.warnings, fmt)
     if fmt == "json":
         extra = {"changes": [c.as_dict() for c in result.changes]} if result.previous else {}
+        if result.history:
+            extra["history"] = str(result.history)
         _emit_json(result.warnings, outputs=[str(p) for p in result.outputs], **extra)
         return
     if result.previous:
         _report_changes(result.changes, "与上次生成的文件相比")
+    if result.history:
+        click.echo(f"上次生成的文件已保存在：{result.history}（如在 Word 中改过，可从这里找回）")
     for path in result.outputs:
         click.echo(f"已生成：{path}")
 
@@ -178,7 +183,7 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
           verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .batch import SUMMARY_NAME, collect_inputs, default_jobs, run_batch, summary_workbook
-    from .writers.atomic import write_all
+    from .writers.atomic import history_folder, write_all
     from .writers.pdf import missing_libreoffice, soffice
 
     files = collect_inputs(inputs)
@@ -196,15 +201,18 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
         else:
             click.echo(f"[{done[0]}/{total}] {result.status}：{result.department or result.input}", err=True)
 
+    history = history_folder(out_dir)  # one folder for the whole run
     if bar is not None:
         with bar:
             results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
-                                progress=progress)
+                                progress=progress, history=history)
     else:
         results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
-                            progress=progress)
+                            progress=progress, history=history)
+    cancelled = [r for r in results if r.cancelled]
     summary_path = out_dir / SUMMARY_NAME
-    write_all({summary_path: summary_workbook(results)})
+    if not cancelled:
+        write_all({summary_path: summary_workbook(results)}, history)
     for r in results:
         if not r.ok:
             for message in r.messages:
@@ -214,6 +222,14 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
         changed = f"（较上次 {r.changes} 处变化）" if r.changes else ""
         names = "、".join(Path(f).name for f in r.files) or "-"
         click.echo(f"{r.department or r.input}\t{r.status}{changed}\t{r.warnings}\t{r.errors}\t{names}")
+    kept = next((r.history for r in results if r.history), "")
+    if kept:
+        click.echo(f"被替换的上次生成的文件已保存在：{kept}")
+    if cancelled:
+        written = [r for r in results if r.ok]
+        click.echo(f"已取消：{len(written)} 个部门的文件已写出（见上表“成功”各行），"
+                   f"{len(cancelled)} 个部门未处理，未写汇总表。", err=True)
+        sys.exit(EXIT_INPUT)
     failed = sum(1 for r in results if not r.ok)
     click.echo(f"共 {total} 个部门：成功 {total - failed} 个，失败 {failed} 个。汇总表：{summary_path}")
     if failed:
@@ -267,13 +283,14 @@ def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
 @click.option("--profile", "profile_name", default=None, help="指定模板名称（一般不需要，按年度自动选择）。")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path("录入表.xlsx"),
               show_default=True, help="写出的录入表文件名（.xlsx）。")
+@_force
 @_verbose
 @_help
-def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: bool) -> None:
+def init(kind: str, year: int, profile_name: str | None, output: Path, force: bool, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .convert import blank_workbook
 
-    blank_workbook(kind, year, profile_name, output)
+    blank_workbook(kind, year, profile_name, output, force=force)
     click.echo(f"已生成空白录入表：{output}")
 
 
@@ -281,13 +298,14 @@ def init(kind: str, year: int, profile_name: str | None, output: Path, verbose: 
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="写出的文件：.xlsx 或 .yaml。")
+@_force
 @_verbose
 @_help
-def convert(input_file: Path, output: Path, verbose: bool) -> None:
+def convert(input_file: Path, output: Path, force: bool, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .convert import convert_input
 
-    convert_input(input_file, output)
+    convert_input(input_file, output, force=force)
     click.echo(f"已转换：{input_file} → {output}")
 
 

@@ -53,4 +53,4 @@ def merge_tables(source: Source, data_dir: Path | None = None) -> Source:
     if conflicts:
         raise UserError(conflicts)
     return Source(data={**own.data, **tables.data}, file=source.file,
-                  locations={**source.locations, **tables.locations})
+                  locations={**source.locations, **tables.locations}, problems=source.problems + tables.problems)

@@ -20,8 +20,8 @@ from .yaml_out import input_yaml
 
 
 def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
-                   data_dir: Path | None = None) -> None:
-    _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）")
+                   data_dir: Path | None = None, force: bool = False) -> None:
+    _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）", force)
     data_dir = data_dir or DATA_DIR
     profile = load_profile(choose_profile_file(kind, year, profile_name, data_dir), year, data_dir)
     data = {"年度": year, "类型": kind}
@@ -30,12 +30,12 @@ def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
     write_all({output: input_workbook_bytes(profile, data)})
 
 
-def convert_input(input_file: Path, output: Path, data_dir: Path | None = None) -> None:
+def convert_input(input_file: Path, output: Path, data_dir: Path | None = None, force: bool = False) -> None:
     source_is_workbook = input_file.suffix.lower() in WORKBOOK_SUFFIXES
     if source_is_workbook:
-        _check_output(output, YAML_SUFFIXES, "YAML 文件（.yaml）")
+        _check_output(output, YAML_SUFFIXES, "YAML 文件（.yaml）", force)
     else:
-        _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）")
+        _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）", force)
     source = load_input(input_file, data_dir)
     profile = profile_for(source, data_dir)
     if profile is None:
@@ -51,7 +51,11 @@ def convert_input(input_file: Path, output: Path, data_dir: Path | None = None) 
     write_all({output: content})
 
 
-def _check_output(output: Path, suffixes: tuple[str, ...], what: str) -> None:
+def _check_output(output: Path, suffixes: tuple[str, ...], what: str, force: bool) -> None:
     if output.suffix.lower() not in suffixes:
         raise UserError([error("bad-output", f"输出文件应为{what}", location=Location(file=str(output)),
                                found=f"扩展名为 {output.suffix or '（无）'} 的文件")])
+    if output.exists() and not force:  # it may be an officer's filled-in workbook or hand-written file
+        raise UserError([error("output-exists", "这个文件已经存在，为免覆盖已填写的内容，没有写入",
+                               location=Location(file=str(output)),
+                               hint="请用 -o 指定一个新的文件名；确实要覆盖时，加上 --force")])

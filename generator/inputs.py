@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .errors import Problem, UserError, error
+from .errors import Problem, UserError, error, warning
 from .load import Source
 from .model import Header, Report
 from .profiles import Profile, header_profile
@@ -41,7 +41,7 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
         raise UserError(pydantic_problems(e, source, Header)) from e
     profile = header_profile(source, header, data_dir)
     data_keys = profile.model.data
-    problems: list[Problem] = []
+    problems: list[Problem] = [*source.problems, *empty_sections(profile, source)]
     sections = {k: v for k, v in source.data.items() if k in data_keys}
     rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
@@ -59,3 +59,18 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
     except ValidationError as e:
         problems.extend(pydantic_problems(e, source, Report))
     return CheckedInput(source, header, profile, report, sections, tuple(problems))
+
+
+def empty_sections(profile: Profile, source: Source) -> list[Problem]:
+    """`支出决算表:` with nothing under it: the table would print as all zeros ("其中本年支出0万元").
+    An explicit `重点项目: []` or `{}` says "none" on purpose and is not warned about."""
+    out = []
+    for name in profile.model.data:
+        if name in source.data and source.data[name] is None:
+            table = profile.table_for_section(name).strip()
+            out.append(warning("empty-section", f"“{name}”下没有填写任何数，{table}按没有数据处理",
+                               location=source.loc((name,)), table=table,
+                               hint="如果本表有数，请在这一行下面逐行填写；本表确实没有数据时，可删去这一行"))
+    return out
+
+

@@ -63,7 +63,7 @@ def carry_over(source: Source, previous: Source) -> Source:
         copied.append(("名词解释补充",))
     for prefix in copied:
         locations.update((path, loc) for path, loc in previous.locations.items() if path[: len(prefix)] == prefix)
-    return Source(data=data, file=source.file, locations=locations)
+    return Source(data=data, file=source.file, locations=locations, problems=source.problems)
 
 
 def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figures: Figures,

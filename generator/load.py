@@ -47,6 +47,7 @@ class Source:
     data: dict[str, Any]
     file: str
     locations: dict[Path_, Location] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)  # the reader's warnings, reported with the rest
 
     def loc(self, path: Path_) -> Location:
         """The location of `path`, or of its nearest located ancestor."""

@@ -11,6 +11,7 @@ twice, once for formulas and once for the values Excel saved).
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from openpyxl import load_workbook as _open
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
-from .errors import Location, Problem, UserError, error, os_reason
+from .errors import Location, Problem, UserError, error, os_reason, warning
 from .excel_layout import (
     BASELINES,
     DERIVED_RGB,
@@ -46,6 +47,7 @@ from .excel_layout import (
     PERF_KIND,
     PERF_KINDS,
     SHEET_GLOSSARY,
+    SHEET_HELP,
     SHEET_INFO,
     SHEET_OVERVIEW,
     SHEET_PERFORMANCE,
@@ -54,6 +56,7 @@ from .excel_layout import (
     TEXT_KEYS,
     YES,
     norm,
+    optional_sections,
     split_optional,
     style_bool_paths,
 )
@@ -63,7 +66,6 @@ from .profiles import Catalogue, DataSection, Profile, profile_for
 _BLANK_AMOUNTS = {"", "-", "—", "－", "--", "——"}
 _CODE = re.compile(r"^\d+$")
 _AMOUNT_HEADERS = {"金额", "决算数", "数额", "金额(万元)", "金额(元)"}
-MAX_ROWS = 5000  # far more than any table; protects against sheets formatted to row 1048576
 
 
 @dataclass
@@ -73,6 +75,7 @@ class _Cell:
     # shaded as the program's own (writers/input_xlsx.py): a name there was written from the
     # input, so “维修（护）费” in it is a stated name, not an officer's way of typing 维修(护)费
     ours: bool = False
+    merged: str = ""  # a cell inside (not the top-left of) a merged range: the range, "D6:D8"
 
 
 @dataclass
@@ -111,6 +114,26 @@ class _Reader:
     data: dict[str, Any] = field(default_factory=dict)
     locations: dict[Path_, Location] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    merged_reported: set[tuple[str, str]] = field(default_factory=set)
+
+    def amount(self, sheet: _Sheet, r: int, c: int) -> Any:
+        """The amount in a cell; None if blank. A figure read from inside a merged range
+        (not its top-left) is the top-left's figure again: counting it would add it twice
+        (D7:E7) or once per row (D6:D8), so it is reported once per range and not used."""
+        cell = sheet.cells.get((r, c))
+        if cell is None:
+            return None
+        value = amount_cell(cell.value)
+        if value is None or not cell.merged or not _numeric(value):
+            return value
+        if (sheet.title, cell.merged) not in self.merged_reported:
+            self.merged_reported.add((sheet.title, cell.merged))
+            self.problems.append(error(
+                "merged-amount", f"金额所在的单元格 {cell.merged} 是合并单元格，"
+                f"程序无法判断 {plain(cell.value)} 属于其中哪一格",
+                location=Location(file=self.file, sheet=sheet.title, cell=cell.merged),
+                hint=f"请选中 {cell.merged}，取消单元格合并，把金额只填在它所属的那一格（其余格留空）"))
+        return None
 
     def loc(self, sheet: _Sheet, r: int, c: int) -> Location:
         return Location(file=self.file, sheet=sheet.title, cell=sheet.ref(r, c))
@@ -136,30 +159,78 @@ class _Reader:
 
 
 # -- opening -----------------------------------------------------------------------------------
+# A workbook is a zip: a few MB on disk may inflate to GBs ("zip bomb"). Real input workbooks
+# inflate to a few MB; anything past these bounds is refused before a byte is decompressed.
+MAX_PART_BYTES = 100 * 1024 * 1024
+MAX_INFLATED_BYTES = 300 * 1024 * 1024
+_RESAVE = "请用 Excel 或 WPS 打开并“另存为” Excel 工作簿（.xlsx）后再试"
+# An encrypted OOXML file is an OLE compound file holding these streams (names in UTF-16).
+_ENCRYPTED = ("EncryptedPackage".encode("utf-16-le"), "EncryptionInfo".encode("utf-16-le"))
+
+
+def _refuse(code: str, message: str, where: Location, hint: str = "") -> UserError:
+    return UserError([error(code, message, location=where, hint=hint)])
+
+
+def _check_container(path: Path, where: Location) -> None:
+    """What kind of file this is, before openpyxl sees it: each kind its own message."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES * 4:
+            raise _refuse("file-too-large", f"文件过大（{size // 1024} KB）", where)
+        with path.open("rb") as f:
+            head = f.read(8)
+            ole = head.startswith(b"\xd0\xcf\x11\xe0")
+            body = f.read() if ole else b""
+    except OSError as e:
+        raise _refuse("file-unreadable", f"无法读取文件（{os_reason(e)}）", where) from e
+    if ole and any(mark in body for mark in _ENCRYPTED):
+        raise _refuse("password-protected", "这个工作簿设置了打开密码，程序无法读取", where,
+                      "请在 Excel 或 WPS 中打开，取消“用密码进行加密”（文件→信息→保护工作簿），保存后再试")
+    if ole:
+        raise _refuse("old-excel", "这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接读取", where,
+                      "请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")
+    if head.startswith(b"%PDF"):
+        raise _refuse("not-workbook", "这是 PDF 文件，不是 Excel 工作簿", where,
+                      "请使用 Excel 录入表（可用 gen-report init 生成空白录入表）")
+    if not zipfile.is_zipfile(path):
+        raise _refuse("not-workbook", "这不是 Excel 工作簿（.xlsx）文件，或文件已损坏", where,
+                      "请用 Excel 或 WPS 打开并“另存为” Excel 工作簿（.xlsx）；如果这是文字文件，请把扩展名改为 .yaml")
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise _refuse("not-workbook", "文件已损坏或不是 Excel 工作簿，无法读取", where,
+                      "请用 Excel 或 WPS 打开并重新保存为 Excel 工作簿（.xlsx）") from e
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names:
+        if "word/document.xml" in names:
+            raise _refuse("not-workbook", "这是 Word 文档（.docx），不是 Excel 工作簿", where,
+                          "请把数据填在 Excel 录入表中（可用 gen-report init 生成空白录入表）")
+        raise _refuse("not-workbook", "文件已损坏或不是 Excel 工作簿，无法读取", where,
+                      "请用 Excel 或 WPS 打开并重新保存为 Excel 工作簿（.xlsx）")
+    biggest = max(infos, key=lambda i: i.file_size)
+    total = sum(i.file_size for i in infos)
+    if biggest.file_size > MAX_PART_BYTES or total > MAX_INFLATED_BYTES:
+        raise _refuse("file-too-large", f"工作簿解压后过大（{biggest.filename} 为 {biggest.file_size // 1024 // 1024} MB，"
+                      f"全部共 {total // 1024 // 1024} MB；上限为单个部件 {MAX_PART_BYTES // 1024 // 1024} MB、"
+                      f"全部 {MAX_INFLATED_BYTES // 1024 // 1024} MB），未读取", where,
+                      "录入表正常只有几 MB；请确认文件来源，或删除多余的工作表、图片后另存再试")
+
+
 def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
     """Both views of the workbook as merged-filled cell maps; formulas without a saved value
-    are problems (openpyxl cannot calculate, and guessing a figure is not an option)."""
+    are problems (openpyxl cannot calculate, and guessing a figure is not an option).
+
+    Every filled cell of every sheet is read: a sheet is as long as its last value (cells
+    that only carry formatting, down to row 1048576, cost nothing)."""
     name = str(path)
     where = Location(file=name)
     if not path.exists():
         raise UserError([error("file-missing", "找不到输入文件", location=where, hint="请检查文件名和所在文件夹")])
     if path.is_dir():
         raise UserError([error("file-is-dir", "这是一个文件夹，不是输入文件", location=where)])
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES * 4:
-            raise UserError([error("file-too-large", f"文件过大（{size // 1024} KB）", location=where)])
-        with path.open("rb") as f:
-            head = f.read(8)
-    except OSError as e:
-        raise UserError([error("file-unreadable", f"无法读取文件（{os_reason(e)}）", location=where)]) from e
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise UserError([error("old-excel", "这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接读取", location=where,
-                               hint="请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")])
-    if not zipfile.is_zipfile(path):
-        raise UserError([error("not-workbook", "这不是 Excel 工作簿（.xlsx）文件，或文件已损坏", location=where,
-                               hint="请用 Excel 或 WPS 打开并“另存为” Excel 工作簿（.xlsx）；"
-                                    "如果这是文字文件，请把扩展名改为 .yaml")])
+    _check_container(path, where)
     try:
         formulas = _open(path, data_only=False)
         values = _open(path, data_only=True)
@@ -174,30 +245,31 @@ def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
     for ws in values.worksheets:
         fws = formulas[ws.title]
         cells: dict[tuple[int, int], _Cell] = {}
-        max_row = min(ws.max_row, MAX_ROWS)
-        for row in ws.iter_rows(min_row=1, max_row=max_row):
-            for cell in row:
-                raw = cell.value
-                formula = fws.cell(cell.row, cell.column)
-                if formula.data_type == "f" and raw is None:
-                    problems.append(error("formula-no-value", "这个单元格是公式，但文件中没有保存公式的计算结果",
-                                          location=Location(file=name, sheet=ws.title, cell=cell.coordinate),
-                                          found=f"公式 {formula.value}"[:80],
-                                          hint="请用 Excel 或 WPS 打开这个文件，保存后再试（程序读取的是保存时的计算结果）"))
-                    continue
-                if raw is None or (isinstance(raw, str) and not raw.strip()):
-                    continue
-                ours = cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb).endswith(DERIVED_RGB)
-                cells[(cell.row, cell.column)] = _Cell(raw, cell.coordinate, ours)
+        # ws._cells holds only the cells the file defines; iter_rows() would make every cell
+        # of a sheet formatted down to row 1048576
+        for (r, c), cell in sorted(ws._cells.items()):
+            raw = cell.value
+            formula = fws._cells.get((r, c))
+            if formula is not None and formula.data_type == "f" and raw is None:
+                problems.append(error("formula-no-value", "这个单元格是公式，但文件中没有保存公式的计算结果",
+                                      location=Location(file=name, sheet=ws.title, cell=cell.coordinate),
+                                      found=f"公式 {formula.value}"[:80],
+                                      hint="请用 Excel 或 WPS 打开这个文件，保存后再试（程序读取的是保存时的计算结果）"))
+                continue
+            if raw is None or (isinstance(raw, str) and not raw.strip()):
+                continue
+            ours = cell.fill.fill_type == "solid" and str(cell.fill.fgColor.rgb).endswith(DERIVED_RGB)
+            cells[(r, c)] = _Cell(raw, cell.coordinate, ours)
         for rng in ws.merged_cells.ranges:
             top = cells.get((rng.min_row, rng.min_col))
             if top is None:
                 continue
-            for r in range(rng.min_row, min(rng.max_row, max_row) + 1):
+            for r in range(rng.min_row, rng.max_row + 1):
                 for c in range(rng.min_col, rng.max_col + 1):
-                    cells.setdefault((r, c), top)
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        cells.setdefault((r, c), _Cell(top.value, top.ref, top.ours, rng.coord))
         max_col = max((c for _, c in cells), default=0)
-        sheets[ws.title] = _Sheet(ws.title, cells, max(max_row, max((r for r, _ in cells), default=0)), max_col)
+        sheets[ws.title] = _Sheet(ws.title, cells, max((r for r, _ in cells), default=0), max_col)
     return sheets, problems
 
 
@@ -222,6 +294,15 @@ def amount_cell(value: Any) -> Any:
     if isinstance(value, str) and value.strip() in _BLANK_AMOUNTS:
         return None
     return value
+
+
+_NUMBER = re.compile(r"^[-+]?[\d,，]*\.?\d+$")
+
+
+def _numeric(value: Any) -> bool:
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and bool(_NUMBER.match(norm(value)))
 
 
 def code_text(value: Any) -> str:
@@ -264,8 +345,10 @@ def read_info(sheets: dict[str, _Sheet], file: str) -> _Reader:
 
 def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = None) -> None:
     """The profile's data sections (and, unless `only` is given, every other sheet)."""
+    found = match_sheets(reader.sheets, expected_sheets(profile))
+    _check_sheet_names(reader, profile, found, full=only is None)
     for name, spec in profile.model.data.items():
-        sheet = _find_sheet(reader.sheets, name, profile.table_for_section(name).split(" ")[-1])
+        sheet = found.get(name)
         if sheet is None:
             continue
         if spec.form == "功能分类":
@@ -278,38 +361,95 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
             _items(reader, sheet, name, spec)
     comparisons = {norm(k): k for k in profile.model.comparisons}
     for sheet_name, direct, change in BASELINES:
-        sheet = _find_sheet(reader.sheets, sheet_name)
+        sheet = found.get(sheet_name)
         if sheet is not None and (only is None or direct in only):
             _table_of_items(reader, sheet, comparisons, (direct, change), amounts=True)
     if only is not None:
         return
-    sheet = _find_sheet(reader.sheets, SHEET_TEXTS)
-    if sheet is not None:
+    if (sheet := found.get(SHEET_TEXTS)) is not None:
         _table_of_items(reader, sheet, comparisons, TEXT_KEYS, amounts=False)
         _narrative(reader, sheet)
-    sheet = _find_sheet(reader.sheets, SHEET_OVERVIEW)
-    if sheet is not None:
+    if (sheet := found.get(SHEET_OVERVIEW)) is not None:
         _overview(reader, sheet)
-    sheet = _find_sheet(reader.sheets, SHEET_GLOSSARY)
-    if sheet is not None:
+    if (sheet := found.get(SHEET_GLOSSARY)) is not None:
         _glossary(reader, sheet)
-    sheet = _find_sheet(reader.sheets, SHEET_PERFORMANCE)
-    if sheet is not None:
+    if (sheet := found.get(SHEET_PERFORMANCE)) is not None:
         _performance(reader, sheet)
 
 
-def _find_sheet(sheets: dict[str, _Sheet], *names: str) -> _Sheet | None:
-    wanted = [norm(n) for n in names if n]
-    for w in wanted:
+def expected_sheets(profile: Profile) -> dict[str, tuple[str, ...]]:
+    """Every sheet a workbook for `profile` may hold: its key, then the titles it may go by
+    (`init` writes the section's name, cut to Excel's 31 characters; officers often use the
+    table's title, "表2 收入决算表")."""
+    out: dict[str, tuple[str, ...]] = {SHEET_HELP: (SHEET_HELP,), SHEET_INFO: (SHEET_INFO,)}
+    for name in profile.model.data:
+        out[name] = (name, name[:31], profile.table_for_section(name).split(" ")[-1])
+    for key in (SHEET_PERFORMANCE, *(b[0] for b in BASELINES), SHEET_TEXTS, SHEET_OVERVIEW, SHEET_GLOSSARY):
+        out[key] = (key,)
+    return out
+
+
+def match_sheets(sheets: dict[str, _Sheet], wanted: dict[str, tuple[str, ...]]) -> dict[str, _Sheet]:
+    """Each expected sheet's sheet: exact titles first (for every name), then a title that
+    ends with the name ("表2 收入决算表", "2.收入决算表") among the sheets still unclaimed, so
+    “三公经费支出决算表” is never taken for a missing “支出决算表”."""
+    found: dict[str, _Sheet] = {}
+    taken: set[str] = set()
+    for key, names in wanted.items():
         for title, sheet in sheets.items():
-            if norm(title) == w:
-                return sheet
-    for w in wanted:  # "表2 收入决算表", "2.收入决算表"
+            if title not in taken and norm(title) in {norm(n) for n in names if n}:
+                found[key] = sheet
+                taken.add(title)
+                break
+    for key, names in wanted.items():
+        if key in found:
+            continue
         for title, sheet in sheets.items():
             t = norm(title)
-            if t.endswith(w) and not t.endswith("财政拨款" + w) and len(t) - len(w) <= 6:
-                return sheet
-    return None
+            if title not in taken and any(t.endswith(w) and len(t) - len(w) <= 6 for n in names if (w := norm(n))):
+                found[key] = sheet
+                taken.add(title)
+                break
+    return found
+
+
+def _check_sheet_names(reader: _Reader, profile: Profile, found: dict[str, _Sheet], full: bool) -> None:
+    """A sheet the program does not know is never silently skipped (a renamed 其他重要事项 would
+    print 机关运行经费 0); a table's sheet that is missing is named."""
+    used = {s.title for s in found.values()}
+    enabled = set(profile.model.data) - set(optional_sections(profile))
+    missing = [k for k in profile.model.data if k not in found and k in enabled]
+    if full:
+        missing += [k for k in (SHEET_TEXTS,) if k not in found]
+    claimed: set[str] = set()
+    for title, sheet in reader.sheets.items():
+        if title in used or not sheet.cells:
+            continue
+        close = nearest(title, missing) or nearest(title, list(expected_sheets(profile)))
+        claimed.update(close[:1])
+        reader.problems.append(error(
+            "unknown-sheet", f"不认识的工作表“{title}”（其中的内容不会被使用）",
+            location=Location(file=reader.file, sheet=title, cell="A1"),
+            hint=(f"是否想写“{close[0]}”？请把工作表改回这个名称" if close else
+                  "可用的工作表：" + "、".join(k for k in expected_sheets(profile) if k != SHEET_HELP))))
+    if not full:
+        return
+    for key in missing:
+        if key in claimed or key not in profile.model.data:
+            continue
+        reader.problems.append(warning(
+            "missing-sheet", f"工作簿中没有“{key}”工作表，{profile.table_for_section(key)}按没有数据处理",
+            location=Location(file=reader.file), table=profile.table_for_section(key),
+            hint="如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"))
+
+
+def nearest(word: str, names: list[str], n: int = 3) -> list[str]:
+    """The few names closest to `word` (for “是否想写…” and short lists of suggestions)."""
+    return difflib.get_close_matches(word, names, n=n, cutoff=0.4)
+
+
+def _find_sheet(sheets: dict[str, _Sheet], *names: str) -> _Sheet | None:
+    return match_sheets(sheets, {"": names}).get("")
 
 
 def _path(dotted: str) -> Path_:
@@ -386,7 +526,7 @@ def _functional(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, ca
         code, last = _row_code(sheet, r, code_col, split, last)
         label_raw = sheet.get(r, name_col) if name_col else None
         label = norm(label_raw)
-        amounts = {col: (v, c) for col, c in columns.items() if (v := amount_cell(sheet.get(r, c))) is not None}
+        amounts = {col: (v, c) for col, c in columns.items() if (v := reader.amount(sheet, r, c)) is not None}
         key_col = code_col or split[-1]
         if code and _CODE.match(code) and len(code) in (3, 5, 7):
             key = code
@@ -483,7 +623,7 @@ def _economic(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection, cata
             code = code_text(sheet.get(r, code_col))
             label_raw = sheet.get(r, name_col) if name_col else None
             label = norm(label_raw)
-            value = amount_cell(sheet.get(r, amount_col))
+            value = reader.amount(sheet, r, amount_col)
             total = totals.get(code) or totals.get(label)
             where = reader.loc(sheet, r, amount_col)
             if total:
@@ -522,7 +662,7 @@ def _items(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> None
         parts = [t for c in label_cols if (t := norm(sheet.get(r, c)))]
         label = ".".join(dict.fromkeys(parts))
         for c, column in value_cols.items():
-            value = amount_cell(sheet.get(r, c))
+            value = reader.amount(sheet, r, c)
             if value is None:
                 continue
             where = reader.loc(sheet, r, c)
@@ -572,7 +712,7 @@ def _records(reader: _Reader, sheet: _Sheet, name: str, spec: DataSection) -> No
                 value = str(value).strip() if value is not None else ""
                 if value:
                     record[key] = (value, c)
-            elif (value := amount_cell(sheet.get(r, c))) is not None:
+            elif (value := reader.amount(sheet, r, c)) is not None:
                 record[key] = (value, c)
         if not record:
             continue
@@ -607,7 +747,7 @@ def _table_of_items(reader: _Reader, sheet: _Sheet, comparisons: dict[str, str],
         text = str(plain(raw)).strip()
         item = comparisons.get(norm(text), text)
         for key, c in cols.items():
-            value = amount_cell(sheet.get(r, c)) if amounts else plain(sheet.get(r, c))
+            value = reader.amount(sheet, r, c) if amounts else plain(sheet.get(r, c))
             if value is None:
                 continue
             if not amounts and not isinstance(value, str):
@@ -616,7 +756,7 @@ def _table_of_items(reader: _Reader, sheet: _Sheet, comparisons: dict[str, str],
 
 
 def _narrative(reader: _Reader, sheet: _Sheet) -> None:
-    header = sheet.find_header({H_NARRATIVE}, limit=200)
+    header = sheet.find_header({H_NARRATIVE}, limit=sheet.max_row)
     if header is None:
         return
     for r in range(header + 1, sheet.max_row + 1):
@@ -704,7 +844,7 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
             label = norm(sheet.get(r, 1))
             if header is None and label in fields:
                 key = fields[label]
-                value = amount_cell(sheet.get(r, 2)) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))
+                value = reader.amount(sheet, r, 2) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))
                 if key not in PERF_AMOUNTS and key != "预算执行率分值" and value is not None:
                     value = str(value).strip() or None
                 if value is not None:
@@ -771,8 +911,9 @@ def load_workbook_input(path: Path, data_dir: Path | None = None) -> Source:
     if profile is not None:
         read_sections(reader, profile)
     _tidy(reader, profile)
-    if reader.problems:
+    if any(p.severity == "错误" for p in reader.problems):
         raise UserError(reader.problems)
+    source.problems = reader.problems
     return source
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ def test_write_all_writes_every_file(tmp_path: Path) -> None:
 def test_failure_writing_second_file_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "a.docx", tmp_path / "b.xlsx"
     first.write_bytes(b"old")
-    real = tempfile.mkstemp
+    real = atomic._write_temp
     calls = []
 
     def failing(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
@@ -33,7 +32,7 @@ def test_failure_writing_second_file_changes_nothing(tmp_path: Path, monkeypatch
             raise OSError(errno.ENOSPC, "No space left on device")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", failing)
+    monkeypatch.setattr(atomic, "_write_temp", failing)
     with pytest.raises(UserError) as exc:
         write_all({first: b"new", second: b"new"})
     assert first.read_bytes() == b"old" and not second.exists()
@@ -70,7 +69,7 @@ def test_read_only_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         if os.geteuid() == 0:  # root ignores permissions: simulate what the system would say
             def denied(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
                 raise PermissionError(errno.EACCES, "Permission denied", str(out))
-            monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
+            monkeypatch.setattr(atomic.tempfile, "mkdtemp", denied)
         with pytest.raises(UserError) as exc:
             write_all({out / "a.docx": b"A"})
     finally:
@@ -108,3 +107,119 @@ def test_safe_file_stem(name: str, expected: str, tmp_path: Path) -> None:
     assert not any(c in stem for c in '/\\:*?"<>|') and stem.isprintable()
     path = (tmp_path / f"{stem}.docx").resolve()
     assert path.parent == tmp_path.resolve()
+
+
+# -- interruptions, stale temporaries, history (issue 14) -----------------------------------------
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".gen-report-"))
+
+
+def test_ctrl_c_while_renaming_restores_every_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    first, second = tmp_path / "a.docx", tmp_path / "b.xlsx"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    real = os.replace
+
+    def interrupted(src, dst):  # noqa: ANN001, ANN202
+        if Path(dst) == first:
+            os.kill(os.getpid(), signal.SIGINT)  # held until both renames are done, then acted on
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({first: b"new a", second: b"new b"})
+    assert (first.read_bytes(), second.read_bytes()) == (b"old a", b"old b")
+    assert _leftovers(tmp_path) == []
+
+
+def test_sigterm_while_writing_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    first, second = tmp_path / "a.docx", tmp_path / "b.xlsx"
+    first.write_bytes(b"old a")
+    real = atomic._write_temp
+
+    def killed(tmp, data):  # noqa: ANN001, ANN202
+        if data == b"new b":
+            os.kill(os.getpid(), signal.SIGTERM)
+        return real(tmp, data)
+
+    monkeypatch.setattr(atomic, "_write_temp", killed)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({first: b"new a", second: b"new b"})
+    assert first.read_bytes() == b"old a" and not second.exists()
+    assert _leftovers(tmp_path) == []
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL  # the handler is put back
+
+
+def test_any_exception_while_renaming_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    first, second = tmp_path / "a.docx", tmp_path / "b.xlsx"
+    first.write_bytes(b"old a")
+    second.write_bytes(b"old b")
+    real = os.replace
+
+    def crash(src, dst):  # noqa: ANN001, ANN202
+        if Path(dst) == second and str(src).endswith(".tmp"):
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_all({first: b"new a", second: b"new b"}, history=tmp_path / "历史" / "t1")
+    assert (first.read_bytes(), second.read_bytes()) == (b"old a", b"old b")
+    assert _leftovers(tmp_path) == [] and not (tmp_path / "历史").exists()
+
+
+def test_a_later_run_removes_stale_temporaries(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "a.docx").write_bytes(b"current")
+    dead = out / ".gen-report-999999999-x1"  # a killed run: no such process
+    dead.mkdir()
+    (dead / "new-0.tmp").write_bytes(b"half")
+    old = 1_000_000_000  # 2001: long stale
+    legacy_tmp, legacy_bak = out / ".gen-report-abc.tmp", out / ".gen-report-def.bak"
+    legacy_tmp.write_bytes(b"half")
+    legacy_bak.write_bytes(b"earlier docx")
+    for p in (legacy_tmp, legacy_bak):
+        os.utime(p, (old, old))
+    write_all({out / "b.xlsx": b"B"})
+    assert _leftovers(out) == []
+    kept = list((out / "历史").glob("未完成的运行-*/def.bak"))
+    assert [p.read_bytes() for p in kept] == [b"earlier docx"]
+
+
+def test_a_live_runs_temporaries_are_left_alone(tmp_path: Path) -> None:
+    live = tmp_path / f".gen-report-{os.getppid()}-x1"
+    live.mkdir()
+    write_all({tmp_path / "a.docx": b"A"})
+    assert live.exists()
+
+
+def test_replaced_outputs_are_kept_in_history(tmp_path: Path) -> None:
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"officer edited in Word")
+    first = write_all({target: b"generated"}, history=tmp_path / "历史" / "2026-01-01_000000")
+    assert first == tmp_path / "历史" / "2026-01-01_000000"
+    assert (first / "a.docx").read_bytes() == b"officer edited in Word"
+    assert target.read_bytes() == b"generated"
+    # the same content again: nothing to keep, no folder
+    assert write_all({target: b"generated"}, history=tmp_path / "历史" / "2026-01-01_000001") is None
+    assert sorted(p.name for p in (tmp_path / "历史").iterdir()) == ["2026-01-01_000000"]
+
+
+def test_history_keeps_the_newest_versions(tmp_path: Path) -> None:
+    target = tmp_path / "a.docx"
+    for i in range(atomic.HISTORY_KEEP + 3):
+        write_all({target: f"v{i}".encode()}, history=tmp_path / "历史" / f"2026-01-01_0000{i:02d}")
+    runs = sorted(p.name for p in (tmp_path / "历史").iterdir())
+    assert len(runs) == atomic.HISTORY_KEEP
+    assert (tmp_path / "历史" / runs[-1] / "a.docx").read_bytes() == f"v{atomic.HISTORY_KEEP + 1}".encode()
+
+
+def test_history_folder_name_is_unique(tmp_path: Path) -> None:
+    first = atomic.history_folder(tmp_path)
+    first.mkdir(parents=True)
+    assert atomic.history_folder(tmp_path) == first.with_name(first.name + "-2")

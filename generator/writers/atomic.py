@@ -1,13 +1,26 @@
 """All-or-nothing output: every file is written to a temporary name first, and only when all
-of them are complete are they renamed into place. A failed run leaves earlier outputs as
-they were and no partial file behind."""
+of them are complete are they renamed into place. A failed or interrupted run (an error,
+Ctrl-C, SIGTERM) leaves earlier outputs as they were and no partial file behind; a run killed
+outright (power cut, SIGKILL) leaves its working folder, which the next run into the same
+folder tidies up, putting back any earlier output it had set aside.
+
+Earlier outputs that a run replaces with different content are kept in a visible history
+folder (`历史/<time>/`, the newest `HISTORY_KEEP` runs), so a sentence an officer added in
+Word is never simply gone."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import signal
+import sys
 import tempfile
+import threading
+import time
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..errors import Location, UserError, error, os_reason
@@ -15,6 +28,10 @@ from ..errors import Location, UserError, error, os_reason
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _PREFIX = ".gen-report-"
+HISTORY = "历史"
+HISTORY_KEEP = 10
+_STALE_SECONDS = 3600  # a working folder this old belongs to no live run, whatever its process id
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None)) if s is not None)
 
 
 def safe_file_stem(text: str, limit: int = 120) -> str:
@@ -28,53 +45,222 @@ def safe_file_stem(text: str, limit: int = 120) -> str:
     return stem
 
 
-def write_all(files: dict[Path, bytes]) -> None:
-    """Write every file or none: on any failure, targets keep their previous content."""
-    temps: list[tuple[str, Path]] = []
-    backups: list[tuple[Path, str | None]] = []  # (target, its previous content's temp name)
+def refuse_overwriting_inputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """An output that is one of the run's own input files (a workbook named like the
+    document, lying in the output folder) is an error before anything is written."""
+    problems = []
+    for out in outputs:
+        for given in inputs:
+            if _same_file(out, given):
+                problems.append(error(
+                    "output-is-input", f"要写出的文件就是输入文件 {given}，生成会覆盖您的输入，没有写入任何文件",
+                    location=Location(file=str(out)),
+                    hint="请用 -o 指定另一个输出文件夹，或把输入文件改名、移出输出文件夹"))
+                break
+    if problems:
+        raise UserError(problems)
+
+
+def _same_file(a: Path, b: Path) -> bool:
     try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=_PREFIX, suffix=".tmp", dir=path.parent)
-            temps.append((tmp, path))
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o644)
-        for tmp, path in temps:
-            backup = None
-            if path.exists():
-                fd, backup = tempfile.mkstemp(prefix=_PREFIX, suffix=".bak", dir=path.parent)
-                os.close(fd)
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+    except OSError:
+        return False
+
+
+def history_folder(out_dir: Path) -> Path:
+    """Where this run keeps the outputs it replaces: `历史/<date>_<time>` (created only when a
+    file is actually kept; one run, one folder, also for a whole batch)."""
+    base = Path(out_dir) / HISTORY / time.strftime("%Y-%m-%d_%H%M%S")
+    folder, n = base, 1
+    while folder.exists():
+        n += 1
+        folder = base.with_name(f"{base.name}-{n}")
+    return folder
+
+
+def write_all(files: dict[Path, bytes], history: Path | None = None) -> Path | None:
+    """Write every file or none: on any failure or interruption, targets keep their previous
+    content. With `history`, each earlier file whose content changes is kept there first;
+    returns the history folder if anything was kept."""
+    for folder in dict.fromkeys(p.parent for p in files):
+        remove_stale(folder)
+    work: dict[Path, Path] = {}
+    temps: dict[Path, Path] = {}
+    done: list[tuple[Path, Path | None]] = []  # (target, where its previous content is)
+    kept: list[Path] = []
+    try:
+        with sigterm_as_interrupt():
+            for path, data in files.items():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent not in work:
+                    work[path.parent] = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=path.parent))
+                tmp = work[path.parent] / f"new-{len(temps)}.tmp"
+                temps[path] = tmp
+                _write_temp(tmp, data)
+            with _signals_held() as interrupted:
                 try:
-                    os.replace(path, backup)
-                except OSError:
-                    Path(backup).unlink(missing_ok=True)
+                    for path, tmp in temps.items():
+                        backup = None
+                        if path.is_file():
+                            changed = history is not None and path.read_bytes() != files[path]
+                            backup = (history / path.name) if changed else work[path.parent] / f"old-{len(done)}"
+                            backup.parent.mkdir(parents=True, exist_ok=True)
+                            _link_or_copy(path, backup)
+                            if changed:
+                                kept.append(backup)
+                        done.append((path, backup))
+                        os.replace(tmp, path)
+                    if interrupted():
+                        raise KeyboardInterrupt
+                except BaseException:
+                    _roll_back(done)
                     raise
-            backups.append((path, backup))
-            os.replace(tmp, path)
     except OSError as e:
-        _roll_back(temps, backups)
-        target = next((p for t, p in temps if t == getattr(e, "filename", None)), None) or \
-            (temps[-1][1] if temps else next(iter(files), Path(".")))
+        _discard(work)
+        _prune_empty(history)
+        target = next((p for p, t in temps.items() if str(t) == getattr(e, "filename", None)), None) or \
+            (list(temps)[-1] if temps else next(iter(files), Path(".")))
         raise UserError([error(
             "cannot-write", f"无法写入输出文件（{os_reason(e)}）", location=Location(file=str(target)),
             hint="请确认输出文件夹存在且可写；如文件正被 Word、WPS 或 Excel 打开，请先关闭再重新生成")]) from e
-    for _, backup in backups:
-        if backup:
-            Path(backup).unlink(missing_ok=True)
+    except BaseException:
+        _discard(work)
+        _prune_empty(history)
+        raise
+    _discard(work)
+    if kept and history is not None:
+        _prune_history(history.parent)
+        return history
+    return None
 
 
-def _roll_back(temps: list[tuple[str, Path]], backups: list[tuple[Path, str | None]]) -> None:
+def _write_temp(tmp: Path, data: bytes) -> None:
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o644)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)  # instant, and the target never goes missing
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
     """Put every target back as it was; best effort, since the disk may be what failed."""
-    for path, backup in reversed(backups):
+    for path, backup in reversed(done):
         try:
-            if backup:
-                os.replace(backup, path)
-            else:
+            if backup is None:
                 path.unlink(missing_ok=True)
+            elif path.exists() and os.path.samefile(backup, path):
+                backup.unlink()  # not replaced yet (renaming a hard link onto itself does nothing)
+            else:
+                os.replace(backup, path)  # out of the history folder too: this run never happened
         except OSError:
             pass
-    for tmp, _ in temps:
-        Path(tmp).unlink(missing_ok=True)
+
+
+def _discard(work: dict[Path, Path]) -> None:
+    for folder in work.values():
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _prune_empty(history: Path | None) -> None:
+    if history is not None:
+        with contextlib.suppress(OSError):
+            history.rmdir()  # only if this run put nothing there
+        with contextlib.suppress(OSError):
+            history.parent.rmdir()
+
+
+def _prune_history(root: Path) -> None:
+    """Keep the newest HISTORY_KEEP runs' folders (their names sort by time)."""
+    runs = sorted(p for p in root.iterdir() if p.is_dir() and re.match(r"\d{4}-\d\d-\d\d_", p.name))
+    for old in runs[:-HISTORY_KEEP]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_stale(folder: Path) -> None:
+    """Tidy what a killed run left in `folder`: its temporaries go; an earlier output it had
+    set aside goes back if the output is missing, and is otherwise kept in the history folder."""
+    try:
+        entries = [p for p in folder.iterdir() if p.name.startswith(_PREFIX)]
+    except OSError:
+        return
+    for entry in entries:
+        if not _stale(entry):
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)  # new-N (unfinished) and old-N (hard links)
+        elif entry.suffix == ".bak":  # an older version's backup: the output it held may be gone
+            with contextlib.suppress(OSError):
+                keep = folder / HISTORY / f"未完成的运行-{time.strftime('%Y-%m-%d_%H%M%S', time.localtime(entry.stat().st_mtime))}"
+                keep.mkdir(parents=True, exist_ok=True)
+                os.replace(entry, keep / entry.name.removeprefix(_PREFIX))
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _stale(entry: Path) -> bool:
+    try:
+        age = time.time() - entry.stat().st_mtime
+    except OSError:
+        return False
+    if age > _STALE_SECONDS:
+        return True
+    match = re.match(re.escape(_PREFIX) + r"(\d+)-", entry.name)
+    if not match or sys.platform == "win32":
+        return False
+    pid = int(match.group(1))
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (a closed terminal, a service stop) unwinds like Ctrl-C, so rollback runs."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGTERM"):
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[object]:
+    """Ctrl-C and SIGTERM wait while files are renamed (and, if need be, renamed back):
+    an interruption is acted on between whole states, never in the middle of one. The
+    function it yields tells whether one arrived meanwhile."""
+    hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if hold:
+        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+
+    def interrupted() -> bool:
+        return hold and bool(set(signal.sigpending()) & set(_SIGNALS))
+
+    try:
+        yield interrupted
+    finally:
+        if hold:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)

@@ -1,6 +1,10 @@
 """Deterministic bytes from an openpyxl Workbook (the input workbook of `init`/`convert`, and
 batch's 汇总.xlsx; the document workbook itself is written as XML text by xlsx.py).
 
+Every str value is stored as text: openpyxl would write officer text beginning with "=" as a
+live formula (=HYPERLINK(…), DDE "=cmd|…"); here it stays the text the officer typed. The
+program's own workbooks hold no formulas, so nothing legitimate is lost.
+
 openpyxl's save() stamps the document's `modified` date with the clock and every zip member
 with the current time; both are fixed here so the same input gives the same file."""
 
@@ -20,6 +24,7 @@ def workbook_bytes(wb: Any, date: datetime, creator: str = "gen-report") -> byte
     # lazy: openpyxl only when a workbook is made (start-up)
     from openpyxl.xml.functions import tostring
 
+    as_text(wb)
     wb.properties.created = wb.properties.modified = date
     wb.properties.creator = wb.properties.lastModifiedBy = creator
     buf = io.BytesIO()
@@ -35,3 +40,11 @@ def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
         for info in src.infolist():
             dst.writestr(info, content if info.filename == name else src.read(info.filename))
     return out.getvalue()
+
+
+def as_text(wb: Any) -> None:
+    """Every cell openpyxl took for a formula (a str starting with "=") becomes a text cell."""
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if cell.data_type == "f":
+                cell.data_type = "s"

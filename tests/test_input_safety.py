@@ -1,0 +1,321 @@
+"""Issue 14: no silent wrong figure, never lose an officer's work. One small fixture per
+failure, the exact message asserted."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.convert import convert_input
+from generator.load_xlsx import load_workbook_input
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
+ONE_ERROR = "共 1 个错误，0 个警告。未生成任何文件。"
+
+
+@pytest.fixture
+def workbook(tmp_path: Path) -> Path:
+    path = tmp_path / "录入表.xlsx"
+    convert_input(MINIMAL, path)
+    return path
+
+
+def _edit(path: Path, change) -> Path:  # noqa: ANN001
+    wb = openpyxl.load_workbook(path)
+    change(wb)
+    wb.save(path)
+    return path
+
+
+# -- workbook reading without loss ------------------------------------------------------------------
+def test_every_row_is_read(workbook: Path) -> None:
+    def far_down(wb: openpyxl.Workbook) -> None:
+        ws = wb["文字说明"]
+        ws.cell(6000, 1, "三公经费.接待说明")
+        ws.cell(6000, 2, "第六千行的说明")
+
+    source = load_workbook_input(_edit(workbook, far_down))
+    assert source.data["情况说明"]["三公经费"]["接待说明"] == "第六千行的说明"
+
+
+def test_merged_cells_down_an_amount_column(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb["收入决算表"].merge_cells("D6:D8"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 收入决算表!D6:D8：金额所在的单元格 D6:D8 是合并单元格，程序无法判断 100 属于其中哪一格",
+        "    提示：请选中 D6:D8，取消单元格合并，把金额只填在它所属的那一格（其余格留空）", ONE_ERROR]
+
+
+def test_merged_cells_across_two_amount_columns(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb["支出决算表"].merge_cells("D6:E6"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines()[0] == (f"[错误] {workbook} 支出决算表!D6:E6：金额所在的单元格 D6:E6 是合并单元格，"
+                                   "程序无法判断 80 属于其中哪一格")
+
+
+def test_merged_label_cells_are_fine(workbook: Path) -> None:
+    def title(wb: openpyxl.Workbook) -> None:
+        wb["收入决算表"].merge_cells("A1:I1")
+        wb["收入决算表"].merge_cells("B6:B7")  # names merged: text, not figures
+
+    assert load_workbook_input(_edit(workbook, title)).data["收入决算表"]["2010350"] == {"财政拨款收入": 100}
+
+
+def test_renamed_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["其他重要事项"], "title", "其他事项"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 其他事项!A1：不认识的工作表“其他事项”（其中的内容不会被使用）",
+        "    提示：是否想写“其他重要事项”？请把工作表改回这个名称", ONE_ERROR]
+
+
+def test_deleted_table_sheet_is_named_not_taken_from_another(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: wb.remove(wb["支出决算表"]))
+    _, _, err = run("check", workbook)
+    assert err.splitlines()[:2] == [
+        f"[警告] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表，表3 支出决算表按没有数据处理",
+        "    提示：如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"]
+    assert "三公经费支出决算表!A1" not in err
+
+
+def test_empty_yaml_section_is_a_warning(run, tmp_path: Path) -> None:
+    text = MINIMAL.read_text(encoding="utf-8")
+    start = text.index("\n支出决算表:\n") + 1
+    end = text.index("\n\n", start)
+    path = tmp_path / "空表.yaml"
+    path.write_text(text[:start] + "支出决算表:\n" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    _, _, err = run("check", path)
+    assert err.splitlines()[:2] == [
+        f"[警告] {path} 第{line}行第1列：表3 支出决算表：“支出决算表”下没有填写任何数，表3 支出决算表按没有数据处理",
+        "    提示：如果本表有数，请在这一行下面逐行填写；本表确实没有数据时，可删去这一行"]
+
+
+def _ole(*streams: str) -> bytes:
+    """The start of an OLE compound file naming `streams` (what an encrypted .xlsx or an .xls is)."""
+    head = bytes.fromhex("d0cf11e0a1b11ae1") + bytes(504)
+    return head + b"".join(s.encode("utf-16-le") + bytes(64 - 2 * len(s)) for s in streams) + bytes(1024)
+
+
+def test_password_protected_workbook(run, tmp_path: Path) -> None:
+    path = tmp_path / "加密.xlsx"
+    path.write_bytes(_ole("EncryptionInfo", "EncryptedPackage"))
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path}：这个工作簿设置了打开密码，程序无法读取",
+        "    提示：请在 Excel 或 WPS 中打开，取消“用密码进行加密”（文件→信息→保护工作簿），保存后再试", ONE_ERROR]
+
+
+def test_old_excel_is_still_called_so(run, tmp_path: Path) -> None:
+    path = tmp_path / "旧.xlsx"
+    path.write_bytes(_ole("Workbook", "SummaryInformation"))
+    _, _, err = run("check", path)
+    assert err.splitlines()[0] == f"[错误] {path}：这是旧版 Excel（.xls）或 WPS 格式的文件，无法直接读取"
+
+
+def test_word_document_named_xlsx(run, tmp_path: Path) -> None:
+    path = tmp_path / "文档.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+    _, _, err = run("check", path)
+    assert err.splitlines() == [
+        f"[错误] {path}：这是 Word 文档（.docx），不是 Excel 工作簿",
+        "    提示：请把数据填在 Excel 录入表中（可用 gen-report init 生成空白录入表）", ONE_ERROR]
+
+
+def test_pdf_named_xlsx(run, tmp_path: Path) -> None:
+    path = tmp_path / "表.xlsx"
+    path.write_bytes(b"%PDF-1.7\n" + bytes(100))
+    _, _, err = run("check", path)
+    assert err.splitlines()[0] == f"[错误] {path}：这是 PDF 文件，不是 Excel 工作簿"
+
+
+def test_zip_bomb_is_refused_before_reading(run, workbook: Path) -> None:
+    with zipfile.ZipFile(workbook, "a", zipfile.ZIP_DEFLATED) as z:
+        with z.open("xl/media/padding.bin", "w") as f:
+            block = bytes(1024 * 1024)
+            for _ in range(101):
+                f.write(block)
+    assert workbook.stat().st_size < 2 * 1024 * 1024
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook}：工作簿解压后过大（xl/media/padding.bin 为 101 MB，全部共 101 MB；"
+        "上限为单个部件 100 MB、全部 300 MB），未读取",
+        "    提示：录入表正常只有几 MB；请确认文件来源，或删除多余的工作表、图片后另存再试", ONE_ERROR]
+
+
+# -- never lose work ------------------------------------------------------------------------------
+def test_init_refuses_an_existing_workbook(run, tmp_path: Path) -> None:
+    target = tmp_path / "录入表.xlsx"
+    target.write_bytes(b"an officer's filled workbook")
+    code, _, err = run("init", "--year", "2023", "-o", target)
+    assert code == 1
+    assert err.splitlines() == [f"[错误] {target}：这个文件已经存在，为免覆盖已填写的内容，没有写入",
+                                "    提示：请用 -o 指定一个新的文件名；确实要覆盖时，加上 --force", ONE_ERROR]
+    assert target.read_bytes() == b"an officer's filled workbook"
+    code, out, _ = run("init", "--year", "2023", "-o", target, "--force")
+    assert code == 0 and out.strip() == f"已生成空白录入表：{target}"
+    assert zipfile.is_zipfile(target)
+
+
+def test_convert_refuses_an_existing_yaml(run, workbook: Path, tmp_path: Path) -> None:
+    target = tmp_path / "部门数据.yaml"
+    target.write_text("# 手写的文件\n", encoding="utf-8")
+    code, _, err = run("convert", workbook, "-o", target)
+    assert code == 1
+    assert err.splitlines()[0] == f"[错误] {target}：这个文件已经存在，为免覆盖已填写的内容，没有写入"
+    assert target.read_text(encoding="utf-8") == "# 手写的文件\n"
+    assert run("convert", workbook, "-o", target, "--force")[0] == 0
+    assert target.read_text(encoding="utf-8").startswith("#") and "部门名称" in target.read_text(encoding="utf-8")
+
+
+# -- no formula injection in any workbook the tool writes -------------------------------------------
+DANGEROUS = ['=HYPERLINK("http://example.invalid","点击")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1)"]
+
+
+def _injected(tmp_path: Path) -> Path:
+    import yaml
+
+    data = yaml.safe_load(MINIMAL.read_text(encoding="utf-8"))
+    data["部门名称"] = DANGEROUS[0]
+    data["概况"]["机构设置"] = [{"名称": text, "职责": text} for text in DANGEROUS]
+    data["概况"]["单位构成"] = DANGEROUS[1]
+    path = tmp_path / "注入.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def _cells(path: Path) -> list[tuple[str, object, str]]:
+    """Every cell holding officer text, with openpyxl's reading of its type; and no <f> in the XML."""
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                xml = z.read(name).decode("utf-8")
+                assert "<f>" not in xml and "<f " not in xml, f"{path.name} {name} holds a formula"
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, c.value, c.data_type) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+            if isinstance(c.value, str) and any(d in c.value for d in DANGEROUS)]
+
+
+def test_every_workbook_writer_stores_officer_text_as_text(run, tmp_path: Path) -> None:
+    source = _injected(tmp_path)
+    written = {}
+    assert run("convert", source, "-o", tmp_path / "录入表.xlsx")[0] == 0
+    written["convert"] = tmp_path / "录入表.xlsx"
+    assert run("init", "--year", "2023", "-o", tmp_path / "空白.xlsx")[0] == 0
+    written["init"] = tmp_path / "空白.xlsx"
+    code, out, err = run("generate", source, "-o", tmp_path / "out")
+    assert code == 0, err
+    written["document"] = next((tmp_path / "out").glob("*.xlsx"))
+    code, _, err = run("batch", source, "-o", tmp_path / "batch", "-j", "1")
+    assert code == 0, err
+    written["batch"] = tmp_path / "batch" / "汇总.xlsx"
+    found = {name: _cells(path) for name, path in written.items()}  # also: no <f> anywhere
+    assert {name for name, cells in found.items() if cells} == {"convert", "document", "batch"}
+    for cells in found.values():
+        assert all(kind == "s" for _, _, kind in cells)
+    assert {value for _, value, _ in found["convert"]} >= set(DANGEROUS)
+    assert (found["batch"][0][1]) == DANGEROUS[0]
+    # and the workbook reads back as the same text
+    back = tmp_path / "back.yaml"
+    assert run("convert", written["convert"], "-o", back)[0] == 0
+    import yaml
+
+    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    assert again["部门名称"] == DANGEROUS[0]
+    assert [b["名称"] for b in again["概况"]["机构设置"]] == DANGEROUS
+
+
+def _departments(tmp_path: Path, n: int) -> list[Path]:
+    text = MINIMAL.read_text(encoding="utf-8")
+    out = []
+    for i in range(n):
+        path = tmp_path / f"部门{i}.yaml"
+        path.write_text(text.replace("部门名称: 示例市某某服务中心", f"部门名称: 示例市第{i}服务中心"), encoding="utf-8")
+        out.append(path)
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_ctrl_c_in_a_batch_stops_starting_departments(jobs: int, tmp_path: Path) -> None:
+    from generator.batch import run_batch
+
+    inputs = _departments(tmp_path, 10)
+    out = tmp_path / "out"
+    seen = []
+
+    def progress(result) -> None:  # noqa: ANN001
+        seen.append(result)
+        if len(seen) == 2:
+            raise KeyboardInterrupt  # the officer presses Ctrl-C here
+
+    results = run_batch(inputs, out, jobs, progress=progress)
+    written = sorted(p.name for p in out.glob("*.docx"))
+    reported = sorted(Path(f).name for r in results if r.ok for f in r.files if f.endswith(".docx"))
+    assert written == reported  # exactly the departments reported as written
+    # one process: exactly the two done; a pool: also those already handed to a worker
+    assert len(written) == 2 if jobs == 1 else 2 <= len(written) < 10
+    assert [r.status for r in results if not r.ok] == ["未处理（已取消）"] * (10 - len(written))
+    assert not [p for p in out.iterdir() if p.name.startswith(".gen-report-")]
+
+
+def test_batch_cancel_is_reported(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import batch
+
+    inputs = _departments(tmp_path, 3)
+    real = batch.one_department
+
+    def interrupted(path, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if path == inputs[1]:
+            raise KeyboardInterrupt
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(batch, "one_department", interrupted)
+    code, out, err = run("batch", *inputs, "-o", tmp_path / "out", "-j", "1")
+    assert code == 1
+    assert out.splitlines()[1:] == [
+        "示例市第0服务中心\t成功\t0\t0\t示例市第0服务中心2023年度部门决算.docx、示例市第0服务中心2023年度部门决算.xlsx",
+        f"{inputs[1]}\t未处理（已取消）\t0\t0\t-", f"{inputs[2]}\t未处理（已取消）\t0\t0\t-"]
+    assert err.splitlines()[-1] == "已取消：1 个部门的文件已写出（见上表“成功”各行），2 个部门未处理，未写汇总表。"
+    assert not (tmp_path / "out" / "汇总.xlsx").exists()
+
+
+def test_an_output_that_is_the_input_is_refused(run, workbook: Path, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    out.mkdir()
+    named_like_output = out / "示例市某某服务中心2023年度部门决算.xlsx"
+    named_like_output.write_bytes(workbook.read_bytes())
+    code, _, err = run("generate", named_like_output, "-o", out)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {named_like_output}：要写出的文件就是输入文件 {named_like_output}，生成会覆盖您的输入，没有写入任何文件",
+        "    提示：请用 -o 指定另一个输出文件夹，或把输入文件改名、移出输出文件夹", ONE_ERROR]
+    assert named_like_output.read_bytes() == workbook.read_bytes()
+    assert sorted(p.name for p in out.iterdir()) == [named_like_output.name]
+
+
+def test_replaced_outputs_are_kept_and_named(run, tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    assert run("generate", MINIMAL, "-o", out)[0] == 0
+    docx = next(out.glob("*.docx"))
+    edited = docx.read_bytes() + b""  # what the officer's Word saved (any different bytes)
+    docx.write_bytes(edited[:-1] + bytes([edited[-1] ^ 1]))
+    before = docx.read_bytes()
+    code, stdout, _ = run("generate", MINIMAL, "-o", out)
+    assert code == 0
+    kept = [p for p in (out / "历史").iterdir()]
+    assert len(kept) == 1 and (kept[0] / docx.name).read_bytes() == before
+    assert f"上次生成的文件已保存在：{kept[0]}（如在 Word 中改过，可从这里找回）" in stdout.splitlines()
+    # unchanged outputs are not copied again
+    code, stdout, _ = run("generate", MINIMAL, "-o", out)
+    assert "上次生成的文件已保存在" not in stdout and len(list((out / "历史").iterdir())) == 1
