@@ -18,10 +18,10 @@ from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
-from .narrative import Narrative
+from .narrative import Narrative, Texts
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
-from .profiles import Display, Profile, fill
+from .profiles import Display, Profile, baseline_specs, fill
 from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
@@ -31,12 +31,7 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
     narrative_display = profile.narrative_display()
-    writer = Narrative(prepared.figures, profile.model.comparisons, narrative_style(prepared, narrative_display),
-                       prepared.last_year, prepared.budget, report.reasons, report.notes)
-    # This document's template functions go in the context, not in the shared environment's
-    # globals; the input's own keys still win over a function of the same name, as globals would.
-    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
-    context = {**functions, **template_context(prepared)}
+    writer, context = narrative_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
@@ -72,6 +67,20 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
             Part("名词解释", headings["名词解释"], tuple(glossary)),
         ),
     )
+
+
+def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:
+    """The narrative's writer (it records citations and missing figures) and what templates
+    see: its functions, the profile's globals and the input by its Chinese keys."""
+    report, profile = prepared.report, prepared.profile
+    writer = Narrative(prepared.figures, profile.model.comparisons,
+                       narrative_style(prepared, profile.narrative_display()), prepared.baselines,
+                       Texts(report.reasons, report.notes, report.purposes),
+                       specs=baseline_specs(profile.model), profile=profile)
+    # This document's template functions go in the context, not in the shared environment's
+    # globals; the input's own keys still win over a function of the same name, as globals would.
+    functions = {**writer.functions(), "表格": _table_marker, **profile_globals(prepared)}
+    return writer, {**functions, **template_context(prepared)}
 
 
 _MARKER = "[[表格:{}]]"
@@ -144,7 +153,8 @@ def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
                       location=Location(file=prepared.source.file),
-                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）中补上")
+                      hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
+                      "（按科目比较时键为科目编码，如 2010301）")
                 for item in dict.fromkeys(writer.missing)]
     problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
                  for message in residue_problems(blocks, "情况说明")]

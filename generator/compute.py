@@ -18,7 +18,7 @@ from .load import Source
 from .model import Report
 from .optional import enabled_names, meeting_problems, with_optional_tables
 from .performance import performance_problems
-from .profiles import Profile
+from .profiles import LAST_YEAR, Profile
 
 
 @dataclass
@@ -29,10 +29,13 @@ class Prepared:
     report: Report
     profile: Profile
     figures: Figures
-    last_year: Baseline
-    budget: Baseline
+    baselines: dict[str, Baseline]  # 上年 and each 基准 the profile names (baselines.py)
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
     optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
+
+    @property
+    def last_year(self) -> Baseline:
+        return self.baselines[LAST_YEAR]
 
 
 def compute(checked: CheckedInput, previous: Prepared | None = None, strict: bool = False) -> Prepared:
@@ -48,17 +51,16 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
         problems.extend(meeting_problems(report, figures, source, optional))
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
-    last_year, budget, baseline_problems = read_baselines(
-        source, header.unit, profile.model.comparisons, figures, figures.ledger.tolerance)
+    baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
     if previous:
-        problems.extend(fill_last_year(last_year, source, profile, figures, previous.figures))
+        problems.extend(fill_last_year(baselines[LAST_YEAR], source, profile, figures, previous.figures))
     if strict:
         problems.items = as_errors(problems.items)
     problems.raise_if_errors()
     assert report is not None
-    return Prepared(source=source, report=report, profile=profile, figures=figures, last_year=last_year,
-                    budget=budget, problems=problems.items, optional=optional)
+    return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
+                    problems=problems.items, optional=optional)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

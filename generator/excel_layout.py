@@ -18,6 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .model import NarrativeInput, StyleInput
+from .profiles import baseline_specs
 
 CREATOR = "gen-report"  # the workbook property naming who wrote an input workbook
 DERIVED_RGB = "D9D9D9"  # the shading of cells the program writes (derived, locked)
@@ -32,9 +33,13 @@ SHEET_PERFORMANCE = "绩效自评表"
 
 # Keys of 基本信息, in order; 样式 settings follow as "样式.…" rows.
 INFO_KEYS = ("部门名称", "年度", "类型", "模板", "金额单位", "上年文件")
-# Baseline sheets: (sheet, direct key, change key)
-BASELINES = ((SHEET_LAST_YEAR, "上年数", "比上年增减"), (SHEET_BUDGET, "年初预算数", "比年初预算增减"))
-TEXT_KEYS = ("变动原因", "补充说明")
+TEXT_KEYS = ("变动原因", "补充说明", "用途")  # by 比较项 or 科目 code (用途: "主要用于…")
+
+
+def baseline_sheets(profile: Any) -> list[tuple[str, str, str | None]]:
+    """Baseline sheets: (sheet, direct key, change key): 上年数, 年初预算数 and each 基准 the
+    profile names (全年预算数 …), one sheet each, named by its input key."""
+    return [(s.key, s.key, s.change_key) for s in baseline_specs(profile.model).values()]
 
 # 可选内容 (optional.py): the names switched on, one 基本信息 cell, names separated by "、"
 OPTIONAL_KEY = "可选表格"

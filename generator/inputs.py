@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from .errors import Problem, UserError, error, warning
 from .load import Source
 from .model import Header, Report
-from .profiles import Profile, header_profile
+from .profiles import Profile, baseline_specs, header_profile
 from .validation import pydantic_problems
 
 PREV_KEY = "上年文件"  # last year's input (last_year.py); read by the build, not part of the report
@@ -45,6 +45,10 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
     sections = {k: v for k, v in source.data.items() if k in data_keys}
     rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
+    own = [k for spec in baseline_specs(profile.model).values() for k in (spec.key, spec.change_key)
+           if k and k not in allowed]  # a profile's own 基准 (全年预算数 …)
+    rest = {k: v for k, v in rest.items() if k not in own}  # read by baselines.py
+    allowed += own
     for key in list(rest):
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed + list(data_keys), n=1, cutoff=0.4)

@@ -8,6 +8,7 @@ file states (上年数 or 比上年增减) win. Texts that rarely change (主要
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from .baselines import Baseline, comparison_value
@@ -66,11 +67,30 @@ def carry_over(source: Source, previous: Source) -> Source:
     return Source(data=data, file=source.file, locations=locations, problems=source.problems)
 
 
+def _by_code(profile: Profile, previous: Figures):  # noqa: ANN202 - a lookup closure
+    """Last year's figure of a 科目 row ("支出决算表.2010301.本年支出合计") from last year's
+    ledger: a code last year's table did not have was zero; a table last year's profile did not
+    have gives nothing (the template then asks for 上年数)."""
+    sections = {n for n, s in profile.model.data.items() if s.form in ("功能分类", "经济分类")}
+
+    def lookup(key: str) -> Decimal | None:
+        section = key.split(".", 1)[0]
+        if section not in sections or section not in previous.rows:
+            return None
+        ledger = previous.ledger
+        if ledger.knows(key):
+            return ledger.value(key)
+        return Decimal(0) if key.count(".") >= 1 and key.split(".")[1].isdigit() else None
+
+    return lookup
+
+
 def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figures: Figures,
                    previous: Figures) -> list[Problem]:
     problems: list[Problem] = []
     comparisons = profile.model.comparisons
     phrases = Phrases(Style())
+    last_year.fallback = _by_code(profile, previous)
     for item in comparisons:
         if item in last_year.values:
             continue

@@ -25,7 +25,6 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from .errors import Location, Problem, UserError, error, os_reason, warning
 from .excel_layout import (
-    BASELINES,
     DERIVED_RGB,
     H_CATEGORY,
     H_COMPARISON,
@@ -55,6 +54,7 @@ from .excel_layout import (
     SPLIT_CODE_HEADERS,
     TEXT_KEYS,
     YES,
+    baseline_sheets,
     norm,
     optional_sections,
     split_optional,
@@ -360,10 +360,10 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
         else:
             _items(reader, sheet, name, spec)
     comparisons = {norm(k): k for k in profile.model.comparisons}
-    for sheet_name, direct, change in BASELINES:
+    for sheet_name, direct, change in baseline_sheets(profile):
         sheet = found.get(sheet_name)
         if sheet is not None and (only is None or direct in only):
-            _table_of_items(reader, sheet, comparisons, (direct, change), amounts=True)
+            _table_of_items(reader, sheet, comparisons, (direct, change) if change else (direct,), amounts=True)
     if only is not None:
         return
     if (sheet := found.get(SHEET_TEXTS)) is not None:
@@ -384,7 +384,8 @@ def expected_sheets(profile: Profile) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {SHEET_HELP: (SHEET_HELP,), SHEET_INFO: (SHEET_INFO,)}
     for name in profile.model.data:
         out[name] = (name, name[:31], profile.table_for_section(name).split(" ")[-1])
-    for key in (SHEET_PERFORMANCE, *(b[0] for b in BASELINES), SHEET_TEXTS, SHEET_OVERVIEW, SHEET_GLOSSARY):
+    for key in (SHEET_PERFORMANCE, *(b[0] for b in baseline_sheets(profile)), SHEET_TEXTS, SHEET_OVERVIEW,
+                SHEET_GLOSSARY):
         out[key] = (key,)
     return out
 

@@ -211,6 +211,10 @@ class StyleInput(_Strict):
     zero_base_completion: str = Field("--%（基数为0，不可比）", alias="零预算措辞")
     zero_whole_share: str = Field("0%", alias="零总额占比措辞")
     mention_zero_items: bool = Field(True, alias="提及零值项目")
+    # a change between two zeros: "与上年决算数持平" / "比上年决算数增加0万元，增长--（基数为0，不可比）" / nothing
+    zero_change: Literal["持平", "不可比", "省略"] = Field("持平", alias="零变动措辞")
+    zero_rows: bool = Field(False, alias="列出零值科目")  # 行(…) lists rows zero everywhere
+    completion_base: str = Field("年初预算", alias="完成率基准", min_length=1)
 
 
 class Indicator(_Strict):
@@ -259,6 +263,7 @@ class Report(_Strict):
     change_budget: dict[str, object] = Field(default_factory=dict, alias="比年初预算增减")
     reasons: dict[str, str] = Field(default_factory=dict, alias="变动原因")
     notes: dict[str, str] = Field(default_factory=dict, alias="补充说明")
+    purposes: dict[str, str] = Field(default_factory=dict, alias="用途")  # by 科目 code: "主要用于…"
     narrative: NarrativeInput = Field(default_factory=NarrativeInput, alias="情况说明")
     optional: list[str] = Field(default_factory=list, alias="可选表格")  # 可选内容 switched on (optional.py)
     self_evaluations: SelfEvaluationTables | None = Field(None, alias="绩效自评表")  # performance.py

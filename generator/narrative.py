@@ -1,17 +1,19 @@
 """第三部分 情况说明: the template functions that turn figures into sentences.
 
-Templates call these by their Chinese names (比上年, 完成, 占, 金额, …). Every amount,
+Templates call these by their Chinese names (比上年, 比, 完成基准, 占, 金额, 行, …). Every amount,
 difference, ratio and direction word comes from here; the department supplies only reasons
 and counts. Each table figure a template cites is recorded (key, printed text), so the
 generated document can be checked against its own tables (`gen-report verify`).
 
-Comparison items (比较项) and their baselines (上年数, 年初预算数) are read and evaluated by
-baselines.py; this module only phrases them.
+Comparison items (比较项) and their baselines (上年 and each 基准 the profile names) are read
+and evaluated by baselines.py; this module only phrases them. A table's rows (行(…)) are in
+rows.py.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -20,24 +22,39 @@ import jinja2
 from .baselines import Baseline, comparison_value
 from .figures import Figures
 from .phrases import Phrases, Style
+from .profiles import DEFAULT_BASELINES, LAST_YEAR, BaselineSpec
+from .rows import TemplateVocabularyError, row_functions, sentence
 
 _SINGLE_KEY = re.compile(r"^[^\s+\-]+$")
 
 
+@dataclass
+class Texts:
+    """The department's words by comparison item or 科目 code: 变动原因, 补充说明, 用途."""
+
+    reasons: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    purposes: dict[str, str] = field(default_factory=dict)
+
+
 class Narrative:
     def __init__(self, figures: Figures, comparisons: dict[str, str], style: Style,
-                 last_year: Baseline, budget: Baseline, reasons: dict[str, str],
-                 notes: dict[str, str]) -> None:
+                 baselines: dict[str, Baseline] | None = None, texts: Texts | None = None,
+                 specs: dict[str, BaselineSpec] | None = None, profile: Any = None) -> None:
         self.figures = figures
         self.ledger = figures.ledger
         self.comparisons = comparisons
         self.phrases = Phrases(style)
-        self.last_year = last_year
-        self.budget = budget
-        self.reasons = reasons
-        self.notes = notes
+        self.specs = specs or dict(DEFAULT_BASELINES)
+        self.baselines = {name: Baseline() for name in self.specs}
+        self.baselines.update(baselines or {})
+        self.texts = texts or Texts()
+        self.profile = profile
         self.citations: list[tuple[str, str]] = []  # (figure key, number as printed)
         self.missing: list[str] = []
+        base = style.completion_base
+        self.default_budget = base if base in self.specs else next(
+            (n for n in self.specs if n != LAST_YEAR), LAST_YEAR)
 
     # -- values ---------------------------------------------------------------------------
     def value(self, x: Any) -> Decimal:
@@ -49,15 +66,41 @@ class Narrative:
         if text and _SINGLE_KEY.match(text) and text in self.ledger.figures:
             self.citations.append((text, printed))
 
-    def base(self, which: Baseline, item: str, label: str) -> Decimal:
-        if item not in which.values:
-            self.missing.append(f"{label}“{item}”")
+    def spec(self, name: str) -> BaselineSpec:
+        if name not in self.specs:
+            raise TemplateVocabularyError(f"没有名为“{name}”的比较基准，可用：" + "、".join(self.specs))
+        return self.specs[name]
+
+    def base(self, name: str, item: str, label: str | None = None) -> Decimal:
+        """Baseline `name`'s figure for a comparison item or a ledger key; a missing one is
+        recorded (the run stops with every missing figure listed) and reads as 0."""
+        spec = self.spec(name)
+        found = self.baselines[name].get(item, self.comparisons)
+        if found is None:
+            self.missing.append(f"{label or spec.key}“{item}”")
             return Decimal(0)
-        return which.values[item]
+        return found
+
+    def has_base(self, name: str, item: str) -> bool:
+        return self.baselines[self.spec(name).name].get(item, self.comparisons) is not None
+
+    # -- sentences shared by named items and table rows -----------------------------------
+    def change(self, item: str, name: str, words: str | None, section: str | None) -> str:
+        spec = self.spec(name)
+        return self.phrases.change(self.value(item), self.base(name, item), words or spec.against, section)
+
+    def completion_of(self, item: str, name: str, words: str | None, section: str | None) -> str:
+        spec = self.spec(name)
+        return self.phrases.completion_named(self.value(item), self.base(name, item),
+                                             words or spec.completion, section)
+
+    def completion_rate_of(self, item: str, name: str, section: str | None) -> str:
+        return self.phrases.completion_rate(self.value(item), self.base(name, item), section)
 
     # -- template functions ---------------------------------------------------------------
     def functions(self) -> dict[str, Any]:
         p = self.phrases
+        default_budget = self.default_budget
 
         def section(ctx: jinja2.runtime.Context) -> str | None:
             value = ctx.get("节")
@@ -75,12 +118,22 @@ class Narrative:
             return p.number(v)
 
         @jinja2.pass_context
-        def vs_last_year(ctx: jinja2.runtime.Context, item: str, 基准: str = "上年决算数") -> str:
-            return p.change(self.value(item), self.base(self.last_year, item, "上年数"), 基准, section(ctx))
+        def vs_last_year(ctx: jinja2.runtime.Context, item: str, 基准: str | None = None) -> str:
+            return self.change(item, LAST_YEAR, 基准, section(ctx))
 
         @jinja2.pass_context
-        def vs_budget(ctx: jinja2.runtime.Context, item: str, 基准: str = "年初预算数") -> str:
-            return p.change(self.value(item), self.base(self.budget, item, "年初预算数"), 基准, section(ctx))
+        def vs_budget(ctx: jinja2.runtime.Context, item: str, 基准: str | None = None) -> str:
+            return self.change(item, "年初预算", 基准, section(ctx))
+
+        @jinja2.pass_context
+        def vs_named(ctx: jinja2.runtime.Context, item: str, 基准名: str = LAST_YEAR,
+                     措辞: str | None = None) -> str:
+            return self.change(item, 基准名, 措辞, section(ctx))
+
+        @jinja2.pass_context
+        def completion_named(ctx: jinja2.runtime.Context, item: str, 基准名: str | None = None,
+                             措辞: str | None = None) -> str:
+            return self.completion_of(item, 基准名 or default_budget, 措辞, section(ctx))
 
         @jinja2.pass_context
         def completion(ctx: jinja2.runtime.Context, actual: Any, budget: Any, 名: str = "预算") -> str:
@@ -97,40 +150,42 @@ class Narrative:
             return p.share(self.value(part), self.value(whole), section(ctx))
 
         def compare_last_year(item: str) -> str:
-            return p.compare_word(self.value(item), self.base(self.last_year, item, "上年数"))
+            return p.compare_word(self.value(item), self.base(LAST_YEAR, item))
 
         def compare_budget(actual: Any, budget: Any) -> str:
             return p.compare_word(self.value(actual), self.value(budget))
 
         def reason(item: str, 前缀: str = "主要变动情况：") -> str:
-            text = self.reasons.get(item, "").strip()
-            return f"{前缀}{_sentence(text)}" if text else ""
+            text = self.texts.reasons.get(item, "").strip()
+            return f"{前缀}{sentence(text)}" if text else ""
 
         def note(item: str) -> str:
-            return _sentence(self.notes.get(item, "").strip())
+            return sentence(self.texts.notes.get(item, "").strip())
 
         def mention(item: str) -> bool:
             """Whether a list names this item: always, unless the style leaves out items that
-            are zero this year and were zero last year (or in the budget)."""
+            are zero this year and were zero last year (or in any budget)."""
             if p.style.mention_zero_items or self.value(item) != 0:
                 return True
-            return any(b.values.get(item, Decimal(0)) != 0 for b in (self.last_year, self.budget))
+            return any((b.get(item, self.comparisons) or 0) != 0 for b in self.baselines.values())
 
         def last_year_value(item: str) -> Decimal:
-            return self.base(self.last_year, item, "上年数")
+            return self.base(LAST_YEAR, item)
 
-        def budget_value(item: str) -> Decimal:
-            return self.base(self.budget, item, "年初预算数")
+        def budget_value(item: str, 基准名: str | None = None) -> Decimal:
+            return self.base(基准名 or "年初预算", item)
+
+        def baseline_amount(item: str, 基准名: str = LAST_YEAR) -> str:
+            return p.amount(self.base(基准名, item))
 
         return {
             "值": self.value, "金额": amount, "数": number, "比上年": vs_last_year, "比年初预算": vs_budget,
+            "比": vs_named, "完成基准": completion_named, "基准金额": baseline_amount,
+            "基准值": budget_value,
             "完成": completion, "完成率": completion_rate, "占": share, "比上年比较词": compare_last_year,
             "比较词": compare_budget, "原因": reason, "说明": note, "上年": last_year_value,
             "预算": budget_value, "非零": lambda x: self.value(x) != 0, "提及": mention,
+            **row_functions(self),
         }
 
 
-def _sentence(text: str) -> str:
-    """A reason as a sentence: ends with one full stop, never "。。"."""
-    text = text.rstrip("。；;，, ")
-    return text + "。" if text else ""

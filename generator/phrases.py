@@ -31,6 +31,9 @@ class Style:
     zero_base_completion: str = "--%（基数为0，不可比）"
     zero_whole_share: str = "0%"
     mention_zero_items: bool = True
+    zero_change: str = "持平"  # 持平 / 不可比 / 省略: a figure zero this year and in the baseline
+    zero_rows: bool = False  # rows of a table (行(…)) that are zero this year and in every baseline
+    completion_base: str = "年初预算"  # the baseline 完成基准(…) and 行.完成() use when none is named
 
     @classmethod
     def from_input(cls, raw: StyleInput, unit: str = "万元", defaults: StyleInput | None = None) -> Style:
@@ -46,7 +49,8 @@ class Style:
             percent_zeros=raw.percent_zeros, amount_zeros=raw.amount_zeros, thousands=raw.thousands,
             space_before_unit=raw.space_before_unit, unit=unit, zero_base_growth=raw.zero_base_growth,
             zero_base_completion=raw.zero_base_completion, zero_whole_share=raw.zero_whole_share,
-            mention_zero_items=raw.mention_zero_items,
+            mention_zero_items=raw.mention_zero_items, zero_change=raw.zero_change,
+            zero_rows=raw.zero_rows, completion_base=raw.completion_base,
         )
 
 
@@ -81,6 +85,10 @@ class Phrases:
     def change(self, current: Decimal, base: Decimal, against: str, section: str | None = None) -> str:
         """"比上年决算数增加1,223.93万元，增长87.2%" / "…减少…，下降…" / "与上年决算数持平"."""
         diff = current - base
+        if current == 0 and base == 0 and self.style.zero_change != "持平":
+            if self.style.zero_change == "省略":
+                return ""
+            return f"比{against}增加{self.amount(Decimal(0))}，{self.style.zero_base_growth}"
         if self.shown(current) == self.shown(base):
             return f"与{against}持平"
         verb, rate = ("增加", "增长") if diff > 0 else ("减少", "下降")
@@ -97,6 +105,11 @@ class Phrases:
         if budget == 0:
             return head + self.style.zero_base_completion
         return head + self.percent(actual / budget, "完成率", section)
+
+    def completion_named(self, actual: Decimal, budget: Decimal, words: str,
+                         section: str | None = None) -> str:
+        """"完成年初预算的87.5%" / "完成全年预算数的…" (the baseline's own words)."""
+        return f"完成{words}的" + self.completion_rate(actual, budget, section)
 
     def completion_rate(self, actual: Decimal, budget: Decimal, section: str | None = None) -> str:
         """Just the rate: "31.21%" (or the zero-base wording)."""

@@ -214,6 +214,23 @@ class ChartSpec(_Strict):
     items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
 
 
+class BaselineModel(_Strict):
+    """基准: a figure sentences compare with (年初预算, 全年预算, 上年预算执行数 …), the input
+    keys that give it and the words that name it (narrative.py BaselineSpec)."""
+
+    key: str | None = Field(None, alias="录入键")  # 全年预算数
+    change_key: str | None = Field(None, alias="增减键")  # 比全年预算增减
+    against: str | None = Field(None, alias="比较措辞")  # "比{全年预算数}增加…"
+    completion: str | None = Field(None, alias="完成措辞")  # "完成{全年预算数}的…"
+
+
+class CodeBaselineSpec(_Strict):
+    """按科目比较: the table and column a bare 科目 code in 上年数 / 年初预算数 refers to."""
+
+    data: str = Field(alias="数据")
+    column: str | None = Field(None, alias="列")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -238,6 +255,9 @@ class ProfileModel(_Strict):
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
+    # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
+    baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
+    code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
@@ -253,6 +273,9 @@ class ProfileModel(_Strict):
         missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
         if missing:
             raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
+        if self.code_baseline and (self.code_baseline.data not in self.data or (
+                self.code_baseline.column and self.code_baseline.column not in self.data[self.code_baseline.data].columns)):
+            raise ValueError(f"“按科目比较”的数据或列不在“数据”中：{self.code_baseline.data}")
         for t in self.tables:
             if t.layout == "科目" and t.data not in self.data:
                 raise ValueError(f"表“{t.title}”的数据“{t.data}”不是“数据”中定义的部分")
@@ -327,6 +350,43 @@ def check_placeholders(source: Source) -> None:
 def fill(text: str, values: dict[str, str]) -> str:
     """The text with its placeholders filled in (checked known when the profile was read)."""
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+LAST_YEAR = "上年"
+
+
+@dataclass(frozen=True)
+class BaselineSpec:
+    """One figure sentences compare with: last year's, or a budget the profile names
+    (年初预算, 全年预算, 上年预算执行数 …), the input keys that give it and its words."""
+
+    name: str  # 上年 / 年初预算 / 全年预算
+    key: str  # the input key giving it directly: 上年数 / 年初预算数
+    change_key: str | None  # the input key giving the change instead: 比上年增减
+    against: str  # "比{against}增加…": 上年决算数 / 年初预算数
+    completion: str  # "完成{completion}的…": 年初预算 / 全年预算数
+
+
+DEFAULT_BASELINES = {
+    LAST_YEAR: BaselineSpec(LAST_YEAR, "上年数", "比上年增减", "上年决算数", "上年决算数"),
+    "年初预算": BaselineSpec("年初预算", "年初预算数", "比年初预算增减", "年初预算数", "年初预算"),
+}
+
+
+def baseline_specs(model: ProfileModel) -> dict[str, BaselineSpec]:
+    """上年 always, then the profile's 基准 (default: 年初预算 only); a key left out of a
+    基准 takes the built-in one of that name, else its 录入键 (default "<name>数")."""
+    if not model.baselines:
+        return dict(DEFAULT_BASELINES)
+    out = {LAST_YEAR: DEFAULT_BASELINES[LAST_YEAR]}
+    for name, m in model.baselines.items():
+        default = DEFAULT_BASELINES.get(name)
+        key = (m and m.key) or (default.key if default else f"{name}数")
+        out[name] = BaselineSpec(
+            name, key, (m and m.change_key) or (default.change_key if default else None),
+            (m and m.against) or (default.against if default else key),
+            (m and m.completion) or (default.completion if default else key))
+    return out
 
 
 @dataclass(frozen=True)

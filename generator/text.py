@@ -17,6 +17,7 @@ import jinja2
 from .document import Block, Heading, Paragraph
 from .errors import Location, UserError, error
 from .ledger import ProfileFormulaError
+from .rows import TemplateVocabularyError
 from .tables import chinese_number
 
 _HEADING = re.compile(r"^(#{1,3})\s+(.*)$")
@@ -81,34 +82,118 @@ def chinese_ordinal(n: int) -> str:
 
 
 def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; any fault is reported in Chinese at the template file and line
+    where it happened (an included template or imported macro names its own file)."""
     try:
         template = env.get_template(name)
         return template.render(**context)
     except jinja2.TemplateNotFound as e:
-        raise UserError([error("template-missing", f"找不到模板文件 {name}",
-                               location=Location(file=name))]) from e
+        missing = e.name if e.name and e.name != name else name
+        raise UserError([error("template-missing", f"找不到模板文件 {missing}",
+                               location=_where(e, name, env))]) from e
     except jinja2.UndefinedError as e:
-        line = _template_line(e)
-        raise UserError([error("template-undefined", f"模板用到了没有的数据：{e.message}",
-                               location=Location(file=name, line=line),
-                               hint="请检查输入是否缺少该项，或模板是否写错了名称")]) from e
+        m = re.match(r"^'([^']+)' is undefined$", e.message or "")
+        hint = ("在被导入的宏里使用模板函数时，请写 {% from \"…\" import … with context %}"
+                if m and m.group(1) in context else
+                "请检查输入是否缺少该项，或模板是否写错了名称（可用的写法见 docs/模板配置.md）")
+        raise UserError([error("template-undefined", f"模板用到了没有的数据：{undefined_message(e.message)}",
+                               location=_where(e, name, env), hint=hint)]) from e
     except ProfileFormulaError as e:
-        raise UserError([error("template-figure", f"模板引用的数有误：{e}",
-                               location=Location(file=name, line=_template_line(e)),
+        raise UserError([error("template-figure", f"模板引用的数有误：{e}", location=_where(e, name, env),
                                hint="请检查模板中引用的表名、行和列名称")]) from e
+    except TemplateVocabularyError as e:
+        raise UserError([error("template-vocabulary", f"模板写法有误：{e}", location=_where(e, name, env),
+                               hint="可用的写法见 docs/模板配置.md")]) from e
     except jinja2.TemplateSyntaxError as e:
-        raise UserError([error("template-syntax", f"模板语法错误：{e.message}",
-                               location=Location(file=e.filename or name, line=e.lineno))]) from e
+        raise UserError([error("template-syntax", f"模板语法错误：{syntax_message(e.message)}",
+                               location=Location(file=_relative(e.filename, env) or e.name or name,
+                                                 line=e.lineno))]) from e
+    except (TypeError, KeyError, ZeroDivisionError) as e:
+        raise UserError([error("template-call", f"模板中的函数调用有误：{_call_message(e)}",
+                               location=_where(e, name, env),
+                               hint="请核对函数名和参数（可用的写法见 docs/模板配置.md）")]) from e
 
 
-def _template_line(e: BaseException) -> int | None:
+_UNDEFINED = [
+    (re.compile(r"^'([^']+)' is undefined$"), "“{0}”未定义（既不是模板函数，也不是输入中的键）"),
+    (re.compile(r"^'([^']+) object' has no attribute '([^']+)'$"), "{0}中没有“{1}”"),
+    (re.compile(r"^'([^']+)' has no attribute '([^']+)'$"), "“{0}”中没有“{1}”"),
+    (re.compile(r"^([^ ]+) has no element (.+)$"), "{0}中没有第 {1} 项"),
+]
+_OBJECT_WORDS = {"dict": "这组数据", "Row": "表格行", "list": "列表", "str": "文字", "NoneType": "空值",
+                 "Decimal": "数", "int": "数"}
+_SYNTAX = [
+    (re.compile(r"^unexpected '(.+)'$"), "此处不应出现“{0}”"),
+    (re.compile(r"^Unexpected end of template\..*"), "模板在语句结束前就结束了（缺少 endif / endfor / endmacro？）"),
+    (re.compile(r"^Encountered unknown tag '([^']+)'\..*"), "不认识的语句“{0}”（或缺少与之配对的开始语句）"),
+    (re.compile(r"^expected token '([^']+)', got '([^']+)'$"), "此处应为“{0}”，实际为“{1}”"),
+    (re.compile(r"^unexpected char '(.+)' at \d+$"), "不认识的字符“{0}”"),
+    (re.compile(r"^unexpected end of template, expected '(.+)'\.$"), "模板意外结束，缺少“{0}”"),
+]
+
+
+def undefined_message(message: str | None) -> str:
+    """Jinja's English words about a missing value, in Chinese."""
+    text = message or ""
+    for pattern, words in _UNDEFINED:
+        m = pattern.match(text)
+        if m:
+            return words.format(*(_OBJECT_WORDS.get(g.rsplit(".", 1)[-1], g) for g in m.groups()))
+    return text
+
+
+def syntax_message(message: str | None) -> str:
+    text = message or ""
+    for pattern, words in _SYNTAX:
+        m = pattern.match(text)
+        if m:
+            return words.format(*m.groups())
+    return text
+
+
+def _call_message(e: BaseException) -> str:
+    text = str(e)
+    m = re.match(r"^(\S+)\(\) got an unexpected keyword argument '([^']+)'$", text)
+    if m:
+        return f"参数名“{m.group(2)}”不对"
+    m = re.match(r"^(\S+)\(\) missing \d+ required positional argument", text)
+    if m:
+        return "缺少参数"
+    m = re.match(r"^(\S+)\(\) takes .* but \d+ (were|was) given$", text)
+    if m:
+        return "参数个数不对"
+    if isinstance(e, ZeroDivisionError):
+        return "除数为 0"
+    if isinstance(e, KeyError):
+        return f"没有“{e.args[0] if e.args else ''}”"
+    return text
+
+
+def _where(e: BaseException, name: str, env: jinja2.Environment) -> Location:
+    """The innermost template frame of the traceback: the file and line the fault is in."""
+    file, line = name, None
     tb = e.__traceback__
-    line = None
     while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            file, line = _relative(filename, env) or name, tb.tb_lineno
         tb = tb.tb_next
-    return line
+    if line is None and isinstance(e, jinja2.TemplateNotFound):
+        return Location(file=name)
+    return Location(file=file, line=line)
+
+
+def _relative(filename: str | None, env: jinja2.Environment) -> str | None:
+    """A template's file as the profile names it ("决算/情况说明-2023.md.j2")."""
+    if not filename:
+        return None
+    loader = env.loader
+    for root in getattr(loader, "searchpath", []):
+        try:
+            return Path(filename).resolve().relative_to(Path(root).resolve()).as_posix()
+        except ValueError:
+            continue
+    return filename
 
 
 def blocks_from_markup(text: str) -> list[Block]:

@@ -22,7 +22,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("load", {"load", "validation", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
     ("compute", {"ledger", "figures", "baselines", "optional", "performance", "last_year", "compute"}),
-    ("render", {"tables", "narrative", "text", "charts", "assemble"}),
+    ("render", {"tables", "rows", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),
     ("commands", {"batch", "convert", "schema", "verify", "diff_command", "serve", "cli"}),

@@ -22,8 +22,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.writers.openpyxl_bytes import workbook_bytes
 
+from ..baselines import flat_entries
 from ..excel_layout import (
-    BASELINES,
     CREATOR,
     DERIVED_RGB,
     H_AMOUNT,
@@ -59,6 +59,7 @@ from ..excel_layout import (
     SHEET_PERFORMANCE,
     SHEET_TEXTS,
     TEXT_KEYS,
+    baseline_sheets,
     cell_value,
     flatten,
     narrative_paths,
@@ -111,7 +112,7 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
         _protect(ws)
     if _has_performance(profile) or data.get("绩效自评表"):
         _performance(wb.create_sheet(SHEET_PERFORMANCE), profile, data.get("绩效自评表"), unit)
-    for sheet, direct, change in BASELINES:
+    for sheet, direct, change in baseline_sheets(profile):
         _baseline(wb.create_sheet(sheet), profile, direct, change, data, unit)
     _texts(wb.create_sheet(SHEET_TEXTS), profile, data)
     _overview(wb.create_sheet(SHEET_OVERVIEW), data.get("概况") or {})
@@ -455,27 +456,36 @@ def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
     _protect(ws)
 
 
-def _baseline(ws: Worksheet, profile: Profile, direct: str, change: str, data: dict[str, Any], unit: str) -> None:
+BASELINE_BLANK_ROWS = 20
+
+
+def _baseline(ws: Worksheet, profile: Profile, direct: str, change: str | None, data: dict[str, Any],
+              unit: str) -> None:
     ws["A1"] = f"{direct}（情况说明中与本年比较的数，单位：{unit}）"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = f"每个比较项填“{direct}”或“{change}”其中一个即可（{change} = 本年数 − {direct}，可为负数）；都填时程序核对二者是否一致。"
-    _header(ws, 3, [H_COMPARISON, direct, change], [30, 18, 18])
-    given = {k: data.get(k) or {} for k in (direct, change)}
-    items = list(dict.fromkeys(list(profile.model.comparisons) + list(given[direct]) + list(given[change])))
-    last = 3 + len(items)
-    for r, item in enumerate(items, start=4):
-        _put(ws, r, 1, item, derived=True)
-        _put(ws, r, 2, given[direct].get(item), amount=True)
-        _put(ws, r, 3, given[change].get(item), amount=True)
+    ws["A2"] = ((f"每个比较项填“{direct}”或“{change}”其中一个即可（{change} = 本年数 − {direct}，可为负数）；"
+                 "都填时程序核对二者是否一致。") if change else f"每个比较项填“{direct}”。") + \
+        "按科目比较时，比较项写科目编码（如 2010301）或“表名.编码”。"
+    keys = [direct, change] if change else [direct]
+    _header(ws, 3, [H_COMPARISON, *keys], [30, 18, 18][: 1 + len(keys)])
+    given = {k: {item: v for item, v, _ in flat_entries(data.get(k))} for k in keys}
+    items = list(dict.fromkeys(list(profile.model.comparisons) + [i for k in keys for i in given[k]]))
+    last = 3 + len(items) + BASELINE_BLANK_ROWS  # blank rows for 科目 codes
+    for r, item in enumerate(items + [None] * BASELINE_BLANK_ROWS, start=4):
+        named = item in profile.model.comparisons
+        _put(ws, r, 1, item, derived=named, text=not named)
+        for c, key in enumerate(keys, start=2):
+            _put(ws, r, c, given[key].get(item) if item else None, amount=True)
     _amount_validation(ws, f"B4:B{last}")
-    _amount_validation(ws, f"C4:C{last}", negative=True)
+    if change:
+        _amount_validation(ws, f"C4:C{last}", negative=True)
     _protect(ws)
 
 
 def _texts(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     ws["A1"] = "文字说明（变动原因、补充说明；情况说明所需的数量和文字）"
     ws["A1"].font = Font(bold=True, size=14)
-    _header(ws, 2, [H_COMPARISON, *TEXT_KEYS], [34, 70, 70])
+    _header(ws, 2, [H_COMPARISON, *TEXT_KEYS], [34, 70, 70, 50])
     given = {k: data.get(k) or {} for k in TEXT_KEYS}
     items = list(dict.fromkeys(list(profile.model.comparisons) + [i for k in TEXT_KEYS for i in given[k]]))
     row = 3
