@@ -36,8 +36,9 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
         tables = renderer.render_all()
-        tables += performance_tables(profile, report, prepared.optional, first_number=len(tables) + 1)
         placed = renderer.render_placed("情况说明")
+        in_parts = {spec.name: [renderer.render(t) for t in profile.model.tables if t.placement == spec.name]
+                    for spec in profile.frame if spec.name not in ("表格", "情况说明")}
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
                                location=Location(file=profile.file))]) from e
@@ -50,23 +51,58 @@ def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
     if profile.model.glossary_numbered:
         glossary = [GlossaryEntry(f"{chinese_number(i)}、{g.term}", g.explanation)
                     for i, g in enumerate(glossary, start=1)]
+    performance = performance_tables(profile, report, prepared.optional, first_number=len(tables) + 1)
+    holds_performance = any("绩效" in part.contents for part in profile.frame)
+    contents: dict[str, list[Any]] = {
+        "概况": overview, "表格": tables + ([] if holds_performance else performance), "情况说明": narrative,
+        "名词解释": glossary, "绩效": performance if holds_performance else []}
     values = profile.placeholders(report.department)
-    headings = {k: fill(v, values) for k, v in profile.model.part_headings.items()}
-    return Document(
+    parts: list[Part] = []
+    finish = _Finisher(profile, report.department)
+    for spec in profile.frame:
+        blocks = [b for content in spec.contents for b in contents[content]]
+        blocks += in_parts.get(spec.name, [])
+        if blocks:  # a part with nothing in it (no 名词解释) is left out, heading and all
+            parts.append(Part(spec.name, fill(spec.title, values), tuple(finish(b) for b in blocks),
+                              tuple(spec.contents)))
+    document = Document(
         title=fill(profile.model.title, values),
         department=report.department,
         year=report.year,
         kind=report.kind,
         subject=f"{report.year}年度部门{report.kind}公开",
         keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
-        citations=citations(tables, writer.citations, prepared.figures.ledger, narrative_display),
-        parts=(
-            Part("概况", headings["概况"], tuple(overview)),
-            Part("表格", headings["表格"], tuple(tables)),
-            Part("情况说明", headings["情况说明"], tuple(narrative)),
-            Part("名词解释", headings["名词解释"], tuple(glossary)),
-        ),
+        parts=tuple(parts),
+        cover=tuple(fill(line, values) for line in profile.model.cover),
+        toc=profile.model.toc.show,
+        text_landscape=profile.model.text_orientation == "横向",
     )
+    return replace(document, citations=citations(document.tables(), writer.citations, prepared.figures.ledger,
+                                                 narrative_display))
+
+
+class _Finisher:
+    """A table's caption, header line, orientation and 目录 entry, from the profile's frame."""
+
+    def __init__(self, profile: Profile, department: str) -> None:
+        self.profile, self.department = profile, department
+        self.listed = 0
+
+    def __call__(self, block: Any) -> Any:
+        if not isinstance(block, Table) or not block.number:
+            return block
+        profile = self.profile
+        number = block.number[1:] if block.number.startswith("表") else ""
+        caption = profile.caption(int(number)) if number.isdigit() else block.number
+        org, unit = profile.header_line(self.department, block.unit)
+        landscape = {"横向": True, "纵向": False}.get(profile.model.table_orientation, block.landscape)
+        toc = profile.model.toc
+        entry = None
+        if toc.tables:
+            self.listed += 1
+            entry = {"表号": f"{caption} {block.title}" if caption else block.title,
+                     "中文序号": f"{chinese_number(self.listed)}、{block.title}", "无": block.title}[toc.numbering]
+        return replace(block, caption=caption, org_label=org, unit_label=unit, landscape=landscape, toc=entry)
 
 
 def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:
@@ -180,7 +216,7 @@ def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
     cents), from which the narrative's number follows by scaling and rounding half up."""
     same: dict[str, Citation] = {}
     scaled: dict[str, Citation] = {}
-    for t in tables:
+    for i, t in enumerate(tables):
         exact = UNIT_SCALE[t.unit]
         factor = exact / UNIT_SCALE[narrative.unit]
         for r, row in enumerate(t.rows):
@@ -189,9 +225,9 @@ def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
                 if not key or cell.value is None:
                     continue
                 if t.unit == narrative.unit and t.places == narrative.places:
-                    same.setdefault(key, Citation("", t.number, t.header_rows + r, c))
+                    same.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i))
                 elif cell.value * exact == ledger.value(key) and factor <= 1:
-                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c,
+                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i,
                                                     factor=str(factor.normalize()), places=narrative.places))
     out = []
     for key, text in cited:

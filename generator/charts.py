@@ -187,7 +187,7 @@ def with_figures(parts: tuple[Part, ...], charts: list[ChartData]) -> tuple[Part
         return parts
     out = []
     for part in parts:
-        if part.key != "情况说明":
+        if not part.has("情况说明"):
             out.append(part)
             continue
         blocks: list[Block | ChartData] = list(part.blocks)
@@ -202,7 +202,7 @@ def with_figures(parts: tuple[Part, ...], charts: list[ChartData]) -> tuple[Part
                 numbered.append(Figure(png=draw(b), caption=f"图{n} {b.caption}"))
             else:
                 numbered.append(b)
-        out.append(Part(part.key, part.heading, tuple(numbered)))
+        out.append(Part(part.key, part.heading, tuple(numbered), part.holds))
     return tuple(out)
 
 

@@ -62,6 +62,8 @@ class Table:
     widths: tuple[float, ...]  # relative column widths, one per column
     number_format: str  # Excel number format of amount cells, e.g. "#,##0.00"
     empty: bool = False  # every amount is zero (the notes then carry "无发生额")
+    caption: str | None = None  # printed above the title ("表1", "公开01表"); None: the number, "": none
+    toc: str | None = ""  # its 目录 entry ("" = its title, "一、收入支出决算总表"; None: not listed)
     unit: str = "万元"  # the unit its amounts print in (the header line says so)
     places: int = 2  # decimals its amounts print with
 
@@ -110,13 +112,18 @@ class Citation:
     # `factor`, rounded half up to `places` decimals, is the narrative's number ("" = equal).
     factor: str = ""
     places: int = 2
+    index: int = -1  # the table's position among the document's tables (-1: find it by `table`)
 
 
 @dataclass(frozen=True)
 class Part:
-    key: Literal["概况", "表格", "情况说明", "名词解释"]
+    key: str  # the part's name in the profile: 概况 / 表格 / 情况说明 / 名词解释 / any other
     heading: str  # "第一部分 清远市政务服务数据管理局概况"
     blocks: tuple[Block, ...]
+    holds: tuple[str, ...] = ()  # what it holds (概况, 表格, 情况说明, 名词解释, 绩效); () = (key,)
+
+    def has(self, content: str) -> bool:
+        return content in (self.holds or (self.key,))
 
 
 @dataclass(frozen=True)
@@ -130,10 +137,19 @@ class Document:
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    # the front matter: lines under the title (() = the department, "2020年度部门决算公开"),
+    # and whether a 目录 page follows
+    cover: tuple[str, ...] = ()
+    toc: bool = True
+    text_landscape: bool = False  # text pages (and cover) printed landscape
 
     def part(self, key: str) -> Part:
+        """The part named `key`, or else the part that holds that content."""
         for p in self.parts:
             if p.key == key:
+                return p
+        for p in self.parts:
+            if p.has(key):
                 return p
         raise KeyError(key)
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .amounts import format_number
-from .errors import Location, UserError, error
+from .errors import Location, Problem, UserError, error
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
 from .model import Header, StyleInput
@@ -145,8 +145,9 @@ class TableSpec(_Strict):
     total_row: str | None = Field(None, alias="合计行")
     # 科目: print only the code rows with a non-zero amount (budget 经济分类 tables)
     nonzero_only: bool = Field(False, alias="只列有数行")
-    # 情况说明: the table sits in the narrative where the template calls 表格("标题")
-    placement: Literal["表格", "情况说明"] = Field("表格", alias="位置")
+    # 表格: among the numbered tables; 情况说明: in the narrative where the template calls
+    # 表格("标题"); or the 名称 of a part (部分), at the end of that part
+    placement: str = Field("表格", alias="位置")
     # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
     empty_row: list[str] = Field(default_factory=list, alias="空表行")
     display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
@@ -214,6 +215,25 @@ class ChartSpec(_Strict):
     items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
 
 
+PartContent = Literal["概况", "表格", "情况说明", "名词解释", "绩效"]
+CAPTION_TOKENS = {"序号": "1, 2, …", "两位序号": "01, 02, …", "中文序号": "一, 二, …"}
+
+
+class PartSpec(_Strict):
+    """One part of the document: its name (for 位置 and patches), its printed title, and
+    what it holds, in order."""
+
+    name: str = Field(alias="名称", min_length=1)
+    title: str = Field(alias="标题")
+    contents: list[PartContent] = Field(alias="内容", min_length=1)
+
+
+class TocSpec(_Strict):
+    show: bool = Field(True, alias="显示")
+    tables: bool = Field(True, alias="列出表格")
+    numbering: Literal["表号", "中文序号", "无"] = Field("无", alias="表格编号")
+
+
 class BaselineModel(_Strict):
     """基准: a figure sentences compare with (年初预算, 全年预算, 上年预算执行数 …), the input
     keys that give it and the words that name it (narrative.py BaselineSpec)."""
@@ -246,7 +266,26 @@ class ProfileModel(_Strict):
     display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
     narrative_display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="情况说明显示")
     title: str = Field(alias="文档标题")
-    part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(alias="部分标题")
+    part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(
+        default_factory=dict, alias="部分标题")
+    # the document frame (docs/模板配置.md): parts, cover, 目录, orientation, captions, header line
+    parts: list[PartSpec] = Field(default_factory=list, alias="部分")
+    cover: list[str] = Field(default_factory=lambda: ["{部门名称}", "{年度}年度部门{类型}公开"], alias="封面")
+    toc: TocSpec = Field(default_factory=lambda: TocSpec(), alias="目录")
+    text_orientation: Literal["纵向", "横向"] = Field("纵向", alias="正文方向")
+    table_orientation: Literal["按表", "纵向", "横向"] = Field("按表", alias="表格方向")
+    caption: str = Field("表{序号}", alias="表号格式")  # "公开{两位序号}表", or 无
+
+    @field_validator("caption")
+    @classmethod
+    def _caption_pattern(cls, v: str) -> str:
+        tokens = _PLACEHOLDER.findall(v)
+        if v != "无" and (len(tokens) != 1 or tokens[0] not in CAPTION_TOKENS):
+            raise ValueError("“表号格式”应为“无”，或含 {序号}、{两位序号}、{中文序号} 之一的文字，"
+                             "如“表{序号}”“公开{两位序号}表”")
+        return v
+    header_left: str | None = Field(None, alias="表头左")  # default "{表头单位标签}：{部门名称}"
+    header_right: str = Field("单位：{金额单位}", alias="表头右")
     overview_template: str = Field(alias="概况模板")
     narrative_template: str | None = Field(None, alias="情况说明模板")
     glossary: str = Field(alias="名词解释")
@@ -271,8 +310,8 @@ class ProfileModel(_Strict):
     @model_validator(mode="after")
     def _fits(self) -> ProfileModel:
         missing = {"概况", "表格", "情况说明", "名词解释"} - set(self.part_headings)
-        if missing:
-            raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)))
+        if missing and not self.parts:
+            raise ValueError("“部分标题”缺少：" + "、".join(sorted(missing)) + "（或用“部分”列出各部分）")
         if self.code_baseline and (self.code_baseline.data not in self.data or (
                 self.code_baseline.column and self.code_baseline.column not in self.data[self.code_baseline.data].columns)):
             raise ValueError(f"“按科目比较”的数据或列不在“数据”中：{self.code_baseline.data}")
@@ -318,7 +357,31 @@ PLACEHOLDERS = {
     "金额单位": "该表（或情况说明）印出的金额单位，元 或 万元",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释"}
+_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释", "表号格式"}
+
+
+def frame_problems(model: ProfileModel, source: Source) -> list[Problem]:
+    """The frame fits together: each content in one part, a part for the tables, every
+    table's 位置 a place that exists. Located at the profile's lines."""
+    problems = []
+    contents = [(c, i, j) for i, part in enumerate(model.parts) for j, c in enumerate(part.contents)]
+    seen: set[str] = set()
+    for c, i, j in contents:
+        if c in seen:
+            problems.append(error("bad-profile-frame", f"“部分”中内容“{c}”出现了两次（每种内容只能放在一个部分）",
+                                  location=source.loc(("部分", str(i), "内容", str(j)))))
+        seen.add(c)
+    if model.parts and "表格" not in seen:
+        problems.append(error("bad-profile-frame", "“部分”中应有一个部分的“内容”含“表格”",
+                              location=source.loc(("部分",))))
+    names = [part.name for part in model.parts] or ["概况", "名词解释"]
+    places = ["表格", "情况说明", *(n for n in names if n not in ("表格", "情况说明"))]
+    for i, t in enumerate(model.tables):
+        if t.placement not in places:
+            problems.append(error("bad-profile-frame", f"表“{t.title}”的位置“{t.placement}”不存在",
+                                  location=source.loc(("表格", str(i), "位置")),
+                                  expected="可用的位置：" + "、".join(places)))
+    return problems
 
 
 def check_placeholders(source: Source) -> None:
@@ -345,6 +408,15 @@ def check_placeholders(source: Source) -> None:
     walk(source.data, ())
     if problems:
         raise UserError(problems)
+
+
+def chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 26 → 二十六."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -412,12 +484,35 @@ class Profile:
     glossary: tuple[tuple[str, str], ...]
 
     @cached_property
+    def frame(self) -> tuple[PartSpec, ...]:
+        """The parts in order: the profile's 部分, or the four of 部分标题."""
+        if self.model.parts:
+            return tuple(self.model.parts)
+        return tuple(PartSpec.model_validate({"名称": key, "标题": self.model.part_headings[key], "内容": [key]})
+                     for key in ("概况", "表格", "情况说明", "名词解释"))
+
+    def caption(self, number: int) -> str:
+        """The printed caption of the n-th numbered table ("表1", "公开01表"; "" for 无)."""
+        if self.model.caption == "无":
+            return ""
+        return fill(self.model.caption, {"序号": str(number), "两位序号": f"{number:02d}",
+                                         "中文序号": chinese_numeral(number)})
+
+    @cached_property
     def table_numbers(self) -> dict[str, str]:
         """Each table's number ("表1", …): counted in order unless the profile names it."""
         numbered = [t for t in self.model.tables if t.placement == "表格"]
         out = {t.title: t.number or f"表{i}" for i, t in enumerate(numbered, start=1)}
         out.update({t.title: t.number or "" for t in self.model.tables if t.placement != "表格"})
         return out
+
+    def header_line(self, department: str, unit: str) -> tuple[str, str]:
+        """The line above a table: ("部门：XX", "单位：万元"); ("", "") prints none."""
+        values = self.placeholders(department, unit)
+        left = self.model.header_left
+        if left is None:
+            left = f"{self.model.org_label}：{{部门名称}}" if self.model.org_label != "无" else ""
+        return fill(left, values), fill(self.model.header_right, values)
 
     def display(self, table: TableSpec | None = None) -> Display:
         """A table's display settings: its own 显示, then the profile's 显示, then the
@@ -569,6 +664,8 @@ def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
             model = ProfileModel.model_validate(merged.data)
         except ValidationError as e:
             raise UserError(pydantic_problems(e, merged, ProfileModel)) from e
+        if problems := frame_problems(model, merged):
+            raise UserError(problems)
         _MODELS[key] = model
     return model, merged
 

@@ -18,21 +18,15 @@ from .amounts import from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
 from .ledger import parse_expr
-from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, fill
+from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, chinese_numeral, fill
 
-NUMERALS = "零一二三四五六七八九"
 _CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
 _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
 _DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
                   "标签": 3.5, "行次": 0.7, "文字": 4.0}
 
 
-def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 26 → 二十六 (row labels "二十六、…")."""
-    if n < 10:
-        return NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else NUMERALS[tens]) + "十" + (NUMERALS[ones] if ones else "")
+chinese_number = chinese_numeral  # row labels "二十六、…"
 
 
 @dataclass

@@ -37,11 +37,15 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     if not cited or not any(r.tag == f"{{{NAMESPACE}}}citations" for r in cited):
         raise UserError([error("no-citations", "文档中没有引用记录，无法核对（可能不是 gen-report 生成的文档）",
                                location=where)])
-    tables, narrative = _read_body(body, part_style)
+    heading = next((r.get("narrative") for r in cited if r.get("narrative")), None)
+    tables, narrative = _read_body(body, part_style, heading)
+    in_order = [_grid(t) for t in body.iter(f"{_W}tbl")]
     problems = []
     for c in citations:
         text, table, row, column = c.get("text"), c.get("table"), int(c.get("row")), int(c.get("column"))
-        grid = tables.get(table)
+        index = int(c.get("index", "-1"))
+        # by its position among the tables (a profile may print no "表N" caption), else by caption
+        grid = in_order[index] if 0 <= index < len(in_order) else tables.get(table)
         cell = grid[row][column] if grid and row < len(grid) and column < len(grid[row]) else None
         if cell is None:
             problems.append(error("verify-missing-cell", f"找不到{table}第{row + 1}行第{column + 1}列",
@@ -68,8 +72,10 @@ def _style_id(styles: etree._Element, name: str) -> str | None:
     return None
 
 
-def _read_body(body: etree._Element, part_style: str | None = None) -> tuple[dict[str, list[list[str]]], str]:
-    """Tables by number, and the narrative: the third part, found by its heading's style (a
+def _read_body(body: etree._Element, part_style: str | None = None,
+               heading: str | None = None) -> tuple[dict[str, list[list[str]]], str]:
+    """Tables by number, and the narrative: the part whose heading the citations name (a
+    profile's frame may put it anywhere), else the third part, found by its heading's style (a
     region's profile may title its parts "三、决算说明"), or by "第三部分" without that style."""
     tables: dict[str, list[list[str]]] = {}
     narrative: list[str] = []
@@ -82,7 +88,9 @@ def _read_body(body: etree._Element, part_style: str | None = None) -> tuple[dic
             style = child.find(f"{_W}pPr/{_W}pStyle")
             is_part = part_style is not None and style is not None and style.get(f"{_W}val") == part_style
             parts_seen += is_part
-            if (is_part and parts_seen == 3) or (part_style is None and text.startswith("第三部分")):
+            if is_part and heading is not None:
+                in_narrative = text == heading
+            elif (is_part and parts_seen == 3) or (part_style is None and text.startswith("第三部分")):
                 in_narrative = True
             elif is_part or (part_style is None and text.startswith("第四部分")):
                 in_narrative = False

@@ -39,15 +39,17 @@ JIA = """\
     """
 
 
-def region(tmp_path: Path, name: str, profile: str, year: int = 2024, example: Path = EXAMPLE_2023,
-           replace: dict[str, str] | None = None) -> Path:
+def region(tmp_path: Path, name: str, profile: str, year: int | None = 2024, example: Path = EXAMPLE_2023,
+           replace: dict[str, str] | None = None, kind: str = "决算") -> Path:
     """Generate the example under a made-up region's profile; the output folder."""
     data = tmp_path / "data"
     if not data.exists():
         shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
     (data / "profiles" / f"{name}.yaml").write_text(textwrap.dedent(profile), encoding="utf-8")
     text = example.read_text(encoding="utf-8")
-    text = text.replace("年度: 2023", f"年度: {year}", 1).replace("类型: 决算\n", f"类型: 决算\n模板: {name}\n", 1)
+    if year:
+        text = text.replace("年度: 2023", f"年度: {year}", 1)
+    text = text.replace(f"类型: {kind}\n", f"类型: {kind}\n模板: {name}\n", 1)
     for old, new in (replace or {}).items():
         assert old in text, old
         text = text.replace(old, new)
@@ -119,3 +121,102 @@ def test_display_rounds_each_cell_half_up_from_yuan(settings: dict, yuan: str, t
     d = Display(**settings)
     assert d.text(from_yuan(Decimal(yuan), d.unit, d.places)) == text
     assert d.number_format() == fmt
+
+
+# 乙区（a Shanghai-like district budget, patch of 预算-2024): chapters without "第N部分" in
+# another order, tables last; a cover line "预算主管部门：…"; every page landscape; captions
+# "公开01表"; header line "编制部门：… 单位：元"; tables in 元 but the 三公 table and the narrative
+# in 万元; tables 1 and 4 list only the 类 with amounts; the 目录 numbers tables "一、…".
+YI = """\
+    名称: 乙区-预算-2024
+    基于: 预算-2024
+    文档标题: "乙区{部门名称}{年度}年区级部门预算"
+    封面: ["预算主管部门：{部门名称}"]
+    部分:
+      - {名称: 概况, 标题: "一、主要职能和机构设置", 内容: [概况]}
+      - {名称: 名词解释, 标题: "二、名词解释", 内容: [名词解释]}
+      - {名称: 情况说明, 标题: "三、{年度}年部门预算编制说明", 内容: [情况说明]}
+      - {名称: 表格, 标题: "四、{年度}年部门预算表", 内容: [表格]}
+    目录: {表格编号: 中文序号}
+    正文方向: 横向
+    表格方向: 横向
+    表号格式: "公开{两位序号}表"
+    表头左: "编制部门：{部门名称}"
+    显示: {金额单位: 元}
+    情况说明显示: {金额单位: 万元}
+    表格:
+      收支总体情况表: {显示: {列出: 有数}}
+      财政拨款收支总体情况表: {显示: {列出: 有数}}
+      财政拨款安排的行政经费及“三公”经费预算表: {显示: {金额单位: 万元}}
+    """
+
+
+def test_yi_frame_captions_header_line_and_units(tmp_path: Path) -> None:
+    out = region(tmp_path, "乙区-预算-2024", YI, year=None, kind="预算",
+                 example=ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml")
+    [docx_file] = out.glob("*.docx")
+    assert docx_file.name == "乙区清远市政务服务中心2024年区级部门预算.docx"
+    word = docx.Document(str(docx_file))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    parts = [t for s, t in styled if s == "部分标题"]
+    assert parts == ["一、主要职能和机构设置", "二、名词解释", "三、2024年部门预算编制说明", "四、2024年部门预算表"]
+    assert styled[1] == ("封面信息", "预算主管部门：清远市政务服务中心") and styled[2][0] != "封面信息"
+    toc = [t for s, t in styled if s.startswith("toc")]
+    assert [t for s, t in styled if s == "toc 1"] == [p + "\t" for p in parts]
+    assert "一、收支总体情况表\t" in toc and "十二、部门预算项目支出及其他支出预算表\t" in toc
+    captions = [t for s, t in styled if s == "表号"]
+    assert captions[:3] == ["公开01表", "公开02表", "公开03表"]
+    headers = [t for s, t in styled if s == "表头信息"]
+    assert headers[0] == "编制部门：清远市政务服务中心\t单位：元"
+    assert "编制部门：清远市政务服务中心\t单位：万元" in headers
+    # every section landscape, the cover's included
+    assert all(s.orientation == 1 for s in word.sections)
+    t1 = rows(word.tables[1])  # tables[0] is the narrative's 重点项目 table
+    listed = [r[2] for r in t1[2:] if r[2]]
+    assert "一般公共服务支出" in listed[0] and not any("国防支出" in x for x in listed)
+    book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
+    assert "公开01表" in book.sheetnames and "名词解释" in book.sheetnames
+
+
+# 丙区（patch of 决算-2023, 2022 input with 绩效自评表): five parts — 名词解释 inside the first,
+# a separate 绩效 part, the tables last as 附表; no caption at all; header line "单位名称：…" without
+# unit; the 目录 lists no tables; the 三公 table moved into the narrative's part; zeros "0".
+BING = """\
+    名称: 丙区-决算-2022
+    基于: 决算-2023
+    适用年度: [2022]
+    部分:
+      - {名称: 概况, 标题: "第一部分 部门概况及名词解释", 内容: [概况, 名词解释]}
+      - {名称: 说明, 标题: "第二部分 {年度}年度部门决算情况说明", 内容: [情况说明]}
+      - {名称: 绩效, 标题: "第三部分 部门整体绩效管理情况", 内容: [绩效]}
+      - {名称: 表格, 标题: "第四部分 附表", 内容: [表格]}
+    目录: {列出表格: false}
+    表号格式: 无
+    表头左: "单位名称：{部门名称}"
+    表头右: ""
+    显示: {零值: "0"}
+    表格:
+      财政拨款“三公”经费支出决算表: {位置: 说明}
+    """
+
+
+def test_bing_five_parts_no_captions_and_tables_placed_elsewhere(tmp_path: Path) -> None:
+    out = region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml")
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    parts = [t for s, t in styled if s == "部分标题"]
+    assert parts == ["第一部分 部门概况及名词解释", "第二部分 2022年度部门决算情况说明",
+                     "第三部分 部门整体绩效管理情况", "第四部分 附表"]
+    assert not [t for s, t in styled if s == "表号"]
+    toc = [t.rstrip("\t") for s, t in styled if s.startswith("toc")]
+    assert "第四部分 附表" in toc and "收入支出决算总表" not in toc
+    assert [t for s, t in styled if s == "表头信息"][0] == "单位名称：示例市某某服务中心\t"
+    glossary_at = next(i for i, (s, _) in enumerate(styled) if s == "名词解释")
+    assert glossary_at < [t for _, t in styled].index("第二部分 2022年度部门决算情况说明")
+    titles = [t for s, t in styled if s == "表标题"]
+    assert titles.index("财政拨款“三公”经费支出决算表") < titles.index("收入支出决算总表")
+    # 绩效 tables in their own part, before the 附表
+    performance = [i for i, (_, t) in enumerate(styled) if "绩效自评表" in t and _ == "表标题"]
+    assert performance and performance[0] < [t for _, t in styled].index("第四部分 附表")
+    t1 = rows(word.tables[-1])
+    assert "0" in [c for r in t1 for c in r]

@@ -70,13 +70,16 @@ def docx_bytes(doc: Document) -> bytes:
     reference = _reference(REFERENCE_DOCX)
     word = _open_reference(reference)
     flow = _Flow(word, reference)
+    flow.front_landscape = doc.text_landscape
     _write_front_matter(flow, doc)
     for part in doc.parts:
-        _write_part(flow, part)
+        _write_part(flow, part, doc.text_landscape)
     flow.finish()
     _set_properties(word, doc)
     _enable_field_update(word)
-    embed_citations(word, doc.citations)
+    narrative = [p.heading for p in doc.parts if p.has("情况说明")]
+    embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
+        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "")
     return package_bytes(word, {word.part: flow.document_xml()})
 
 
@@ -164,11 +167,13 @@ class _Flow:
         self.outline_levels = reference.outline_levels
         self.toc_entries: list[TocEntry] = []
         self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
+        self.front_landscape = False  # the cover and 目录 printed landscape (正文方向: 横向)
 
     def paragraph(self, text: str, style: str, new_page: bool = False,
-                  outline: bool = True) -> WordParagraph:
+                  outline: bool = True, toc_text: str = "") -> WordParagraph:
         """`outline=False` keeps a paragraph of a heading style (a chart caption, the title of a
-        table inside the narrative) out of the 目录 and the navigation pane."""
+        table inside the narrative) out of the 目录 and the navigation pane; `toc_text` is its
+        目录 entry when that differs from its text ("一、收入支出决算总表")."""
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
         # searches for every child added.
         p = el("w:p")
@@ -184,7 +189,7 @@ class _Flow:
             if outline and level is not None and level < TOC_LEVELS:
                 n = len(self.toc_entries) + 1
                 add_bookmark(p, n)
-                self.toc_entries.append(TocEntry(level + 1, " ".join(text.split()),
+                self.toc_entries.append(TocEntry(level + 1, " ".join((toc_text or text).split()),
                                                  bookmark_name(n)))
         self.sect.addprevious(p)
         paragraph = WordParagraph(p, self.word._body)
@@ -243,6 +248,8 @@ class _Flow:
         if kind == "front":
             for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
                 sect.remove(ref)
+            if self.front_landscape:
+                _make_landscape(sect)
             return sect
         if kind == "landscape":
             _make_landscape(sect)
@@ -294,18 +301,22 @@ def _style_fonts(word: WordDocument, name: str) -> dict[str, str]:
 
 def _write_front_matter(flow: _Flow, doc: Document) -> None:
     flow.paragraph(doc.title, "文档标题")
-    flow.paragraph(doc.department, "封面信息")
-    flow.paragraph(f"{doc.year}年度部门{doc.kind}公开", "封面信息")
-    flow.paragraph("目  录", "目录标题", new_page=True)
-    flow.toc_anchor = flow.paragraph("", "toc 1")._p
+    for line in doc.cover or (doc.department, f"{doc.year}年度部门{doc.kind}公开"):
+        flow.paragraph(line, "封面信息")
+    if doc.toc:
+        flow.paragraph("目  录", "目录标题", new_page=True)
+        flow.toc_anchor = flow.paragraph("", "toc 1")._p
 
 
-def _write_part(flow: _Flow, part: Part) -> None:
+def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
     first = part.blocks[0] if part.blocks else None
-    flow.switch_to("landscape" if isinstance(first, Table) and first.landscape else "portrait")
+    landscape = first.landscape if isinstance(first, Table) and first.number else text_landscape
+    flow.switch_to("landscape" if landscape else "portrait")
     flow.paragraph(part.heading, "部分标题", new_page=True)
     flow.page_top = True  # the first table may share the part heading's page
     for block in part.blocks:
+        if not (isinstance(block, Table) and block.number):  # text after a table: the text's pages
+            flow.switch_to("landscape" if text_landscape else "portrait")
         if isinstance(block, Heading):
             flow.paragraph(block.text, HEADING_STYLES[block.level])
         elif isinstance(block, Paragraph):
@@ -333,12 +344,16 @@ def _write_table(flow: _Flow, table: Table) -> None:
             flow.paragraph(note, "表注")
         return
     flow.switch_to("landscape" if table.landscape else "portrait")
-    flow.paragraph(table.number, "表号", new_page=True)
-    flow.paragraph(table.title, "表标题")
-    labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
-    # The right tab sits on the text edge, which differs between portrait and landscape.
-    labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
-                                                   WD_TAB_ALIGNMENT.RIGHT)
+    caption = table.number if table.caption is None else table.caption
+    if caption:
+        flow.paragraph(caption, "表号", new_page=True)
+    flow.paragraph(table.title, "表标题", new_page=not caption, outline=table.toc is not None,
+                   toc_text=table.toc or "")
+    if table.org_label or table.unit_label:
+        labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
+        # The right tab sits on the text edge, which differs between portrait and landscape.
+        labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
+                                                       WD_TAB_ALIGNMENT.RIGHT)
     flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
     for note in table.notes:
         flow.paragraph(note, "表注")

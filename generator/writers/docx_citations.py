@@ -23,18 +23,21 @@ NAMESPACE = "urn:gen-report:citations:1"
 _DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def citations_xml(citations: tuple[Citation, ...]) -> bytes:
+def citations_xml(citations: tuple[Citation, ...], narrative: str = "") -> bytes:
     rows = "".join(
         f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\""
+        + (f" index=\"{c.index}\"" if c.index >= 0 else "")
         + (f" factor=\"{c.factor}\" places=\"{c.places}\"" if c.factor else "") + "/>"
         for c in citations)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            f'<citations xmlns="{NAMESPACE}">{rows}</citations>').encode()
+            f'<citations xmlns="{NAMESPACE}"'
+            + (f" narrative={quoteattr(narrative)}" if narrative else "") + f">{rows}</citations>").encode()
 
 
-def embed_citations(word: WordDocument, citations: tuple[Citation, ...]) -> None:
+def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "") -> None:
+    """`narrative`: the heading of the part that holds the 情况说明 (verify reads it)."""
     package = word.part.package
-    blob = citations_xml(citations)
+    blob = citations_xml(citations, narrative)
     # A stable id from the content keeps the output byte-identical across runs.
     item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

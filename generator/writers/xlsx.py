@@ -69,12 +69,10 @@ def _sheets(doc: Document) -> list[XSheet]:
         return sheets[-1]
 
     for part in doc.parts:
-        if part.key == "表格":
+        if part.blocks and all(isinstance(b, Table) and b.number for b in part.blocks):
             for block in part.blocks:
-                if not isinstance(block, Table):
-                    raise ValueError(f"表格 part holds a {type(block).__name__}, not a Table")
-                _table_sheet(new(block.number), block)
-        elif part.key == "名词解释":
+                _table_sheet(new(block.caption or block.number), block)
+        elif part.blocks and all(isinstance(b, GlossaryEntry) for b in part.blocks):
             _glossary_sheet(new(part.key), part)
         else:
             _text_sheet(new(part.key), part)
@@ -111,6 +109,8 @@ def _text_sheet(ws: XSheet, part: Part) -> None:
             _text_row(ws, row, block.text, TEXT_FONT)
         elif isinstance(block, Table):
             _text_row(ws, row, f"{block.title}（见工作表“{block.title[:31]}”）", TEXT_FONT)
+        elif isinstance(block, GlossaryEntry):  # 名词解释 inside another part
+            _text_row(ws, row, f"{block.term}：{block.explanation}", TEXT_FONT)
         elif isinstance(block, Figure):
             _text_row(ws, row, f"（{block.caption}，见“图表”工作表）", TEXT_FONT)
         else:
@@ -189,6 +189,8 @@ def _table_sheet(ws: XSheet, table: Table) -> None:
 
 
 def _labels_row(ws: XSheet, table: Table) -> None:
+    if not (table.org_label or table.unit_label):  # the profile prints no header line
+        return
     if table.ncols == 1:
         put_text(ws, 2, 1, f"{table.org_label}  {table.unit_label}").font = TABLE_FONT
         return
