@@ -52,22 +52,24 @@ def cold(repeat: int, tmp: Path) -> dict[str, float]:
 
 def warm(path: Path, repeat: int, tmp: Path) -> float:
     from generator.build import build_report
+    from generator.options import RunOptions
 
-    build_report(path, tmp / "warmup", compare=False)
+    build_report(path, RunOptions(out_dir=tmp / "warmup"), compare=False)
     times = []
     for i in range(repeat):
         start = time.perf_counter()
-        build_report(path, tmp / f"w{i}", compare=False)
+        build_report(path, RunOptions(out_dir=tmp / f"w{i}"), compare=False)
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
 def batch(count: int, jobs: int, tmp: Path) -> float:
     from generator.batch import run_batch
+    from generator.options import RunOptions
 
     files = variations(count, tmp / f"in{count}")
     start = time.perf_counter()
-    results = run_batch(files, tmp / f"out{count}", jobs)
+    results = run_batch(files, RunOptions(out_dir=tmp / f"out{count}"), jobs)
     elapsed = time.perf_counter() - start
     assert all(r.ok for r in results), [r.messages for r in results if not r.ok][:1]
     return count / elapsed
@@ -84,13 +86,15 @@ def _peak_child(mode: str, arg: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if mode == "--peak-single":
             from generator.build import build_report
+            from generator.options import RunOptions
 
-            build_report(Path(arg), Path(tmp))
+            build_report(Path(arg), RunOptions(out_dir=Path(tmp)))
         else:
             from generator.batch import run_batch
+            from generator.options import RunOptions
 
             files = variations(int(arg), Path(tmp) / "in")
-            run_batch(files, Path(tmp) / "out", 2)
+            run_batch(files, RunOptions(out_dir=Path(tmp) / "out"), 2)
     # VmHWM, not ru_maxrss: on Linux ru_maxrss survives exec, so a child started by a large
     # parent would report the parent's size.
     status = Path("/proc/self/status").read_text()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from .amounts import UNIT_SCALE
@@ -19,17 +18,17 @@ from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
 from .narrative import Narrative, Texts
+from .options import DEFAULT_OPTIONS, RunOptions
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
 from .profiles import Display, Profile, baseline_specs, fill
-from .resources import TEMPLATES_DIR
 from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
 
 
-def render(prepared: Prepared, templates_dir: Path | None = None) -> Document:
+def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> Document:
     report, profile = prepared.report, prepared.profile
-    env = shared_environment(Path(templates_dir or TEMPLATES_DIR).resolve())
+    env = shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()
     writer, context = narrative_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
@@ -237,14 +236,13 @@ def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
     return tuple(dict.fromkeys(out))
 
 
-def render_full(prepared: Prepared, templates_dir: Path | None = None,
-                strict: bool = False) -> tuple[Document, list[Problem]]:
+def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:
     """`render()` plus the charts the input or profile asks for (drawn, numbered, placed)."""
-    document = render(prepared, templates_dir)
+    document = render(prepared, options)
     charts, problems = chart_data(prepared)
     if charts and (missing_font := font_problem()):
         problems.append(missing_font)
-    problems = _raise_chart_errors(problems, strict)
+    problems = _raise_chart_errors(problems, options.strict)
     if charts:
         document = replace(document, parts=with_figures(document.parts, charts))
     return document, problems

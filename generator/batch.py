@@ -20,10 +20,11 @@ from pathlib import Path
 
 from .build import render_files
 from .errors import Problem, UserError, error
+from .load import INPUT_SUFFIXES
+from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
-INPUT_SUFFIXES = (".yaml", ".yml")
 SUMMARY_NAME = "汇总.xlsx"
 # Key figures in the summary workbook: (column, 比较项 name or ledger key), first found wins.
 KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -60,7 +61,8 @@ class DepartmentResult:
 
 
 def collect_inputs(items: Iterable[Path]) -> list[Path]:
-    """Files as given; folders contribute their .yaml/.yml files (not recursive), sorted."""
+    """Files as given; folders contribute their input files (.yaml/.yml and .xlsx/.xlsm
+    workbooks; not recursive; Excel's ~$ lock files and hidden files skipped), sorted."""
     out: list[Path] = []
     problems: list[Problem] = []
     for item in items:
@@ -74,16 +76,16 @@ def collect_inputs(items: Iterable[Path]) -> list[Path]:
     if problems:
         raise UserError(problems)
     if not out:
-        raise UserError([error("batch-empty", "没有找到任何输入文件（.yaml/.yml）")])
+        raise UserError([error("batch-empty", "没有找到任何输入文件（.yaml/.yml 或 .xlsx/.xlsm 录入表）")])
     return list(dict.fromkeys(out))
 
 
-def one_department(path: Path, out_dir: Path, strict: bool, write: bool,
+def one_department(path: Path, options: RunOptions, write: bool,
                    history: Path | None = None) -> DepartmentResult:
     """Runs in a worker process: everything about one department, never raising."""
     result = DepartmentResult(input=str(path))
     try:
-        rendered = render_files(path, out_dir, strict=strict)
+        rendered = render_files(path, options)
         result.department = rendered.document.department
         result.figures = key_figures(rendered.prepared)
         result.warnings = len(rendered.warnings)
@@ -119,30 +121,33 @@ def key_figures(prepared: object) -> dict[str, Decimal | None]:
     return out
 
 
-def run_batch(inputs: list[Path], out_dir: Path, jobs: int, strict: bool = False, pdf: bool = False,
+def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: int = 1,
               progress: Callable[[DepartmentResult], None] | None = None,
               history: Path | None = None) -> list[DepartmentResult]:
     """Every department, in input order in the result; `progress` is called as each finishes.
+    `options` (data and templates folders, reference document, strict, output folder, PDF)
+    are the same for every department; each input's own 上年文件 is followed.
 
     Ctrl-C (or SIGTERM) stops starting departments: those already running finish (workers
     ignore the signal, so none is cut off between its files), the rest are marked 未处理, and
     every result says exactly whether its files were written."""
     results: dict[int, DepartmentResult] = {}
     jobs = max(1, min(jobs, len(inputs)))
-    history = history or history_folder(out_dir)
+    pdf = options.pdf
+    history = history or history_folder(options.out_dir)
     cancelled = False
     with sigterm_as_interrupt():
         if jobs == 1:
             try:
                 for i, path in enumerate(inputs):
-                    results[i] = one_department(path, out_dir, strict, not pdf, history)
+                    results[i] = one_department(path, options, not pdf, history)
                     if progress:
                         progress(results[i])
             except KeyboardInterrupt:
                 cancelled = True  # the department being written was rolled back (writers/atomic.py)
         else:
             pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts)
-            futures = {pool.submit(one_department, path, out_dir, strict, not pdf, history): i
+            futures = {pool.submit(one_department, path, options, not pdf, history): i
                        for i, path in enumerate(inputs)}
             pending = set(futures)
             try:

@@ -12,7 +12,7 @@ either produces a complete, consistent set of files or leaves the output folder 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,33 +24,36 @@ from .errors import Problem
 from .inputs import check_input
 from .last_year import carry_over, last_year_file
 from .load import Source
+from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.atomic import history_folder, refuse_overwriting_inputs, safe_file_stem, write_all
 
-__all__ = ["BuildResult", "Prepared", "Rendered", "build_report", "check_report", "prepare", "render",
-           "render_files", "render_full"]
+__all__ = ["BuildResult", "Prepared", "Rendered", "RunOptions", "build_report", "check_report", "prepare",
+           "render", "render_files", "render_full"]
 
 
-def prepare(path: Path, data_dir: Path | None = None, strict: bool = False, prev: Path | None = None,
-            follow_prev: bool = True) -> Prepared:
+def prepare(path: Path, options: RunOptions = DEFAULT_OPTIONS, follow_prev: bool = True) -> Prepared:
     """Read and check everything; raise UserError with every problem found.
 
-    `prev` (or the input's 上年文件) is last year's input: it fills 上年数 and carries
+    `options.prev` (or the input's 上年文件) is last year's input: it fills 上年数 and carries
     over 主要职责, 机构设置 and 名词解释补充 (last_year.py)."""
-    source = load_input(path, data_dir)
-    prev_file = last_year_file(source, prev if follow_prev else None, follow_prev)
-    previous = prepare(prev_file, data_dir, follow_prev=False) if prev_file else None
+    source = load_input(path, options.data_dir)
+    prev_file = last_year_file(source, options.prev if follow_prev else None, follow_prev)
+    previous = prepare(prev_file, replace(options, strict=False), follow_prev=False) if prev_file else None
     if previous:
         source = carry_over(source, previous.source)
-    return compute(check_input(source, data_dir), previous, strict)
+    return compute(check_input(source, options.data_dir), previous, options.strict)
 
 
-def check_report(path: Path, strict: bool = False, data_dir: Path | None = None,
-                 prev: Path | None = None, templates_dir: Path | None = None) -> Prepared:
+def check_report(path: Path, options: RunOptions = DEFAULT_OPTIONS) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
-    it is where a missing last-year or budget figure shows up."""
-    prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
-    render(prepared, templates_dir)
-    prepared.problems = prepared.problems + check_charts(prepared, strict)
+    it is where a missing last-year or budget figure shows up; and the reference document."""
+    prepared = prepare(path, options)
+    render(prepared, options)
+    prepared.problems = prepared.problems + check_charts(prepared, options.strict)
+    # lazy: python-docx only to read the reference document (start-up)
+    from .writers.docx import check_reference
+
+    check_reference(options.reference)
     return prepared
 
 
@@ -66,9 +69,7 @@ class Rendered:
     prepared: Prepared
 
 
-def render_files(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
-                 templates_dir: Path | None = None, compare: bool = True,
-                 prev: Path | None = None) -> Rendered:
+def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: bool = True) -> Rendered:
     """Everything `build_report` does short of writing (and of the PDF, which needs
     LibreOffice and is made for a whole batch at once)."""
     # lazy: python-docx and the writers only when writing (start-up of `check`)
@@ -76,11 +77,11 @@ def render_files(path: Path, out_dir: Path, strict: bool = False, data_dir: Path
     from .writers.docx import docx_bytes
     from .writers.xlsx import xlsx_bytes
 
-    prepared = prepare(path, data_dir=data_dir, strict=strict, prev=prev)
-    document, chart_problems = render_full(prepared, templates_dir, strict)
-    paths = output_paths(document, out_dir)
-    refuse_overwriting_inputs(list(paths.values()), input_files(path, prev, prepared.source))
-    files = {paths["docx"]: docx_bytes(document), paths["xlsx"]: xlsx_bytes(document)}
+    prepared = prepare(path, options)
+    document, chart_problems = render_full(prepared, options)
+    paths = output_paths(document, options.out_dir)
+    refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
+    files = {paths["docx"]: docx_bytes(document, options.reference), paths["xlsx"]: xlsx_bytes(document)}
     previous = compare and paths["docx"].exists()
     changes = changes_against_file(paths["docx"], files[paths["docx"]]) if previous else []
     return Rendered(document, files, prepared.problems + chart_problems, changes, previous, prepared)
@@ -96,16 +97,14 @@ class BuildResult:
     history: Path | None = None  # where the outputs this run replaced are kept (writers/atomic.py)
 
 
-def build_report(path: Path, out_dir: Path, strict: bool = False, data_dir: Path | None = None,
-                 templates_dir: Path | None = None, pdf: bool = False, compare: bool = True,
-                 prev: Path | None = None) -> BuildResult:
-    rendered = render_files(path, out_dir, strict, data_dir, templates_dir, compare, prev)
+def build_report(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: bool = True) -> BuildResult:
+    rendered = render_files(path, options, compare)
     files = rendered.files
-    if pdf:
+    if options.pdf:
         from .writers.pdf import add_pdfs  # lazy: only with --pdf
 
         files = add_pdfs([files])[0]
-    history = write_all(files, history_folder(out_dir))
+    history = write_all(files, history_folder(options.out_dir))
     return BuildResult(document=rendered.document, outputs=list(files), warnings=rendered.warnings,
                        changes=rendered.changes, previous=rendered.previous, history=history)
 

@@ -6,9 +6,11 @@ Exit codes: 0 success (warnings allowed); 1 input or check errors; 2 usage error
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,7 @@ import click
 
 from . import __version__
 from .errors import Problem, UserError
+from .options import RunOptions
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -76,9 +79,36 @@ _data_dir = click.option("--data-dir", "data_dir", type=click.Path(path_type=Pat
                          help="模板数据文件夹（含 profiles/、catalogues/、名词解释/），默认使用程序自带的 data/。"
                               "新增地区或年度的模板时用它，不必改动程序（见 docs/模板配置.md）。")
 _templates_dir = click.option("--templates-dir", "templates_dir", type=click.Path(path_type=Path, file_okay=False),
-                              default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/。")
+                              default=None, help="情况说明等文字模板所在文件夹，默认使用程序自带的 templates/；"
+                                                 "其中若有 reference.docx，Word 文档按它的样式排版。")
+_reference_doc = click.option("--reference-doc", "reference_doc", type=click.Path(path_type=Path, dir_okay=False),
+                              default=None, help="Word 样式参考文档（.docx），默认用文字模板文件夹中的 "
+                                                 "reference.docx（见 docs/模板配置.md）。")
 _pdf = click.option("--pdf", is_flag=True,
                     help="同时生成 PDF（需要安装 LibreOffice；中文字体见 docs/PDF与字体.md）。")
+_out_dir = click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
+                        show_default=True, help="输出文件夹，不存在时自动创建。")
+_RUN_OPTIONS = {"data_dir": _data_dir, "templates_dir": _templates_dir, "reference_doc": _reference_doc,
+                "strict": _strict, "prev": _prev, "out_dir": _out_dir, "pdf": _pdf}
+_FOLDERS = ("data_dir", "templates_dir")  # a region's own profile and templates: every command takes them
+
+
+def run_options(*names: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The command takes these run options (always --data-dir and --templates-dir) and receives
+    them as one `options: RunOptions`, built here once."""
+    names = tuple(dict.fromkeys(_FOLDERS + names))
+
+    def decorate(f: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(f)
+        def command(*args: Any, **kwargs: Any) -> None:
+            values = {n: kwargs.pop(n) for n in names}
+            f(*args, options=RunOptions(**values), **kwargs)
+
+        for name in reversed(names):
+            command = _RUN_OPTIONS[name](command)
+        return command
+
+    return decorate
 _force = click.option("--force", is_flag=True, help="输出文件已存在时覆盖它（默认不覆盖，以免丢失已填写的内容）。")
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                        help="问题报告的格式：text 供人阅读，json 供其他程序读取。")
@@ -97,25 +127,17 @@ def cli(ctx: click.Context) -> None:
 
 @cli.command("generate", help="生成文档：检查输入数据，全部无误后写出 Word 文档和 Excel 表格。")
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="输出文件夹，不存在时自动创建。")
-@_strict
-@_prev
+@run_options("out_dir", "strict", "prev", "reference_doc", "pdf")
+@click.option("--verify", "also_verify", is_flag=True,
+              help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
 @_format
 @_verbose
 @_help
-@click.option("--verify", "also_verify", is_flag=True,
-              help="生成后立即核对 Word 文档：情况说明引用的数与表中一致。")
-@_data_dir
-@_templates_dir
-@_pdf
-def generate(input_file: Path, out_dir: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool,
-             also_verify: bool, data_dir: Path | None, templates_dir: Path | None, pdf: bool) -> None:
+def generate(input_file: Path, options: RunOptions, fmt: str, verbose: bool, also_verify: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .build import build_report
 
-    result = build_report(input_file, out_dir, strict=strict, data_dir=data_dir, templates_dir=templates_dir,
-                          prev=prev, pdf=pdf)
+    result = build_report(input_file, options)
     if also_verify:
         # lazy: each command imports only what it runs (start-up)
         from .verify import verify_docx
@@ -154,40 +176,38 @@ def _report_changes(changes: list[Any], against: str) -> None:
 @cli.command("diff", help="比较两个输入文件生成的文档：列出变化的表格单元格和情况说明语句（不写任何文件）。")
 @click.argument("old_file", metavar="原输入文件", type=click.Path(path_type=Path))
 @click.argument("new_file", metavar="新输入文件", type=click.Path(path_type=Path))
+@run_options("strict", "reference_doc")
 @_format
 @_verbose
 @_help
-def diff(old_file: Path, new_file: Path, fmt: str, verbose: bool) -> None:
+def diff(old_file: Path, new_file: Path, options: RunOptions, fmt: str, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .diff_command import diff_inputs
 
-    changes = diff_inputs(old_file, new_file)
+    changes = diff_inputs(old_file, new_file, options)
     if fmt == "json":
         _emit_json([], changes=[c.as_dict() for c in changes])
         return
     _report_changes(changes, f"{new_file} 与 {old_file} 相比")
 
 
-@cli.command("batch", help="批量生成：一次处理多个部门的输入文件（或整个文件夹），并写出汇总表 汇总.xlsx。")
+@cli.command("batch", help="批量生成：一次处理多个部门的输入文件（或整个文件夹中的 .yaml 和 .xlsx 录入表），"
+                            "并写出汇总表 汇总.xlsx。")
 @click.argument("inputs", metavar="输入文件或文件夹...", nargs=-1, required=True,
                 type=click.Path(path_type=Path))
-@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path), default=Path("output"),
-              show_default=True, help="输出文件夹，不存在时自动创建。")
+@run_options("out_dir", "strict", "reference_doc", "pdf")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="数量",
               help="同时处理的部门数（进程数），默认等于处理器核数。")
-@_pdf
-@_strict
 @_verbose
 @_help
-def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, strict: bool,
-          verbose: bool) -> None:
+def batch(inputs: tuple[Path, ...], options: RunOptions, jobs: int | None, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .batch import SUMMARY_NAME, collect_inputs, default_jobs, run_batch, summary_workbook
     from .writers.atomic import history_folder, write_all
     from .writers.pdf import missing_libreoffice, soffice
 
     files = collect_inputs(inputs)
-    if pdf and soffice() is None:
+    if options.pdf and soffice() is None:
         raise missing_libreoffice()
     total = len(files)
     done = [0]
@@ -201,16 +221,14 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
         else:
             click.echo(f"[{done[0]}/{total}] {result.status}：{result.department or result.input}", err=True)
 
-    history = history_folder(out_dir)  # one folder for the whole run
+    history = history_folder(options.out_dir)  # one folder for the whole run
     if bar is not None:
         with bar:
-            results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
-                                progress=progress, history=history)
+            results = run_batch(files, options, jobs or default_jobs(), progress=progress, history=history)
     else:
-        results = run_batch(files, out_dir, jobs or default_jobs(), strict=strict, pdf=pdf,
-                            progress=progress, history=history)
+        results = run_batch(files, options, jobs or default_jobs(), progress=progress, history=history)
     cancelled = [r for r in results if r.cancelled]
-    summary_path = out_dir / SUMMARY_NAME
+    summary_path = options.out_dir / SUMMARY_NAME
     if not cancelled:
         write_all({summary_path: summary_workbook(results)}, history)
     for r in results:
@@ -238,19 +256,15 @@ def batch(inputs: tuple[Path, ...], out_dir: Path, jobs: int | None, pdf: bool, 
 
 @cli.command("check", help="只检查输入数据（格式、科目编码、勾稽关系），不生成任何文件。")
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
-@_strict
-@_prev
+@run_options("strict", "prev", "reference_doc")
 @_format
 @_verbose
 @_help
-@_data_dir
-@_templates_dir
-def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: bool, data_dir: Path | None,
-          templates_dir: Path | None) -> None:
+def check(input_file: Path, options: RunOptions, fmt: str, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .build import check_report
 
-    prepared = check_report(input_file, strict=strict, prev=prev, data_dir=data_dir, templates_dir=templates_dir)
+    prepared = check_report(input_file, options)
     if fmt == "json":
         _emit_json(prepared.problems)
         return
@@ -260,10 +274,13 @@ def check(input_file: Path, strict: bool, prev: Path | None, fmt: str, verbose: 
 
 @cli.command("verify", help="核对已生成的 Word 文档：情况说明中引用的每个数都与表中对应的数一致。")
 @click.argument("docx_file", metavar="Word文档", type=click.Path(path_type=Path))
+@run_options()
 @_format
 @_verbose
 @_help
-def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
+def verify(docx_file: Path, options: RunOptions, fmt: str, verbose: bool) -> None:
+    """Reads only the document (its citations and tables travel inside it); the run options are
+    accepted so that one set of options can be given to every command."""
     # lazy: each command imports only what it runs (start-up)
     from .verify import verify_docx
 
@@ -283,14 +300,16 @@ def verify(docx_file: Path, fmt: str, verbose: bool) -> None:
 @click.option("--profile", "profile_name", default=None, help="指定模板名称（一般不需要，按年度自动选择）。")
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), default=Path("录入表.xlsx"),
               show_default=True, help="写出的录入表文件名（.xlsx）。")
+@run_options()
 @_force
 @_verbose
 @_help
-def init(kind: str, year: int, profile_name: str | None, output: Path, force: bool, verbose: bool) -> None:
+def init(kind: str, year: int, profile_name: str | None, output: Path, options: RunOptions, force: bool,
+         verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .convert import blank_workbook
 
-    blank_workbook(kind, year, profile_name, output, force=force)
+    blank_workbook(kind, year, profile_name, output, options, force=force)
     click.echo(f"已生成空白录入表：{output}")
 
 
@@ -298,14 +317,15 @@ def init(kind: str, year: int, profile_name: str | None, output: Path, force: bo
 @click.argument("input_file", metavar="输入文件", type=click.Path(path_type=Path))
 @click.option("-o", "--output", "output", type=click.Path(path_type=Path), required=True,
               help="写出的文件：.xlsx 或 .yaml。")
+@run_options()
 @_force
 @_verbose
 @_help
-def convert(input_file: Path, output: Path, force: bool, verbose: bool) -> None:
+def convert(input_file: Path, output: Path, options: RunOptions, force: bool, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .convert import convert_input
 
-    convert_input(input_file, output, force=force)
+    convert_input(input_file, output, options, force=force)
     click.echo(f"已转换：{input_file} → {output}")
 
 
@@ -329,14 +349,14 @@ def serve(host: str, port: int, no_browser: bool, data_dir: Path | None, templat
 
 
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
+@run_options()
 @_verbose
 @_help
-@_data_dir
-def profiles(verbose: bool, data_dir: Path | None) -> None:
+def profiles(options: RunOptions, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .profiles import available_profiles
 
-    for model in available_profiles(data_dir):
+    for model in available_profiles(options.data_dir):
         years = "、".join(str(y) for y in model.years)
         click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
         for i, table in enumerate(model.tables, start=1):
@@ -347,13 +367,15 @@ def profiles(verbose: bool, data_dir: Path | None) -> None:
 @click.option("--kind", "kind", type=click.Choice(["决算", "预算"]), default="决算", show_default=True,
               help="文档类型。")
 @click.option("--year", "year", type=int, default=2023, show_default=True, help="年度（决定使用哪个模板）。")
+@click.option("--profile", "profile_name", default=None, help="指定模板名称（一般不需要，按年度自动选择）。")
+@run_options()
 @_verbose
 @_help
-def schema(kind: str, year: int, verbose: bool) -> None:
+def schema(kind: str, year: int, profile_name: str | None, options: RunOptions, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .schema import input_schema
 
-    click.echo(json.dumps(input_schema(kind, year), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(input_schema(kind, year, options, profile_name), ensure_ascii=False, indent=2))
 
 
 def report_problems(problems: list[Problem], fmt: str) -> None:

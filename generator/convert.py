@@ -11,8 +11,8 @@ from .combine import load_input
 from .errors import Location, UserError, error
 from .load import WORKBOOK_SUFFIXES, YAML_SUFFIXES
 from .model import Header
+from .options import DEFAULT_OPTIONS, RunOptions
 from .profiles import choose_profile_file, load_profile, profile_for
-from .resources import DATA_DIR
 from .validation import pydantic_problems
 from .writers.atomic import write_all
 from .writers.input_xlsx import input_workbook_bytes
@@ -20,9 +20,9 @@ from .yaml_out import input_yaml
 
 
 def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
-                   data_dir: Path | None = None, force: bool = False) -> None:
+                   options: RunOptions = DEFAULT_OPTIONS, force: bool = False) -> None:
     _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）", force)
-    data_dir = data_dir or DATA_DIR
+    data_dir = options.data_dir
     profile = load_profile(choose_profile_file(kind, year, profile_name, data_dir), year, data_dir)
     data = {"年度": year, "类型": kind}
     if profile_name:
@@ -30,7 +30,9 @@ def blank_workbook(kind: str, year: int, profile_name: str | None, output: Path,
     write_all({output: input_workbook_bytes(profile, data)})
 
 
-def convert_input(input_file: Path, output: Path, data_dir: Path | None = None, force: bool = False) -> None:
+def convert_input(input_file: Path, output: Path, options: RunOptions = DEFAULT_OPTIONS,
+                  force: bool = False) -> None:
+    data_dir = options.data_dir
     source_is_workbook = input_file.suffix.lower() in WORKBOOK_SUFFIXES
     if source_is_workbook:
         _check_output(output, YAML_SUFFIXES, "YAML 文件（.yaml）", force)

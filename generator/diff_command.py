@@ -7,13 +7,15 @@ from pathlib import Path
 
 from .build import prepare, render_full
 from .diff import Change, compare, read_content
+from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.docx import docx_bytes
 
 
-def diff_inputs(a: Path, b: Path, strict: bool = False) -> list[Change]:
+def diff_inputs(a: Path, b: Path, options: RunOptions = DEFAULT_OPTIONS) -> list[Change]:
+    """Both inputs with the same options (a region's profile: --data-dir/--templates-dir)."""
     docs = []
     for path in (a, b):
-        prepared = prepare(path, strict=strict)
-        document, _ = render_full(prepared, strict=strict)
-        docs.append(read_content(docx_bytes(document)))
+        prepared = prepare(path, options)
+        document, _ = render_full(prepared, options)
+        docs.append(read_content(docx_bytes(document, options.reference)))
     return compare(docs[0], docs[1])

@@ -7,6 +7,7 @@ from typing import Any
 
 from .figures import NAME_KEY, TOTAL_ROW
 from .model import Report
+from .options import DEFAULT_OPTIONS, RunOptions
 from .profiles import choose_profile_file, load_profile
 
 AMOUNT: dict[str, Any] = {
@@ -16,8 +17,9 @@ AMOUNT: dict[str, Any] = {
 }
 
 
-def input_schema(kind: str, year: int) -> dict[str, Any]:
-    profile = load_profile(choose_profile_file(kind, year, None), year)
+def input_schema(kind: str, year: int, options: RunOptions = DEFAULT_OPTIONS,
+                 profile_name: str | None = None) -> dict[str, Any]:
+    profile = load_profile(choose_profile_file(kind, year, profile_name, options.data_dir), year, options.data_dir)
     schema = Report.model_json_schema(by_alias=True)
     schema["title"] = f"gen-report 输入文件（模板 {profile.model.name}）"
     schema["additionalProperties"] = False

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from generator.build import build_report
 from generator.charts import ChartData, cjk_font, draw
+from generator.options import RunOptions
 from generator.readback.docx import dump_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,7 +42,7 @@ def test_a_cjk_font_is_found() -> None:
 
 
 def test_charts_are_placed_numbered_and_captioned(tmp_path: Path) -> None:
-    result = build_report(_with_charts(EXAMPLE_2020, tmp_path), tmp_path / "out")
+    result = build_report(_with_charts(EXAMPLE_2020, tmp_path), RunOptions(out_dir=tmp_path / "out"))
     docx_path = next(p for p in result.outputs if p.suffix == ".docx")
     lines = dump_docx(docx_path)
     captions = [line for line in lines if line.startswith("P[表标题] 图")]
@@ -66,14 +67,14 @@ def test_charts_are_placed_numbered_and_captioned(tmp_path: Path) -> None:
 
 def test_documents_with_charts_are_byte_identical(tmp_path: Path) -> None:
     source = _with_charts(EXAMPLE_2020, tmp_path)
-    first = build_report(source, tmp_path / "a").outputs
-    second = build_report(source, tmp_path / "b").outputs
+    first = build_report(source, RunOptions(out_dir=tmp_path / "a")).outputs
+    second = build_report(source, RunOptions(out_dir=tmp_path / "b")).outputs
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
 def test_a_chart_with_nothing_to_show_is_left_out_with_a_warning(tmp_path: Path) -> None:
-    result = build_report(_with_charts(EXAMPLE_2023, tmp_path), tmp_path / "out")
+    result = build_report(_with_charts(EXAMPLE_2023, tmp_path), RunOptions(out_dir=tmp_path / "out"))
     messages = [p.message for p in result.warnings if p.code == "chart-empty"]
     assert messages == ["图表“三公结构”的各项金额均为 0，未绘制该图"]
     lines = dump_docx(next(p for p in result.outputs if p.suffix == ".docx"))
@@ -83,7 +84,7 @@ def test_a_chart_with_nothing_to_show_is_left_out_with_a_warning(tmp_path: Path)
 
 
 def test_no_charts_unless_asked(tmp_path: Path) -> None:
-    result = build_report(EXAMPLE_2020, tmp_path)
+    result = build_report(EXAMPLE_2020, RunOptions(out_dir=tmp_path))
     docx_bytes = next(p for p in result.outputs if p.suffix == ".docx").read_bytes()
     assert not [n for n in zipfile.ZipFile(io.BytesIO(docx_bytes)).namelist() if "media" in n]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.build import prepare, render
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
 
 
 def test_minimal_example_prepares_and_renders_without_problems() -> None:
-    prepared = prepare(MINIMAL, strict=True)  # strict: not even a warning
+    prepared = prepare(MINIMAL, RunOptions(strict=True))  # strict: not even a warning
     assert prepared.problems == []
     document = render(prepared)
     assert document.title == "示例市某某服务中心2023年度部门决算"

@@ -15,6 +15,7 @@ import pytest
 
 from generator.build import build_report, prepare
 from generator.convert import blank_workbook, convert_input
+from generator.options import RunOptions
 from generator.readback.docx import dump_docx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +31,7 @@ TIDY = "共 1 个错误，0 个警告。未生成任何文件。"
 
 
 def docx_lines(source: Path, out: Path, **kw: object) -> list[str]:
-    result = build_report(source, out, **kw)  # type: ignore[arg-type]
+    result = build_report(source, RunOptions(out_dir=out, **kw))  # type: ignore[arg-type]
     return dump_docx(next(p for p in result.outputs if p.suffix == ".docx"))
 
 

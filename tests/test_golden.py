@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import build_report
+from generator.options import RunOptions
 from generator.readback.docx import dump_docx
 from generator.readback.xlsx import dump_xlsx
 
@@ -37,15 +38,15 @@ def _compare(lines: list[str], golden: Path) -> None:
 
 @pytest.mark.parametrize("ref", sorted(EXAMPLES))
 def test_outputs_match_golden_content(ref: str, tmp_path: Path) -> None:
-    outputs = {p.suffix: p for p in build_report(EXAMPLES[ref], tmp_path).outputs}
+    outputs = {p.suffix: p for p in build_report(EXAMPLES[ref], RunOptions(out_dir=tmp_path)).outputs}
     _compare(dump_docx(outputs[".docx"]), GOLDEN / f"example_{ref}_docx.txt")
     _compare(dump_xlsx(outputs[".xlsx"]), GOLDEN / f"example_{ref}_xlsx.txt")
 
 
 @pytest.mark.parametrize("ref", sorted(EXAMPLES))
 def test_same_input_gives_byte_identical_files(ref: str, tmp_path: Path) -> None:
-    first = build_report(EXAMPLES[ref], tmp_path / "a").outputs
-    second = build_report(EXAMPLES[ref], tmp_path / "b").outputs
+    first = build_report(EXAMPLES[ref], RunOptions(out_dir=tmp_path / "a")).outputs
+    second = build_report(EXAMPLES[ref], RunOptions(out_dir=tmp_path / "b")).outputs
     for a, b in zip(first, second, strict=True):
         assert a.name == b.name
         assert a.read_bytes() == b.read_bytes(), a.name

@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "generator"
 
 STAGES: list[tuple[str, set[str]]] = [
-    ("base", {"__init__", "errors", "amounts", "resources", "document", "model", "phrases"}),
+    ("base", {"__init__", "errors", "amounts", "resources", "options", "document", "model", "phrases"}),
     ("load", {"load", "validation", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
     ("compute", {"ledger", "figures", "baselines", "optional", "performance", "last_year", "compute"}),

@@ -249,6 +249,7 @@ def _departments(tmp_path: Path, n: int) -> list[Path]:
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_in_a_batch_stops_starting_departments(jobs: int, tmp_path: Path) -> None:
     from generator.batch import run_batch
+    from generator.options import RunOptions
 
     inputs = _departments(tmp_path, 10)
     out = tmp_path / "out"
@@ -259,7 +260,7 @@ def test_ctrl_c_in_a_batch_stops_starting_departments(jobs: int, tmp_path: Path)
         if len(seen) == 2:
             raise KeyboardInterrupt  # the officer presses Ctrl-C here
 
-    results = run_batch(inputs, out, jobs, progress=progress)
+    results = run_batch(inputs, RunOptions(out_dir=out), jobs, progress=progress)
     written = sorted(p.name for p in out.glob("*.docx"))
     reported = sorted(Path(f).name for r in results if r.ok for f in r.files if f.endswith(".docx"))
     assert written == reported  # exactly the departments reported as written

@@ -13,6 +13,7 @@ from generator.build import build_report, prepare, render
 from generator.cli import main
 from generator.document import Document
 from generator.errors import UserError
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = {
@@ -86,7 +87,7 @@ def test_no_residue_or_forbidden_wording(ref: str) -> None:
 
 @pytest.mark.parametrize("ref", sorted(EXAMPLES))
 def test_generated_docx_verifies_and_has_no_duplicate_parts(ref: str, tmp_path: Path) -> None:
-    result = build_report(EXAMPLES[ref], tmp_path)
+    result = build_report(EXAMPLES[ref], RunOptions(out_dir=tmp_path))
     docx = next(p for p in result.outputs if p.suffix == ".docx")
     names = zipfile.ZipFile(docx).namelist()
     assert len(names) == len(set(names))
@@ -96,7 +97,7 @@ def test_generated_docx_verifies_and_has_no_duplicate_parts(ref: str, tmp_path: 
 
 
 def test_verify_catches_a_table_cell_that_disagrees(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    docx = next(p for p in build_report(EXAMPLES["001"], tmp_path).outputs if p.suffix == ".docx")
+    docx = next(p for p in build_report(EXAMPLES["001"], RunOptions(out_dir=tmp_path)).outputs if p.suffix == ".docx")
     tampered = tmp_path / "tampered.docx"
     with zipfile.ZipFile(docx) as src, zipfile.ZipFile(tampered, "w") as dst:
         for info in src.infolist():

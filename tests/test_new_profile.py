@@ -15,6 +15,7 @@ import pytest
 
 from generator.build import build_report
 from generator.cli import main
+from generator.options import RunOptions
 from generator.readback.docx import dump_docx
 from generator.verify import verify_docx
 
@@ -176,7 +177,7 @@ def write_region(root: Path) -> tuple[Path, Path, Path]:
 
 def test_a_region_profile_made_of_data_files_generates_a_valid_document(tmp_path: Path) -> None:
     data, templates, source = write_region(tmp_path)
-    result = build_report(source, tmp_path / "out", data_dir=data, templates_dir=templates)
+    result = build_report(source, RunOptions(out_dir=tmp_path / "out", data_dir=data, templates_dir=templates))
     docx = next(p for p in result.outputs if p.suffix == ".docx")
     xlsx = next(p for p in result.outputs if p.suffix == ".xlsx")
     assert docx.name == "某某县档案馆2024年度决算公开.docx"
@@ -223,3 +224,40 @@ def test_the_package_data_is_untouched_and_the_cli_takes_the_folders(tmp_path: P
     with pytest.raises(SystemExit) as e:
         main(["check", str(source)])
     assert e.value.code == 1
+
+
+def test_every_command_takes_the_region_folders(tmp_path: Path, run) -> None:  # noqa: ANN001
+    """batch, init, convert, diff, verify and schema with the made-up region's profile."""
+    data, templates, source = write_region(tmp_path)
+    folders = ("--data-dir", data, "--templates-dir", templates)
+    # init: a blank input workbook of the region's layout
+    blank = tmp_path / "空白.xlsx"
+    code, out, err = run("init", "--year", "2024", "-o", blank, *folders)
+    assert code == 0, err
+    assert {"支出表", "总表", "会议费"} <= set(openpyxl.load_workbook(blank).sheetnames)
+    # convert: YAML → workbook → YAML, with the region's profile
+    workbook = tmp_path / "输入" / "档案馆-2024.xlsx"
+    workbook.parent.mkdir()
+    code, _, err = run("convert", source, "-o", workbook, *folders)
+    assert code == 0, err
+    back = tmp_path / "回转.yaml"
+    code, _, err = run("convert", workbook, "-o", back, *folders)
+    assert code == 0, err
+    # batch: a folder holding a workbook (and nothing else) is a batch of one department
+    code, out, err = run("batch", workbook.parent, "-o", tmp_path / "批量", "-j", "1", *folders)
+    assert code == 0, out + err
+    docx = tmp_path / "批量" / "某某县档案馆2024年度决算公开.docx"
+    assert docx.exists() and (tmp_path / "批量" / "汇总.xlsx").exists()
+    # verify the batch's document; diff the workbook against the YAML it came from
+    code, out, err = run("verify", docx, *folders)
+    assert code == 0 and "核对通过" in out, err
+    code, out, err = run("diff", source, back, *folders)
+    assert code == 0 and "内容没有变化" in out, out + err
+    changed = tmp_path / "改.yaml"
+    changed.write_text(source.read_text(encoding="utf-8").replace("预算数: 1.2", "预算数: 1.5"),
+                       encoding="utf-8")
+    code, out, err = run("diff", source, changed, *folders)
+    assert code == 0 and "会议费" in out and "15,000.00" in out, out + err
+    # schema of the region's profile
+    code, out, err = run("schema", "--year", "2024", *folders)
+    assert code == 0 and "会议费" in out and "总表" in out, err

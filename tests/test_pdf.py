@@ -15,6 +15,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.build import build_report
+from generator.options import RunOptions
 from generator.writers.pdf import soffice
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,7 @@ def need_libreoffice() -> None:
 def pdfs(tmp_path_factory: pytest.TempPathFactory, need_libreoffice: None) -> dict[str, dict[str, Path]]:
     out: dict[str, dict[str, Path]] = {}
     for example in EXAMPLES:
-        result = build_report(example, tmp_path_factory.mktemp("pdf"), pdf=True)
+        result = build_report(example, RunOptions(out_dir=tmp_path_factory.mktemp("pdf"), pdf=True))
         out[example.name] = {p.suffix: p for p in result.outputs}
     return out
 
@@ -120,7 +121,7 @@ def test_pdf_dates_come_from_the_input_and_content_is_stable(pdfs: dict, tmp_pat
     conversions never give identical bytes (docs/PDF与字体.md); dates and the file ID are
     fixed, and the text is the same."""
     example = EXAMPLES[0]
-    again = {p.suffix: p for p in build_report(example, tmp_path, pdf=True).outputs}[".pdf"]
+    again = {p.suffix: p for p in build_report(example, RunOptions(out_dir=tmp_path, pdf=True)).outputs}[".pdf"]
     first = pdfs[example.name][".pdf"]
     assert _text(first) == _text(again)
     info = subprocess.run(["pdfinfo", "-isodates", str(first)], capture_output=True, text=True,

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from generator.build import prepare
+from generator.options import RunOptions
 from generator.profiles import _plainly_other
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,4 +37,4 @@ def test_a_profile_for_another_year_is_not_validated(tmp_path: Path) -> None:
     other = data / "profiles" / "预算-2024.yaml"
     other.write_text(other.read_text(encoding="utf-8").replace("名称: 预算-2024", "名称: 预算-2024新", 1),
                      encoding="utf-8")
-    assert prepare(EXAMPLE_2023, data_dir=data).profile.model.name == "决算-2023"
+    assert prepare(EXAMPLE_2023, RunOptions(data_dir=data)).profile.model.name == "决算-2023"

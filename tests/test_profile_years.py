@@ -7,6 +7,7 @@ from pathlib import Path
 from generator.build import build_report, prepare, render
 from generator.cli import main
 from generator.document import Table
+from generator.options import RunOptions
 from generator.profiles import available_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,7 +113,7 @@ def test_2019_example_checks_and_generates(tmp_path: Path, capsys) -> None:  # n
     except SystemExit as e:
         assert e.code == 0
     assert "检查通过" in capsys.readouterr().out
-    result = build_report(EXAMPLE_2019, tmp_path)
+    result = build_report(EXAMPLE_2019, RunOptions(out_dir=tmp_path))
     assert sorted(p.suffix for p in result.outputs) == [".docx", ".xlsx"]
     assert result.warnings == []
 

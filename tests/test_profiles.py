@@ -10,6 +10,7 @@ import pytest
 from generator.build import prepare, render
 from generator.cli import main
 from generator.errors import UserError
+from generator.options import RunOptions
 from generator.profiles import available_profiles
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def edit_profile(data: Path, name: str, old: str, new: str) -> None:
 
 def problems_of(data: Path, example: Path = EXAMPLE_2023) -> list[str]:
     with pytest.raises(UserError) as e:
-        render(prepare(example, data_dir=data))
+        render(prepare(example, RunOptions(data_dir=data)))
     return [p.message for p in e.value.problems]
 
 
@@ -71,7 +72,7 @@ def test_two_profiles_for_one_year_must_be_chosen_by_name(tmp_path: Path) -> Non
     text = EXAMPLE_2023.read_text(encoding="utf-8").replace("类型: 决算\n", "类型: 决算\n模板: 某地区-决算-2023\n", 1)
     chosen = tmp_path / "in.yaml"
     chosen.write_text(text, encoding="utf-8")
-    assert prepare(chosen, data_dir=data).profile.model.name == "某地区-决算-2023"
+    assert prepare(chosen, RunOptions(data_dir=data)).profile.model.name == "某地区-决算-2023"
 
 
 def test_options_may_come_before_the_input_file(tmp_path: Path) -> None:

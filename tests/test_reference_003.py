@@ -15,6 +15,7 @@ import pytest
 from generator.build import build_report, prepare, render
 from generator.document import Paragraph, Table
 from generator.errors import UserError
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data" / "examples" / "清远市政务服务中心-2024-预算.yaml"
@@ -97,7 +98,7 @@ def test_written_files_hold_every_reference_row(tmp_path: Path) -> None:
     from generator.readback.docx import docx_tables
     from generator.readback.xlsx import xlsx_sheet_values
 
-    outputs = {p.suffix: p for p in build_report(EXAMPLE, tmp_path).outputs}
+    outputs = {p.suffix: p for p in build_report(EXAMPLE, RunOptions(out_dir=tmp_path)).outputs}
     word = docx_tables(outputs[".docx"])
     rendered = tables()
     assert len(word) == len(rendered) + 1  # + the 重点项目 table in 第三部分

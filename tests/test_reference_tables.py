@@ -20,6 +20,7 @@ import pytest
 
 from generator.build import prepare, render
 from generator.document import Table
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -255,7 +256,7 @@ def test_docx_prints_every_reference_row(ref: str, tmp_path: Path) -> None:
     from generator.build import build_report
     from generator.readback.docx import docx_tables
 
-    result = build_report(EXAMPLES[ref], tmp_path)
+    result = build_report(EXAMPLES[ref], RunOptions(out_dir=tmp_path))
     docx = next(p for p in result.outputs if p.suffix == ".docx")
     word_tables = docx_tables(docx)
     rendered = tables(ref)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,13 +18,15 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
-from lxml.etree import _Element
+from lxml.etree import XMLSyntaxError, _Element
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.errors import Location, UserError, error, os_reason
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
@@ -54,20 +57,34 @@ _TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table i
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
 
-class ReferenceDocxError(Exception):
-    def __init__(self, path: Path, missing: list[str]) -> None:
+class ReferenceDocxError(UserError):
+    """A reference document that cannot be used: missing, not a .docx, or lacking a style the
+    writer uses (an officer may restyle reference.docx, but not delete or rename a style)."""
+
+    def __init__(self, path: Path, missing: list[str], unreadable: str = "") -> None:
         self.path, self.missing = path, missing
-        super().__init__(f"{path}: 样式参考文档缺少样式 {'、'.join(missing)}"
-                         "（请用 tools/make_reference_docx.py 重新生成，或在 Word 中补上这些样式）")
+        where = Location(file=str(path))
+        hint = ("可在 Word 中按原名补上该样式（样式名须完全一致），或用 tools/make_reference_docx.py "
+                "重新生成后再修改（见 docs/模板配置.md）")
+        super().__init__([error("reference-style", f"样式参考文档缺少样式“{name}”", location=where, hint=hint)
+                          for name in missing] if not unreadable else
+                         [error("reference-unreadable", f"无法读取样式参考文档：{unreadable}", location=where,
+                                hint="样式参考文档应是 Word 文档（.docx），见 docs/模板配置.md")])
 
 
-def write_docx(doc: Document, path: Path) -> None:
-    write_all({Path(path): docx_bytes(doc)})
+def write_docx(doc: Document, path: Path, reference: Path | None = None) -> None:
+    write_all({Path(path): docx_bytes(doc, reference)})
 
 
-def docx_bytes(doc: Document) -> bytes:
-    """The finished .docx; `build.py` writes it together with the other outputs."""
-    reference = _reference(REFERENCE_DOCX)
+def check_reference(path: Path) -> None:
+    """Raise ReferenceDocxError unless `path` is a usable reference document."""
+    _reference(Path(path))
+
+
+def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
+    """The finished .docx, built on `reference_docx` (default: the installed reference.docx);
+    `build.py` writes it together with the other outputs."""
+    reference = _reference(Path(reference_docx or REFERENCE_DOCX))
     word = _open_reference(reference)
     flow = _Flow(word, reference)
     flow.front_landscape = doc.text_landscape
@@ -104,11 +121,17 @@ _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
 def _reference(path: Path) -> _Reference:
     """Cached by path, size and modification time, like profiles: looking styles up in
     styles.xml for every paragraph and re-reading the file took a third of the writer's time."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_size, stat.st_mtime_ns)
+        blob = path.read_bytes() if key not in _REFERENCES else b""
+    except OSError as e:
+        raise ReferenceDocxError(path, [], os_reason(e)) from e
     if key not in _REFERENCES:
-        blob = path.read_bytes()
-        word = docx.Document(io.BytesIO(blob))
+        try:
+            word = docx.Document(io.BytesIO(blob))
+        except (zipfile.BadZipFile, KeyError, ValueError, PackageNotFoundError, XMLSyntaxError) as e:
+            raise ReferenceDocxError(path, [], "不是有效的 Word 文档（.docx）") from e
         names = {s.name for s in word.styles}
         missing = [n for n in REQUIRED_STYLES if n not in names]
         if missing:
