@@ -334,18 +334,14 @@ def convert(input_file: Path, output: Path, options: RunOptions, force: bool, ve
               help="监听的地址。默认只有本机能访问；一般不需要改。")
 @click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="端口。")
 @click.option("--no-browser", "no_browser", is_flag=True, help="不自动打开浏览器。")
-@_data_dir
-@_templates_dir
+@run_options("reference_doc")
 @_verbose
 @_help
-def serve(host: str, port: int, no_browser: bool, data_dir: Path | None, templates_dir: Path | None,
-          verbose: bool) -> None:
+def serve(host: str, port: int, no_browser: bool, options: RunOptions, verbose: bool) -> None:
     # lazy: each command imports only what it runs (start-up)
     from .serve.run import serve as run_server
-    from .serve.work import Settings
 
-    run_server(Settings(data_dir=data_dir, templates_dir=templates_dir), host, port, open_browser=not no_browser,
-               echo=click.echo)
+    run_server(options, host, port, open_browser=not no_browser, echo=click.echo)
 
 
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")

@@ -28,9 +28,10 @@ from starlette.testclient import TestClient
 from generator.build import render_files
 from generator.convert import blank_workbook, convert_input
 from generator.diff import compare, read_content
+from generator.options import RunOptions
 from generator.serve import work
 from generator.serve.app import create_app
-from generator.serve.work import Limits, Settings, Upload, check_and_generate
+from generator.serve.work import Limits, Upload, check_and_generate
 
 MINIMAL = ROOT / "docs" / "示例-最小输入.yaml"
 OTHER = ROOT / "data" / "examples" / "清远市清城区大数据中心-2023-决算.yaml"
@@ -126,7 +127,7 @@ def test_example_passes_and_downloads_match_the_cli(client: TestClient, tmp_path
     assert "检查通过：清远市政务服务数据管理局2020年度部门决算" in page
     assert "模板：决算-2020" in page and "金额单位： 万元" in page
 
-    cli = render_files(EXAMPLE, tmp_path, compare=False)
+    cli = render_files(EXAMPLE, RunOptions(out_dir=tmp_path), compare=False)
     expected = {p.suffix: data for p, data in cli.files.items()}
     for suffix in ("docx", "xlsx"):
         got = client.get(base + f"download/{suffix}")
@@ -143,7 +144,7 @@ def test_example_passes_and_downloads_match_the_cli(client: TestClient, tmp_path
 def test_preview_is_the_document(client: TestClient, tmp_path: Path) -> None:
     base = start(client)
     page = text_of(upload(client, base, EXAMPLE.name, EXAMPLE.read_bytes()))
-    document = render_files(EXAMPLE, tmp_path, compare=False).document
+    document = render_files(EXAMPLE, RunOptions(out_dir=tmp_path), compare=False).document
     for table in document.tables():
         assert f"{table.number} {table.title}" in page or (table.number in page and table.title in page)
         for row in table.rows[:5]:
@@ -172,7 +173,7 @@ def test_workbook_failing_its_checks_is_located(client: TestClient, tmp_path: Pa
     # the same problems as `gen-report check`, with the officer's file name instead of a path
     code, _, err = run("check", workbook)
     assert code == 1
-    outcome = check_and_generate(Upload("录入表.xlsx", workbook.read_bytes()), None, Settings(), Limits())
+    outcome = check_and_generate(Upload("录入表.xlsx", workbook.read_bytes()), None, RunOptions(), Limits())
     cli = "\n".join(err.splitlines()[:-1]).replace(str(workbook), "录入表.xlsx")
     assert "\n".join(p.render() for p in outcome.problems) == cli
 
@@ -241,7 +242,7 @@ def test_last_year_file_as_a_second_upload(client: TestClient, tmp_path: Path) -
     response = upload(client, base, this_year.name, this_year.read_bytes(),
                       prev=(last_year.name, last_year.read_bytes()))
     assert "检查通过" in text_of(response)
-    expected = render_files(this_year, tmp_path, compare=False, prev=last_year).files
+    expected = render_files(this_year, RunOptions(out_dir=tmp_path, prev=last_year), compare=False).files
     docx_bytes = next(v for k, v in expected.items() if k.suffix == ".docx")
     assert client.get(base + "download/docx").content == docx_bytes
 
@@ -256,8 +257,8 @@ def test_corrected_upload_lists_what_changed(client: TestClient, tmp_path: Path)
     assert "与上一版本" not in first
     page = text_of(upload(client, base, "改正后.yaml", corrected.encode("utf-8")))
     (tmp_path / "b.yaml").write_text(corrected, encoding="utf-8")
-    old = render_files(MINIMAL, tmp_path, compare=False).files
-    new = render_files(tmp_path / "b.yaml", tmp_path, compare=False).files
+    old = render_files(MINIMAL, RunOptions(out_dir=tmp_path), compare=False).files
+    new = render_files(tmp_path / "b.yaml", RunOptions(out_dir=tmp_path), compare=False).files
     changes = compare(*(read_content(next(v for k, v in f.items() if k.suffix == ".docx")) for f in (old, new)))
     cells = [c for c in changes if c.kind == "表格"]
     assert cells and len(changes) > len(cells)  # cells and sentences
@@ -336,6 +337,33 @@ def test_pdf_download(client: TestClient) -> None:
     pdf = client.get(base + "download/pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
     assert download_name(pdf).endswith(".pdf")
+
+
+def test_a_region_served_with_its_own_data_folder(tmp_path: Path) -> None:
+    """`gen-report serve --data-dir 本地区/data`: the page offers the region's profile and the
+    documents are exactly those of `gen-report --data-dir` for the same input."""
+    import shutil
+    import textwrap
+
+    from test_regions import EXAMPLE_2023, JIA
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    (data / "profiles" / "甲区-决算-2024.yaml").write_text(textwrap.dedent(JIA), encoding="utf-8")
+    text = EXAMPLE_2023.read_text(encoding="utf-8").replace("年度: 2023", "年度: 2024", 1)
+    text = text.replace("类型: 决算\n", "类型: 决算\n模板: 甲区-决算-2024\n", 1)
+    (tmp_path / "甲区.yaml").write_text(text, encoding="utf-8")
+    options = RunOptions(data_dir=data)
+    client = TestClient(create_app(options))
+    base = start(client)
+    assert "甲区-决算-2024（决算，2024 年度）" in text_of(client.get(base))
+    blank = client.get(base + "blank", params={"kind": "决算", "year": "2024", "profile": "甲区-决算-2024"})
+    assert blank.status_code == 200
+    page = text_of(upload(client, base, "甲区.yaml", text.encode("utf-8")))
+    assert "检查通过" in page and "模板：甲区-决算-2024" in page
+    expected = render_files(tmp_path / "甲区.yaml", RunOptions(data_dir=data, out_dir=tmp_path), compare=False)
+    docx_bytes = next(v for k, v in expected.files.items() if k.suffix == ".docx")
+    assert client.get(base + "download/docx").content == docx_bytes
 
 
 # -- batch ----------------------------------------------------------------------------------
@@ -429,5 +457,6 @@ def test_serve_command_starts_a_real_server_and_opens_the_browser(tmp_path: Path
 def test_serve_help_is_chinese(run) -> None:  # noqa: ANN001
     code, out, _ = run("serve", "--help")
     assert code == 0
-    for words in ("--no-browser", "不自动打开浏览器", "--data-dir", "--templates-dir", "默认只有本机能访问"):
+    for words in ("--no-browser", "不自动打开浏览器", "--data-dir", "--templates-dir", "--reference-doc",
+                  "默认只有本机能访问"):
         assert words in out

@@ -30,6 +30,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from ..errors import Location, Problem, UserError, error
+from ..options import RunOptions
 from ..profiles import available_profiles
 from ..writers.pdf import soffice
 from . import preview
@@ -38,7 +39,6 @@ from .work import (
     Limits,
     Session,
     Sessions,
-    Settings,
     Upload,
     add_pdf,
     blank_workbook,
@@ -66,8 +66,8 @@ class TooLarge(Exception):
 class Server:
     """What every request shares: the run options, the limits and the sessions."""
 
-    def __init__(self, settings: Settings, limits: Limits) -> None:
-        self.settings = settings
+    def __init__(self, options: RunOptions, limits: Limits) -> None:
+        self.options = options  # the run options the server was started with
         self.limits = limits
         self.sessions = Sessions(limits.sessions)
         self.pages = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(),
@@ -96,7 +96,7 @@ class Server:
         return self.page("index.html", session=session, choices=self.choices())
 
     def choices(self) -> dict[str, Any]:
-        models = available_profiles(self.settings.data_dir)
+        models = available_profiles(self.options.data_dir)
         years = sorted({y for m in models for y in m.years}, reverse=True)
         final = [y for m in models if m.kind == "决算" for y in m.years]  # the usual case: last year's 决算
         return {"profiles": models, "years": years, "kinds": ["决算", "预算"],
@@ -120,7 +120,7 @@ class Server:
         if not problems:
             try:
                 name, data = await run_in_threadpool(blank_workbook, kind, int(year_text), profile,
-                                                     self.settings)
+                                                     self.options)
                 return download(name, data)
             except UserError as e:
                 problems = e.problems
@@ -140,7 +140,7 @@ class Server:
         prev = await upload_of(form.get("prev"))
         strict = form.get("strict") == "1"
         async with session.lock:
-            outcome = await run_in_threadpool(check_and_generate, upload, prev, self.settings, self.limits,
+            outcome = await run_in_threadpool(check_and_generate, upload, prev, self.options, self.limits,
                                               strict, session.current)
             session.outcome = outcome
             if outcome.version is not None:
@@ -196,7 +196,7 @@ class Server:
                     return self.bad_form(session, "已有批量生成正在进行，请等它完成后再开始新的一批", batch=True,
                                          status=429)
                 del session.jobs[oldest]
-            job = start_batch(uploads, self.settings, self.limits, form.get("strict") == "1",
+            job = start_batch(uploads, self.options, self.limits, form.get("strict") == "1",
                               form.get("pdf") == "1" and pdf_available())
             session.jobs[job.id] = job
         return RedirectResponse(f"/s/{session.token}/batch/{job.id}", status_code=303)
@@ -287,8 +287,8 @@ def pdf_available() -> bool:
     return soffice() is not None
 
 
-def create_app(settings: Settings | None = None, limits: Limits | None = None) -> Starlette:
-    server = Server(settings or Settings(), limits or Limits())
+def create_app(options: RunOptions | None = None, limits: Limits | None = None) -> Starlette:
+    server = Server(options or RunOptions(), limits or Limits())
     routes = [
         Route("/", server.root),
         Route("/s/{token}/", server.start),

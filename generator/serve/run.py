@@ -11,15 +11,15 @@ from collections.abc import Callable
 import uvicorn
 
 from ..errors import UserError, error
+from ..options import RunOptions
 from .app import create_app
-from .work import Settings
 
 
-def serve(settings: Settings, host: str, port: int, open_browser: bool = True,
+def serve(options: RunOptions, host: str, port: int, open_browser: bool = True,
           echo: Callable[[str], None] = print) -> None:
     _check_port(host, port)
     url = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/"
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning",
+    config = uvicorn.Config(create_app(options), host=host, port=port, log_level="warning",
                             access_log=False, server_header=False)
     server = uvicorn.Server(config)
     echo(f"gen-report 网页已启动：{url}")

@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..batch import SUMMARY_NAME, DepartmentResult, default_jobs, run_batch, summary_workbook
-from ..build import render_files
+from ..build import Rendered, render_files
 from ..combine import load_input
 from ..convert import blank_workbook as write_blank
 from ..diff import compare, read_content
 from ..document import Document
 from ..errors import Location, Problem, UserError, error
+from ..options import RunOptions
 from ..writers.atomic import safe_file_stem
 from ..writers.pdf import add_pdfs
 
@@ -51,14 +52,6 @@ class Limits:
     batch_files: int = 200
     sessions: int = 50  # sessions kept in memory; the oldest unused goes first
     jobs_per_session: int = 5
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The run options the server was started with (same meaning as the CLI's)."""
-
-    data_dir: Path | None = None
-    templates_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -170,9 +163,10 @@ class Outcome:
         return len(self.problems) - self.errors
 
 
-def check_and_generate(upload: Upload, prev: Upload | None, settings: Settings, limits: Limits,
+def check_and_generate(upload: Upload, prev: Upload | None, options: RunOptions, limits: Limits,
                        strict: bool = False, previous: Version | None = None) -> Outcome:
-    """Check one upload and, when it passes, render its documents (in memory)."""
+    """Check one upload and, when it passes, render its documents (in memory). `options` are the
+    server's (data and templates folders, reference document); the rest is this upload's."""
     uploads = [upload, prev] if prev else [upload]
     problems = [p for u in uploads for p in screen(u, limits)]
     if problems:
@@ -183,9 +177,9 @@ def check_and_generate(upload: Upload, prev: Upload | None, settings: Settings, 
         names = {str(path): upload.name, **({str(prev_path): prev.name} if prev else {})}
         try:
             with _RENDER_LOCK:
-                rendered = _render(path, root / "out", settings, strict, prev_path)
+                rendered = _render(path, replace(options, strict=strict, prev=prev_path, out_dir=root / "out"))
         except UserError as e:
-            return Outcome(upload.name, relabel(e.problems, names), unit=_unit(path, settings))
+            return Outcome(upload.name, relabel(e.problems, names), unit=_unit(path, options))
         except Exception:  # noqa: BLE001 - a bug must not stop the server; the officer is told
             traceback.print_exc()
             return Outcome(upload.name, [error("internal", "程序内部错误，未生成任何文件",
@@ -201,15 +195,14 @@ def check_and_generate(upload: Upload, prev: Upload | None, settings: Settings, 
     return outcome
 
 
-def _render(path: Path, out_dir: Path, settings: Settings, strict: bool, prev: Path | None):  # noqa: ANN202
-    return render_files(path, out_dir, strict=strict, data_dir=settings.data_dir,
-                        templates_dir=settings.templates_dir, compare=False, prev=prev)
+def _render(path: Path, options: RunOptions) -> Rendered:
+    return render_files(path, options, compare=False)
 
 
-def _unit(path: Path, settings: Settings) -> str | None:
+def _unit(path: Path, options: RunOptions) -> str | None:
     """The input's 金额单位 when the input could be read at all (shown next to its problems)."""
     try:
-        data = load_input(path, settings.data_dir).data
+        data = load_input(path, options.data_dir).data
     except Exception:  # noqa: BLE001 - unreadable: its problems say why
         return None
     unit = data.get("金额单位", "万元")
@@ -228,12 +221,12 @@ def add_pdf(version: Version) -> bytes:
         return version.files[".pdf"][1]
 
 
-def blank_workbook(kind: str, year: int, profile: str | None, settings: Settings) -> tuple[str, bytes]:
+def blank_workbook(kind: str, year: int, profile: str | None, options: RunOptions) -> tuple[str, bytes]:
     """`gen-report init` into a private folder; the bytes and the download name."""
     name = f"{year}年度{kind}录入表.xlsx" if kind == "决算" else f"{year}年{kind}录入表.xlsx"
     with private_folder() as root:
         path = root / "blank.xlsx"
-        write_blank(kind, year, profile, path, settings.data_dir)
+        write_blank(kind, year, profile, path, options)
         return name, path.read_bytes()
 
 
@@ -265,15 +258,15 @@ class BatchJob:
                                 for n, d in zip(self.names, self.done, strict=True)]}
 
 
-def start_batch(uploads: list[Upload], settings: Settings, limits: Limits, strict: bool,
+def start_batch(uploads: list[Upload], options: RunOptions, limits: Limits, strict: bool,
                 pdf: bool) -> BatchJob:
     job = BatchJob(id=secrets.token_urlsafe(12), names=[u.name for u in uploads], done=[None] * len(uploads))
-    threading.Thread(target=_run_batch, args=(job, uploads, settings, limits, strict, pdf),
+    threading.Thread(target=_run_batch, args=(job, uploads, options, limits, strict, pdf),
                      name=f"batch-{job.id}", daemon=True).start()
     return job
 
 
-def _run_batch(job: BatchJob, uploads: list[Upload], settings: Settings, limits: Limits, strict: bool,
+def _run_batch(job: BatchJob, uploads: list[Upload], options: RunOptions, limits: Limits, strict: bool,
                pdf: bool) -> None:
     try:
         with private_folder() as root:
@@ -294,8 +287,9 @@ def _run_batch(job: BatchJob, uploads: list[Upload], settings: Settings, limits:
             def progress(result) -> None:  # noqa: ANN001 - batch.DepartmentResult
                 job.done[index[result.input]] = _department(result, names)
 
-            results = run_batch([p for _, p in todo], root / "out", min(default_jobs(), max(1, len(todo))),
-                                strict=strict, pdf=pdf, progress=progress) if todo else []
+            run = replace(options, strict=strict, pdf=pdf, out_dir=root / "out")
+            results = run_batch([p for _, p in todo], run, min(default_jobs(), len(todo)),
+                                progress=progress) if todo else []
             for result in results:  # final state: run_batch may fail a department after its progress call
                 job.done[index[result.input]] = _department(result, names)
             job.zip_data = _zip(results, summary_workbook(results), SUMMARY_NAME)
