@@ -20,7 +20,7 @@ from decimal import Decimal, DecimalException
 from typing import Any
 
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
-from .errors import Location, Problem, error
+from .errors import Location, Problem, error, warning
 from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
@@ -65,11 +65,34 @@ class Figures:
     lists: dict[str, list[ListGroup]] = field(default_factory=dict)  # 列表 sections, grouped
 
 
+def input_tolerance(profile: Profile, source: Source, unit: str) -> tuple[Decimal, list[Problem]]:
+    """The tolerance in the input's unit: the profile's, or the input's own 勾稽容差 up to the
+    profile's 勾稽容差上限 (with a warning that says so)."""
+    base = Decimal(profile.model.tolerance)
+    raw = source.data.get("勾稽容差")
+    if raw is None:
+        return base, []
+    bound = Decimal(profile.model.tolerance_max or profile.model.tolerance)
+    where = source.loc(("勾稽容差",))
+    try:
+        asked = parse_amount(raw)
+    except AmountError:
+        return base, []  # the input's schema (model.Report) reports it
+    if asked < 0 or asked > bound:
+        return base, [error("tolerance-too-large", f"勾稽容差 {asked} {unit} 超出模板“{profile.model.name}”允许的范围",
+                            location=where, expected=f"0 至 {bound} {unit}（模板的“勾稽容差上限”）", found=f"{asked} {unit}")]
+    if asked == base:
+        return base, []
+    return asked, [warning("tolerance-raised", f"本文档按输入的勾稽容差 {asked} {unit}核对（模板为 {base} {unit}，"
+                           f"上限 {bound} {unit}）：差额在此以内的只警告", location=where)]
+
+
 def build_figures(profile: Profile, source: Source, unit: str, sections: dict[str, Any]) -> tuple[Figures, list[Problem]]:
     # 0.01 in the unit the figures were typed in: 万元 figures carry rounding, 元 figures do not
-    tolerance = Decimal(profile.model.tolerance) * UNIT_SCALE[unit]
-    ledger = Ledger(tolerance_yuan=tolerance, unit=unit)
+    allowed, tolerance_problems = input_tolerance(profile, source, unit)
+    ledger = Ledger(tolerance_yuan=allowed * UNIT_SCALE[unit], unit=unit)
     builder = _Builder(profile, source, unit, ledger)
+    builder.problems.extend(tolerance_problems)
     for name, spec in profile.model.data.items():
         raw = sections.get(name)
         if raw is None:
@@ -193,6 +216,7 @@ class _Builder:
                 label = self.name_text(row[NAME_KEY], path + (NAME_KEY,), table, code)
                 if label:
                     names[code] = label
+                    self.named_code(code, label, catalogue, path + (NAME_KEY,), table)
             present.add(code)
             for column, value in row.items():
                 if column == NAME_KEY:
@@ -234,6 +258,16 @@ class _Builder:
                     fig.rule = sum_of(kids)
         self.ledger.zero_spaces.append(_zero_space(name, set(spec.columns)))
 
+    def named_code(self, code: str, label: str, catalogue: Catalogue, path: tuple[str, ...], table: str) -> None:
+        """A 科目名称 typed in the input is printed (a local or this year's wording of a known
+        code, silently); the officer is told when it names a code the year's catalogue lacks
+        (its parents must be there or named too)."""
+        if code in catalogue.names:
+            return
+        message = f"科目编码 {code} 不在 {catalogue.year} 年{catalogue.name}科目目录中，按填写的科目名称“{label}”印出"
+        self.problems.append(warning("named-code", message, location=self.source.loc(path), table=table, row=code,
+                                     hint="请核对编码和名称；新增科目也可补入 data/catalogues/ 中该年度的目录"))
+
     def economic_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
         catalogue = self.profile.catalogues["经济分类"]
         in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
@@ -262,6 +296,7 @@ class _Builder:
                     label = self.name_text(value[NAME_KEY], path + (NAME_KEY,), table, key)
                     if label:
                         names[key] = label
+                        self.named_code(key, label, catalogue, path + (NAME_KEY,), table)
                 value = value.get("金额", 0)
             if key not in names:
                 self.problems.append(error(

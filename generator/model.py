@@ -254,6 +254,8 @@ class Report(_Strict):
     kind: Literal["决算", "预算"] = Field(alias="类型")
     profile: str | None = Field(None, alias="模板")
     unit: Literal["元", "万元"] = Field("万元", alias="金额单位")
+    # raises the profile's 勾稽容差 for this input, up to the profile's 勾稽容差上限 (figures.py)
+    tolerance: Decimal | None = Field(None, alias="勾稽容差", ge=0)
     overview: Overview = Field(alias="概况")
     glossary_extra: list[GlossaryItem] = Field(default_factory=list, alias="名词解释补充")
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")

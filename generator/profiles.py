@@ -291,6 +291,8 @@ class ProfileModel(_Strict):
     glossary: str = Field(alias="名词解释")
     glossary_numbered: bool = Field(False, alias="名词解释编号")  # "一、财政拨款收入" as 003
     tolerance: str = Field("0.01", alias="勾稽容差")
+    # how far an input may raise its own 勾稽容差 (a region that accepts 0.02); default: not at all
+    tolerance_max: str | None = Field(None, alias="勾稽容差上限")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
@@ -339,9 +341,16 @@ class ProfileModel(_Strict):
     def _zero_display_text(cls, v: object) -> object:
         return "0.00" if not isinstance(v, str) and str(v) in ("0", "0.0", "0.00") else v
 
-    @field_validator("tolerance", mode="before")
+    @field_validator("tolerance", "tolerance_max", mode="before")
     @classmethod
-    def _tolerance_text(cls, v: object) -> str:
+    def _tolerance_text(cls, v: object) -> str | None:
+        if v is None:
+            return None
+        try:
+            if Decimal(str(v)) < 0:
+                raise ValueError("勾稽容差不能为负数")
+        except ArithmeticError as e:
+            raise ValueError(f"勾稽容差应为数字，如 0.01，实际为“{v}”") from e
         return str(v)
 
 
@@ -732,6 +741,20 @@ def _read_catalogue(path: Path, name: str) -> Catalogue:
     if not isinstance(entries, dict):
         raise UserError([error("bad-catalogue", "科目目录应有“科目:”键值表", location=source.loc(()))])
     names = {str(code): str(label) for code, label in entries.items()}
+    widths = (3, 5) if name == "经济分类" else (3, 5, 7)
+    problems = []
+    for code, label in entries.items():
+        where = source.loc(("科目", str(code)))
+        text = str(code)
+        if not (text.isascii() and text.isdigit() and len(text) in widths):
+            problems.append(error("bad-catalogue-code", f"科目目录中的编码“{text}”格式不对", location=where,
+                                  expected="、".join(f"{w} 位" for w in widths) + "数字（加单引号，如 '2010301'）"))
+        elif len(text) > 3 and text[:-2] not in names:
+            problems.append(error("bad-catalogue-code", f"科目 {text} 的上级 {text[:-2]} 不在目录中", location=where))
+        if not isinstance(label, str) or not label.strip():
+            problems.append(error("bad-catalogue-name", f"科目 {text} 的名称应为文字", location=where))
+    if problems:
+        raise UserError(problems)
     return Catalogue(name=name, year=int(source.data.get("年度", 0)), names=names, file=str(path))
 
 

@@ -123,3 +123,20 @@ def test_patch_mistake_through_the_command_is_chinese_and_writes_nothing(tmp_pat
     err = capsys.readouterr().err
     assert "某区-决算-2024.yaml 第5行" in err and "没有名为“收入表”" in err and "Traceback" not in err
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize("line,message", [
+    ("  '20101x': 人大事务\n", "科目目录中的编码“20101x”格式不对"),
+    ("  '2019701': 某事务\n", "科目 2019701 的上级 20197 不在目录中"),
+])
+def test_malformed_catalogue_codes_are_located(tmp_path: Path, line: str, message: str) -> None:
+    data, _ = data_with(tmp_path, "某区-决算-2024", "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n")
+    catalogue = data / "catalogues" / "功能分类-2024.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("  '201': 一般公共服务支出\n", "  '201': 一般公共服务支出\n" + line, 1),
+                         encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(data / "profiles" / "某区-决算-2024.yaml", 2024, data)
+    [problem] = e.value.problems
+    assert message in problem.message
+    assert problem.location.file == str(catalogue) and problem.location.line == 6
