@@ -45,10 +45,10 @@ def test_charts_are_placed_numbered_and_captioned(tmp_path: Path) -> None:
     result = build_report(_with_charts(EXAMPLE_2020, tmp_path), RunOptions(out_dir=tmp_path / "out"))
     docx_path = next(p for p in result.outputs if p.suffix == ".docx")
     lines = dump_docx(docx_path)
-    captions = [line for line in lines if line.startswith("P[表标题] 图")]
-    assert captions == ["P[表标题] 图1 2020年度与上年收入、支出总额对比",
-                        "P[表标题] 图2 2020年度一般公共预算财政拨款支出结构（按功能分类类级）",
-                        "P[表标题] 图3 2020年度“三公”经费支出结构"]
+    captions = [line for line in lines if line.startswith("P[图题] 图")]
+    assert captions == ["P[图题] 图1 2020年度与上年收入、支出总额对比",
+                        "P[图题] 图2 2020年度一般公共预算财政拨款支出结构（按功能分类类级）",
+                        "P[图题] 图3 2020年度“三公”经费支出结构"]
     # each at the end of the section the profile names: just before the next heading
     after = lines[lines.index(captions[0]) + 1]
     assert after.startswith("P[一级标题] 二、2020年度财政拨款收入支出总表说明")
@@ -78,9 +78,9 @@ def test_a_chart_with_nothing_to_show_is_left_out_with_a_warning(tmp_path: Path)
     messages = [p.message for p in result.warnings if p.code == "chart-empty"]
     assert messages == ["图表“三公结构”的各项金额均为 0，未绘制该图"]
     lines = dump_docx(next(p for p in result.outputs if p.suffix == ".docx"))
-    assert [line for line in lines if line.startswith("P[表标题] 图")] == [
-        "P[表标题] 图1 2023年度与上年收入、支出总额对比",
-        "P[表标题] 图2 2023年度一般公共预算财政拨款支出结构（按功能分类类级）"]
+    assert [line for line in lines if line.startswith("P[图题] 图")] == [
+        "P[图题] 图1 2023年度与上年收入、支出总额对比",
+        "P[图题] 图2 2023年度一般公共预算财政拨款支出结构（按功能分类类级）"]
 
 
 def test_no_charts_unless_asked(tmp_path: Path) -> None:

@@ -87,6 +87,10 @@ PARA_STYLES: tuple[ParaStyle, ...] = (
     ParaStyle("表格文字居中", "TableTextCenter", SONGTI, 10, "center", exact_line=False),
     ParaStyle("表格金额", "TableAmount", SONGTI, 10, "right", exact_line=False),
     ParaStyle("表注", "TableNote", SONGTI, 10, "left", exact_line=False, before=3),
+    # A picture's own paragraph: single (automatic) spacing, never an exact line height, which
+    # Word, WPS and LibreOffice all apply to inline pictures and so clip them to one line.
+    ParaStyle("图片", "Picture", SONGTI, 10, "center", exact_line=False, keep_next=True, before=6),
+    ParaStyle("图题", "FigureCaption", HEITI, 12, "center", exact_line=False, after=6),
     # 四号 on 20 pt lines: a 目录 of the parts, sections and every table (up to ~28 lines)
     # fits on the one page after the cover.
     ParaStyle("toc 1", "TOC1", HEITI, 14, "left", line=20),

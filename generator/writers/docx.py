@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
@@ -30,6 +30,7 @@ from generator.errors import Location, UserError, error, os_reason
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
+from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_bytes
 from generator.writers.docx_table import CellStyle, TableStyles, table_xml
 from generator.writers.docx_toc import (
@@ -46,12 +47,13 @@ REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 PARAGRAPH_STYLES = (
     "文档标题", "封面信息", "目录标题", "部分标题", "一级标题", "二级标题", "三级标题",
     "公文正文", "名词解释", "表号", "表标题", "表头信息", "表格表头", "表格文字",
-    "表格文字居中", "表格金额", "表注", "toc 1", "toc 2", "toc 3",
+    "表格文字居中", "表格金额", "表注", "图片", "图题", "toc 1", "toc 2", "toc 3",
 )
 CHARACTER_STYLES = ("名词术语",)
 TABLE_STYLES = ("公开表格",)
 REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
+TITLE_STYLES = ("文档标题", "部分标题", "一级标题", "二级标题", "三级标题", "表标题", "图题")
 
 _TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
@@ -113,6 +115,9 @@ class _Reference:
     # Paragraph style name -> its 0-based outline level (following basedOn), None for body text:
     # what decides which headings the TOC field collects.
     outline_levels: dict[str, int | None]
+    # Title and heading styles -> (size in pt, centred, first-line indent in twips): what
+    # balancing their lines needs (see _Flow._title_run).
+    title_shapes: dict[str, tuple[float, bool, float]]
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
@@ -139,7 +144,7 @@ def _reference(path: Path) -> _Reference:
         ids = {s.name: s.style_id for s in word.styles}
 
         def cell_style(name: str) -> CellStyle:
-            return CellStyle(ids[name], _style_fonts(word, name))
+            return CellStyle(ids[name], _style_fonts(word, name), style_size(word, name))
 
         _REFERENCES[key] = _Reference(
             blob=blob,
@@ -154,6 +159,7 @@ def _reference(path: Path) -> _Reference:
                 right=cell_style("表格金额"),
             ),
             outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
+            title_shapes={name: _title_shape(word, name) for name in TITLE_STYLES},
         )
     return _REFERENCES[key]
 
@@ -188,6 +194,7 @@ class _Flow:
         self.table_styles = reference.table_styles
         self.tables: list[bytes] = []  # XML text of each table, in order (see table())
         self.outline_levels = reference.outline_levels
+        self.title_shapes = reference.title_shapes
         self.toc_entries: list[TocEntry] = []
         self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
         self.front_landscape = False  # the cover and 目录 printed landscape (正文方向: 横向)
@@ -208,7 +215,7 @@ class _Flow:
         if not outline and level is not None:
             p_pr.append(el("w:outlineLvl", val="9"))  # body text
         if text:
-            p.append(text_run(text))
+            p.append(self._title_run(text, style))
             if outline and level is not None and level < TOC_LEVELS:
                 n = len(self.toc_entries) + 1
                 add_bookmark(p, n)
@@ -220,6 +227,25 @@ class _Flow:
             paragraph.paragraph_format.page_break_before = True
         self.page_top = False
         return paragraph
+
+    def _title_run(self, text: str, style: str) -> _Element:
+        """A title or heading never ends with one character alone on its last line: a centred
+        one is broken into even lines (…管理局 / 2020年度部门决算), a left-aligned one set a
+        little tighter when that pulls the character back."""
+        shape = self.title_shapes.get(style)
+        if shape is None:
+            return text_run(text)
+        size, centred, indent = shape
+        width = self.usable_width()
+        if centred:
+            return text_run(balanced(text, size, width - indent))
+        spacing = (condensing(text, size, width, indent)
+                   if lone_last_character(text, size, width, indent) else 0)
+        run = text_run(text)
+        if spacing:
+            run.insert(0, el("w:rPr"))
+            run[0].append(el("w:spacing", val=str(spacing)))
+        return run
 
     def table(self, xml: str) -> None:
         # An empty w:tbl stands in the tree for the table, whose XML text is spliced into
@@ -298,6 +324,36 @@ def _make_landscape(sect: _Element) -> None:
         m.set(qn(f"w:{side}"), value)
     # The portrait footer distance would put the page number inside the narrower margin.
     m.set(qn("w:footer"), str(min(int(m.get(qn("w:footer"))), int(right) * 3 // 5)))
+
+
+def style_size(word: WordDocument, name: str) -> float:
+    """The style's font size in points, following basedOn (10.5 pt, Word's default, if none)."""
+    style = word.styles[name]
+    while style is not None:
+        if style.font.size is not None:
+            return style.font.size.pt
+        style = style.base_style
+    return 10.5
+
+
+def _title_shape(word: WordDocument, name: str) -> tuple[float, bool, float]:
+    size = style_size(word, name)
+    style = word.styles[name]
+    centred, indent = False, 0.0
+    while style is not None:
+        ppr = style.element.find(qn("w:pPr"))
+        jc = ppr.find(qn("w:jc")) if ppr is not None else None
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        if jc is not None:
+            centred = jc.get(qn("w:val")) == "center"
+        if ind is not None:
+            chars = ind.get(qn("w:firstLineChars"))
+            indent = (int(chars) / 100 * size * 20 if chars
+                      else float(ind.get(qn("w:firstLine"), "0")))
+        if jc is not None or ind is not None:
+            break
+        style = style.base_style
+    return size, centred, indent
 
 
 def _outline_level(word: WordDocument, name: str) -> int | None:
@@ -383,14 +439,12 @@ def _write_table(flow: _Flow, table: Table) -> None:
 
 
 def _write_figure(flow: _Flow, figure: Figure) -> None:
-    """The picture centred on its own line, its caption (图n …) under it."""
-    p = flow.paragraph("", "公文正文")
-    p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p.paragraph_format.first_line_indent = 0
-    p.paragraph_format.keep_with_next = True
+    """The picture centred in its own paragraph (style 图片: automatic line height, kept with
+    the next paragraph), its caption (图n …, style 图题) under it on the same page."""
+    p = flow.paragraph("", "图片")
     width = min(Cm(figure.width_cm), Twips(flow.usable_width()))
     p.add_run().add_picture(io.BytesIO(figure.png), width=width)
-    flow.paragraph(figure.caption, "表标题", outline=False)
+    flow.paragraph(figure.caption, "图题")
 
 
 def _set_properties(word: WordDocument, doc: Document) -> None:

@@ -75,13 +75,19 @@ def attr_value(value: str) -> str:
     return '"' + escape(value, _ATTR_ESCAPES) + '"'
 
 
-def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False) -> str:
-    """The w:rPr `text_run` gives a run with these fonts and weight, as XML text."""
-    if not (fonts or bold):
+def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False,
+                       half_points: int | None = None, spacing: int = 0) -> str:
+    """The w:rPr `text_run` gives a run with these fonts and weight, as XML text; a size
+    (half-points) and a character spacing (twentieths of a point) when they differ from the
+    style's."""
+    if not (fonts or bold or half_points or spacing):
         return ""
     font_attrs = "".join(f" w:{k}={attr_value(v)}" for k, v in fonts.items()) if fonts else ""
     return ("<w:rPr>" + (f"<w:rFonts{font_attrs}/>" if fonts else "")
-            + ("<w:b/><w:bCs/>" if bold else "") + "</w:rPr>")
+            + ("<w:b/><w:bCs/>" if bold else "")
+            + (f'<w:spacing w:val="{spacing}"/>' if spacing else "")
+            + (f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>'
+               if half_points else "") + "</w:rPr>")
 
 
 def text_run_xml(text: str, run_properties: str = "") -> str:

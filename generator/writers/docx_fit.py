@@ -1,0 +1,158 @@
+"""Text fitting a typesetter would do by eye: estimated widths, balanced title lines, table
+columns wide enough for their longest code or amount, header texts that break sensibly.
+
+Widths are estimates in twips from the font size: a CJK character (and full-width punctuation)
+is one em, a Latin letter or digit half an em (Times New Roman digits are exactly 0.5 em), thin
+punctuation a quarter. They decide only where a line break goes or whether a size shrinks, so
+a small error costs at most a slightly different break, never lost text.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+
+_THIN = set(",.:;'!|il ")
+
+
+def char_width(ch: str, size_pt: float) -> float:
+    """Twips for one character at `size_pt`."""
+    em = size_pt * 20
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return em
+    if ch in _THIN:
+        return em / 4
+    return em / 2
+
+
+def text_width(text: str, size_pt: float) -> float:
+    return sum(char_width(ch, size_pt) for ch in text)
+
+
+def lines_needed(text: str, size_pt: float, width: float, first_indent: float = 0) -> list[str]:
+    """The lines a greedy line breaker (Word, LibreOffice) makes of `text` in `width` twips;
+    CJK text breaks anywhere, a run of Latin letters/digits only as a whole. Half an em is
+    kept in hand: a line the estimate fills to the last twip may well wrap."""
+    width -= size_pt * 10
+    lines: list[str] = []
+    line, used, limit = "", 0.0, width - first_indent
+    for token in _tokens(text):
+        w = text_width(token, size_pt)
+        if line and used + w > limit + 0.5:
+            lines.append(line)
+            line, used, limit = "", 0.0, width
+        line += token
+        used += w
+    lines.append(line)
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: one CJK character, or a run of other characters (a code, an amount,
+    a year) with the punctuation that may not start a line attached to what precedes it."""
+    out: list[str] = []
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        if out and (ch in "，。、；：）”》％%" or (not wide and not _is_wide(out[-1][-1])
+                                             and ch != " ")):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _is_wide(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def balanced(text: str, size_pt: float, width: float) -> str:
+    """`text` with line breaks ("\\n") so that its lines are as even as possible, when it needs
+    more than one line: a centred title never ends with one character alone. Breaks prefer
+    the boundaries of a run of digits (…管理局 / 2020年度…) and even character positions
+    (budget words are mostly two characters: 本年收入 / 合计)."""
+    if "\n" in text or len(lines_needed(text, size_pt, width)) < 2:
+        return text
+    tokens = _tokens(text)
+    n = len(lines_needed(text, size_pt, width))
+    best: tuple[float, list[int]] | None = None
+    for cuts in _cut_sets(len(tokens), n - 1):
+        pieces = ["".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)],
+                                                        strict=True)]
+        widths = [text_width(p, size_pt) for p in pieces]
+        if max(widths) > width - size_pt * 10:
+            continue
+        score = max(widths)  # the longest line as short as can be
+        for c in cuts:
+            before, after = tokens[c - 1][-1], tokens[c][0]
+            if before in "：:，、":
+                score -= width / 2  # after a colon: where a typesetter breaks
+            elif _is_wide(before) != _is_wide(after):
+                score -= width / 4  # at a run of digits (a name, then the year)
+            elif sum(len(t) for t in tokens[:c]) % 2:
+                score += size_pt * 30  # inside a two-character word, most likely
+        if best is None or score < best[0]:
+            best = (score, cuts)
+    if best is None:
+        return text
+    cuts = best[1]
+    return "\n".join("".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)],
+                                                           strict=True))
+
+
+def _cut_sets(count: int, k: int) -> list[list[int]]:
+    if k == 1:
+        return [[c] for c in range(1, count)]
+    if k == 2 and count <= 80:
+        return [[a, b] for a in range(1, count - 1) for b in range(a + 1, count)]
+    step = count / (k + 1)
+    return [[round(step * (i + 1)) for i in range(k)]]
+
+
+def lone_last_character(text: str, size_pt: float, width: float, first_indent: float = 0) -> bool:
+    lines = lines_needed(text, size_pt, width, first_indent)
+    return len(lines) > 1 and len(lines[-1].strip()) == 1
+
+
+def condensing(text: str, size_pt: float, width: float, first_indent: float = 0) -> int:
+    """Character spacing (twentieths of a point, negative) that pulls a lone last character
+    back onto the line before, if at most 1 pt per character does it; else 0."""
+    n = len(lines_needed(text, size_pt, width, first_indent))
+    for tighten in range(5, 21, 5):
+        shrunk = size_pt - tighten / 20
+        # condensed spacing narrows every character by the same amount
+        if len(lines_needed(text, shrunk, width, first_indent)) < n:
+            return -tighten
+    return 0
+
+
+def column_minimums(cells_by_column: list[list[str]], size_pt: float, margin: int) -> list[int]:
+    """Per column, the twips its widest unbreakable token (a 7-digit code, an amount) needs."""
+    need = []
+    for texts in cells_by_column:
+        widest = max((text_width(t, size_pt) for text in texts for t in _tokens(text)),
+                     default=0.0)
+        need.append(math.ceil(widest + 2 * margin + size_pt * 2))  # + a little slack
+    return need
+
+
+def fit_columns(widths: list[int], need: list[int]) -> list[int] | None:
+    """`widths` with every column raised to `need`, the difference taken from columns with room
+    in proportion to their room; None if the total cannot hold every need."""
+    total = sum(widths)
+    if sum(need) > total:
+        return None
+    short = sum(max(0, n - w) for w, n in zip(widths, need, strict=True))
+    if not short:
+        return widths
+    room = [max(0, w - n) for w, n in zip(widths, need, strict=True)]
+    spare = sum(room)
+    out = [max(w, n) for w, n in zip(widths, need, strict=True)]
+    taken = [math.floor(short * r / spare) for r in room]
+    out = [w - t for w, t in zip(out, taken, strict=True)]
+    # rounding: the rest from the column with the most room left
+    rest = sum(out) - total
+    while rest > 0:
+        i = max(range(len(out)), key=lambda j: out[j] - need[j])
+        out[i] -= rest
+        rest = sum(out) - total
+    return out
