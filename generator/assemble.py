@@ -169,7 +169,8 @@ def template_context(prepared: Prepared) -> dict[str, Any]:
     data = report.model_dump(by_alias=True, mode="python")
     data["概况"]["机构设置"] = [{"名称": b, "职责": None} if isinstance(b, str) else b
                              for b in data["概况"]["机构设置"]]
-    data["情况说明"] = _scaled(data["情况说明"], UNIT_SCALE[report.unit])
+    facts = prepared.facts if prepared.facts is not None else data["情况说明"]
+    data["情况说明"] = _scaled(facts, UNIT_SCALE[report.unit])
     return data
 
 

@@ -22,7 +22,7 @@ from .amounts import AmountError, parse_amount, to_yuan
 from .errors import Location, Problem, error, warning
 from .excel_layout import TEXT_KEYS
 from .figures import ClassifiedRows, Figures
-from .ledger import Ledger, parse_expr
+from .ledger import Ledger, ProfileFormulaError, parse_expr
 from .load import Source
 from .phrases import Phrases, Style
 from .profiles import Profile, baseline_specs
@@ -63,6 +63,16 @@ def comparison_value(ledger: Ledger, comparisons: dict[str, str], x: Any) -> Dec
     if text in comparisons:
         text = comparisons[text]
     return ledger.evaluate(parse_expr(text, lambda t: t if ledger.knows(t) else None))
+
+
+def comparison_known(ledger: Ledger, comparisons: dict[str, str], x: Any) -> bool:
+    """Whether `comparison_value` can evaluate `x` here (a profile without 国有资本经营预算
+    lacks those figures; the batch summary and templates then leave the item out)."""
+    try:
+        comparison_value(ledger, comparisons, x)
+    except (ProfileFormulaError, KeyError):
+        return False
+    return True
 
 
 def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures,

@@ -18,6 +18,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from .baselines import comparison_known, comparison_value
 from .build import render_files
 from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
@@ -112,12 +113,8 @@ def key_figures(prepared: object) -> dict[str, Decimal | None]:
     comparisons = prepared.profile.model.comparisons  # type: ignore[attr-defined]
     out: dict[str, Decimal | None] = {}
     for label, candidates in KEY_FIGURES:
-        out[label] = None
-        for name in candidates:
-            key = comparisons.get(name, name)
-            if ledger.knows(key):
-                out[label] = ledger.value(key)
-                break
+        out[label] = next((comparison_value(ledger, comparisons, name) for name in candidates
+                           if comparison_known(ledger, comparisons, name)), None)
     return out
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from .baselines import comparison_known, comparison_value
 from .document import Block, Figure, Heading, Part
 from .errors import Location, Problem, error, warning
 from .profiles import fill
@@ -77,22 +78,28 @@ def chart_data(prepared: Prepared) -> tuple[list[ChartData], list[Problem]]:
 
 def _data(prepared: Prepared, spec: ChartSpec, caption: str, problems: list[Problem]) -> ChartData | None:
     ledger, comparisons = prepared.figures.ledger, prepared.profile.model.comparisons
+    named = spec.income + spec.expenditure if spec.kind == "收支对比" else spec.items
+    unknown = [i for i in named if not comparison_known(ledger, comparisons, i)]
+    if unknown:
+        problems.append(error("chart-item", f"图表“{spec.kind}”中的“{'、'.join(unknown)}”不是本模板的比较项或已定义的数",
+                              location=Location(file=prepared.profile.file)))
+        return None
 
     def now(item: str) -> Decimal:
-        return ledger.value(comparisons.get(item, item))
+        return comparison_value(ledger, comparisons, item)
 
     if spec.kind == "收支对比":
-        missing = [i for i in spec.income + spec.expenditure if i not in prepared.last_year.values]
+        last = {i: prepared.last_year.get(i, comparisons) for i in named}
+        missing = [i for i, v in last.items() if v is None]
         if missing:
             problems.append(error("chart-baseline", f"图表“收支对比”需要上年数“{'、'.join(missing)}”，但输入中没有",
                                   location=Location(file=prepared.source.file),
                                   hint="请在“上年数”中补上，或从“图表”中去掉“收支对比”"))
             return None
-        last = prepared.last_year.values
         values = (sum((now(i) for i in spec.income), Decimal(0)),
-                  sum((last[i] for i in spec.income), Decimal(0)),
+                  sum((last[i] or Decimal(0) for i in spec.income), Decimal(0)),
                   sum((now(i) for i in spec.expenditure), Decimal(0)),
-                  sum((last[i] for i in spec.expenditure), Decimal(0)))
+                  sum((last[i] or Decimal(0) for i in spec.expenditure), Decimal(0)))
         return ChartData(spec.kind, caption, spec.after, ("本年收入", "上年收入", "本年支出", "上年支出"),
                          tuple(v / WAN for v in values))
     if spec.kind == "支出结构":

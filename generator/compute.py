@@ -8,9 +8,11 @@ UserError with every problem found (the inputs stage's problems included).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .baselines import Baseline, read_baselines
 from .errors import Location, Problem, Problems, as_errors
+from .fact_rules import fact_rule_problems
 from .figures import Figures, build_figures
 from .inputs import CheckedInput
 from .last_year import fill_last_year
@@ -30,6 +32,9 @@ class Prepared:
     profile: Profile
     figures: Figures
     baselines: dict[str, Baseline]  # 上年 and each 基准 the profile names (baselines.py)
+    # 情况说明 as the profile's 情况说明字段 declare it (facts.py), by Chinese keys, amounts in the
+    # input's unit; None when the profile uses the built-in fields (report.narrative)
+    facts: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
     optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
 
@@ -48,11 +53,12 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     problems.extend(figure_problems)
     if report is not None:
         problems.extend(performance_problems(report, source))
-        problems.extend(meeting_problems(report, figures, source, optional))
+        problems.extend(meeting_problems(report, figures, source, optional, checked.facts))
     problems.raise_if_errors()
     problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
     baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
+    problems.extend(fact_rule_problems(profile, checked.facts, figures, source, header.unit))
     if previous:
         problems.extend(fill_last_year(baselines[LAST_YEAR], source, profile, figures, previous.figures))
     if strict:
@@ -60,7 +66,7 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     problems.raise_if_errors()
     assert report is not None
     return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
-                    problems=problems.items, optional=optional)
+                    facts=checked.facts, problems=problems.items, optional=optional)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from .facts import facts_model
 from .model import NarrativeInput, StyleInput
 from .profiles import baseline_specs
 
@@ -155,8 +156,10 @@ def _type_paths(tp: Any, path: str) -> list[str]:
     return [path]
 
 
-def narrative_paths() -> list[str]:
-    return model_paths(NarrativeInput, "")
+def narrative_paths(profile: Any = None) -> list[str]:
+    """The 情况说明 rows of the workbook: the profile's 情况说明字段 (facts.py), else the built-in."""
+    declared = getattr(getattr(profile, "model", None), "facts", None)
+    return model_paths(facts_model(declared) if declared is not None else NarrativeInput, "")
 
 
 def style_paths() -> list[str]:

@@ -16,11 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from .errors import Problem, UserError, error, warning
+from .facts import facts_model
 from .load import Source
 from .model import Header, Report
 from .profiles import Profile, baseline_specs, header_profile
 from .validation import pydantic_problems
 
+FACTS_KEY = "情况说明"  # the input's facts, declared by the profile's 情况说明字段 (facts.py)
 PREV_KEY = "上年文件"  # last year's input (last_year.py); read by the build, not part of the report
 
 
@@ -32,6 +34,9 @@ class CheckedInput:
     report: Report | None  # None when the report has schema problems (in `problems`)
     sections: dict[str, Any]  # the profile's table data, by section name
     problems: tuple[Problem, ...]
+    # 情况说明 validated against the profile's 情况说明字段 (facts.py), by its Chinese keys,
+    # amounts in the input's unit; None when the profile uses the built-in fields (report.narrative)
+    facts: dict[str, Any] | None = None
 
 
 def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
@@ -57,12 +62,20 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
                                   hint=f"是否想写“{close[0]}”？" if close else
                                   "可用的表格数据键：" + "、".join(data_keys)))
             del rest[key]
+    facts: dict[str, Any] | None = None
+    if profile.model.facts is not None:
+        model = facts_model(profile.model.facts)
+        raw = rest.pop(FACTS_KEY, None)
+        try:
+            facts = model.model_validate(raw if raw is not None else {}).model_dump(by_alias=True)
+        except ValidationError as e:
+            problems.extend(pydantic_problems(e, source, model, (FACTS_KEY,)))
     report: Report | None = None
     try:
         report = Report.model_validate(rest)
     except ValidationError as e:
         problems.extend(pydantic_problems(e, source, Report))
-    return CheckedInput(source, header, profile, report, sections, tuple(problems))
+    return CheckedInput(source, header, profile, report, sections, tuple(problems), facts)
 
 
 def empty_sections(profile: Profile, source: Source) -> list[Problem]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from decimal import Decimal
+from typing import Any
 
 from .amounts import UNIT_SCALE
 from .errors import Problem, UserError, error
@@ -55,16 +56,22 @@ def with_optional_tables(profile: Profile, names: list[str]) -> Profile:
     return dataclasses.replace(profile, model=model)
 
 
-def meeting_problems(report: Report, figures: Figures, source: Source, names: list[str]) -> list[Problem]:
-    """The listed meetings cannot cost more than the 会议费 决算数."""
+def meeting_problems(report: Report, figures: Figures, source: Source, names: list[str],
+                     facts: dict[str, Any] | None = None) -> list[Problem]:
+    """The listed meetings cannot cost more than the 会议费 决算数. `facts`: 情况说明 as the
+    profile's 情况说明字段 declare it (facts.py), else the built-in fields of `report`."""
     if MEETINGS_SECTION not in names:
         return []
-    meetings = report.narrative.meetings_training.meetings
+    if facts is not None:
+        group = facts.get(MEETINGS_SECTION) or {}
+        costs = [Decimal(str(m.get("金额") or 0)) for m in group.get("会议") or [] if isinstance(m, dict)]
+    else:
+        costs = [m.cost for m in report.narrative.meetings_training.meetings]
     key = f"{MEETINGS_SECTION}.决算数.会议费"
-    if not meetings or not figures.ledger.knows(key):
+    if not costs or not figures.ledger.knows(key):
         return []
     scale = UNIT_SCALE[report.unit]
-    listed = sum((m.cost for m in meetings), Decimal(0)) * scale
+    listed = sum(costs, Decimal(0)) * scale
     total = figures.ledger.value(key)
     if listed <= total + figures.ledger.tolerance:
         return []

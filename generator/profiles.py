@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .amounts import format_number
 from .errors import Location, Problem, UserError, error
+from .facts import FactType, FieldSpec
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
 from .model import Header, StyleInput
@@ -299,6 +300,9 @@ class ProfileModel(_Strict):
     # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
     baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
     code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
+    # 情况说明's own fields and their checks (facts.py); None: the built-in fields (model.py)
+    facts: dict[str, FieldSpec | FactType] | None = Field(None, alias="情况说明字段")
+    fact_checks: list[CheckSpec] = Field(default_factory=list, alias="情况说明校验")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")

@@ -9,6 +9,7 @@ import pytest
 
 from generator.build import prepare, render
 from generator.errors import UserError
+from generator.options import RunOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
@@ -63,13 +64,13 @@ def test_the_input_may_raise_its_tolerance_up_to_the_profiles_bound(tmp_path: Pa
     edit = ("合计: {本年支出合计: 858.53, 基本支出: 281.37}", "合计: {本年支出合计: 858.53, 基本支出: 281.40}")
     strict = variant(tmp_path, edit)
     with pytest.raises(UserError):
-        prepare(strict, data_dir=data)
+        prepare(strict, RunOptions(data_dir=data))
     raised = variant(tmp_path, edit, ("金额单位: 万元\n", "金额单位: 万元\n勾稽容差: 0.02\n"))
-    prepared = prepare(raised, data_dir=data)
+    prepared = prepare(raised, RunOptions(data_dir=data))
     [note] = [p for p in prepared.problems if p.code == "tolerance-raised"]
     assert "本文档按输入的勾稽容差 0.02 万元核对（模板为 0.01 万元，上限 0.02 万元）" in note.message
     too_much = variant(tmp_path, ("金额单位: 万元\n", "金额单位: 万元\n勾稽容差: 0.05\n"))
     with pytest.raises(UserError) as e:
-        prepare(too_much, data_dir=data)
+        prepare(too_much, RunOptions(data_dir=data))
     [problem] = [p for p in e.value.problems if p.code == "tolerance-too-large"]
     assert problem.location.line is not None and "0 至 0.02 万元" in problem.expected

@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent / "generator"
 
 STAGES: list[tuple[str, set[str]]] = [
     ("base", {"__init__", "errors", "amounts", "resources", "options", "document", "model", "phrases"}),
-    ("load", {"load", "validation", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
+    ("load", {"load", "validation", "facts", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
-    ("compute", {"ledger", "figures", "baselines", "optional", "performance", "last_year", "compute"}),
+    ("compute", {"ledger", "figures", "baselines", "fact_rules", "optional", "performance", "last_year", "compute"}),
     ("render", {"tables", "rows", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),

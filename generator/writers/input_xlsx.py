@@ -498,7 +498,7 @@ def _texts(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     _header(ws, row, [H_NARRATIVE, H_CONTENT, H_NOTE])
     row += 1
     flat = dict(flatten(data.get("情况说明") or {}, ""))
-    for path in dict.fromkeys(narrative_paths() + list(flat)):
+    for path in dict.fromkeys(narrative_paths(profile) + list(flat)):
         _put(ws, row, 1, path, derived=True)
         _put(ws, row, 2, flat.get(path), text=isinstance(flat.get(path), str))
         note = ("列表项的序号（如 项目.1、项目.2）可以增加；可在下方空行中增加项目" if ".1." in path or path.endswith(".1")

@@ -1,0 +1,148 @@
+"""情况说明字段 declared by a region's profile: 8 vehicle classes, SME set-aside amounts, a
+list of project descriptions; accepted from YAML and from the workbook, every bad value
+located, the profile's rules (Σ vehicles = 车辆总数, SME ≤ 政府采购总额) checked."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from generator.assemble import narrative_context
+from generator.build import prepare
+from generator.convert import convert_input
+from generator.errors import UserError
+from generator.options import RunOptions
+from generator.text import environment
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests/fixtures/facts"
+INPUT = FIXTURES / "甲单位-2023.yaml"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The package's data plus the region's profile (a patch of 决算-2023)."""
+    out = tmp_path_factory.mktemp("facts") / "data"
+    shutil.copytree(ROOT / "data", out)
+    shutil.copy(FIXTURES / "乙地决算.yaml", out / "profiles")
+    return out
+
+
+TEMPLATE = """\
+截至{{ 情况说明.国有资产.截至日期 }}，共有车辆{{ 情况说明.国有资产.车辆总数 }}辆，其中{% for 类, 数 in 情况说明.国有资产.车辆.items() %}{{ 类 }}{{ 数 }}辆{{ "、" if not loop.last else "。" }}{% endfor %}
+
+预留中小企业：货物{{ 金额(情况说明.中小企业预留.货物) }}、工程{{ 金额(情况说明.中小企业预留.工程) }}、服务{{ 金额(情况说明.中小企业预留.服务) }}；外宾接待支出{{ 金额(情况说明.外宾接待支出) }}。
+{% for 项目 in 情况说明.项目情况 %}
+{{ loop.index }}.{{ 项目.项目名称 }}：年度预算安排{{ 金额(项目.年度预算安排) }}。{{ 项目.项目概述 }}{% if 项目.实施周期 %}实施周期：{{ 项目.实施周期 }}。{% endif %}
+
+{% endfor %}
+"""
+
+EXPECTED = [
+    "截至2023年12月31日，共有车辆6辆，其中主要领导干部用车1辆、执法执勤用车2辆、业务用车3辆。",
+    "预留中小企业：货物5万元、工程10万元、服务15.5万元；外宾接待支出0.35万元。",
+    "1.政务云平台运维：年度预算安排20万元。保障政务云平台稳定运行。实施周期：2023年1月至12月。",
+    "2.数据共享交换：年度预算安排12.5万元。",
+]
+
+
+def _sentences(path: Path, data_dir: Path) -> list[str]:
+    _, context = narrative_context(prepare(path, RunOptions(data_dir=data_dir)))
+    text = environment(ROOT / "templates").from_string(TEMPLATE).render(**context)
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _variant(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    text = INPUT.read_text(encoding="utf-8")
+    assert old in text
+    text = text.replace(old, new)
+    path = tmp_path / INPUT.name
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def _problems(path: Path, data_dir: Path) -> list:
+    with pytest.raises(UserError) as e:
+        prepare(path, RunOptions(data_dir=data_dir))
+    return e.value.problems
+
+
+def test_declared_facts_from_yaml(data_dir: Path) -> None:
+    assert _sentences(INPUT, data_dir) == EXPECTED
+
+
+def test_declared_facts_from_the_workbook(data_dir: Path, tmp_path: Path) -> None:
+    workbook = tmp_path / "甲单位.xlsx"
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
+    sheet = openpyxl.load_workbook(workbook)["文字说明"]
+    rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    # every declared field has its row, the 8 classes included
+    assert rows["国有资产.车辆.业务用车"] == 3 and "国有资产.车辆.离退休干部服务用车" in rows
+    assert rows["项目情况.2.项目名称"] == "数据共享交换"
+    assert _sentences(workbook, data_dir) == EXPECTED
+
+
+def test_bad_value_in_the_workbook_is_located(data_dir: Path, tmp_path: Path) -> None:
+    workbook = tmp_path / "甲单位.xlsx"
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
+    wb = openpyxl.load_workbook(workbook)
+    sheet = wb["文字说明"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "中小企业预留.工程")
+    sheet.cell(row, 2).value = "十万"
+    wb.save(workbook)
+    [problem] = _problems(workbook, data_dir)
+    assert (problem.location.sheet, problem.location.cell) == ("文字说明", f"B{row}")
+    assert problem.row == "情况说明/中小企业预留/工程"
+
+
+@pytest.mark.parametrize("old,new,message,where", [
+    ("业务用车: 3}", "业务用车: 3, 摩托车: 1}", "应为以下之一", "情况说明/国有资产/车辆/摩托车"),
+    ("车辆总数: 6", "车辆总数: 六", "应为整数", "情况说明/国有资产/车辆总数"),
+    ("货物: 5,", "货物: -5,", "金额不能为负数", "情况说明/中小企业预留/货物"),
+    ("截至日期: 2023-12-31", "截至日期: 2023-13-31", "不是有效的日期", "情况说明/国有资产/截至日期"),
+    ("    - 项目名称: 数据共享交换\n", "    - 项目概述: 没有名称\n", "缺少必填项“项目名称”",
+     "情况说明/项目情况/第2项"),
+    ("外宾接待支出: 0.35", "外宾接待费: 0.35", "不认识的键“外宾接待费”", "情况说明"),
+])
+def test_each_bad_value_is_located(data_dir: Path, tmp_path: Path, old: str, new: str, message: str,
+                                   where: str) -> None:
+    """`where`: the value's path in the input, as the message names it."""
+    path, text = _variant(tmp_path, old, new)
+    [problem] = _problems(path, data_dir)
+    assert message in problem.message
+    assert problem.row == where
+    line = next(i for i, t in enumerate(text.splitlines(), start=1) if new.strip() in t)
+    assert problem.location.line == line
+
+
+def test_vehicle_sum_rule(data_dir: Path, tmp_path: Path) -> None:
+    path, text = _variant(tmp_path, "车辆总数: 6", "车辆总数: 7")
+    [problem] = _problems(path, data_dir)
+    assert problem.code == "fact-check" and problem.message == "情况说明不符合“各类车辆之和等于车辆总数”"
+    assert problem.expected == "国有资产.车辆 = 国有资产.车辆总数" and problem.found == "6 与 7"
+    assert problem.location.line == text.splitlines().index("    车辆: {主要领导干部用车: 1, 执法执勤用车: 2, 业务用车: 3}") + 1
+
+
+def test_sme_rule_against_a_table_figure(data_dir: Path, tmp_path: Path) -> None:
+    """SME ≤ 政府采购支出总额 (60万元, derived in the tables): compared in 元."""
+    path, _ = _variant(tmp_path, "服务: 15.5}", "服务: 45.5}")
+    [problem] = _problems(path, data_dir)
+    assert problem.message == "情况说明不符合“中小企业预留不超过政府采购支出总额”"
+    assert problem.found == "605000 与 600000"  # 元
+
+
+def test_builtin_profiles_declare_todays_fields() -> None:
+    """决算-2023's fields are declared in its profile: 6 vehicle classes, an unknown one rejected."""
+    from generator.facts import facts_model
+    from generator.profiles import load_profile
+
+    profile = load_profile(ROOT / "data/profiles/决算-2023.yaml", 2023)
+    assert profile.model.facts is not None
+    model = facts_model(profile.model.facts)
+    fields = {f.alias: f for f in model.model_fields.values()}
+    assert list(fields) == ["会议费培训费", "三公经费", "国有资产", "绩效", "其他事项"]
+    with pytest.raises(Exception, match="应为|literal_error|Input should be"):
+        model.model_validate({"国有资产": {"车辆": {"业务用车": 1}}})
