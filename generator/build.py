@@ -95,6 +95,7 @@ class BuildResult:
     changes: list[Any] = field(default_factory=list)  # diff.Change against earlier outputs
     previous: bool = False  # whether earlier outputs existed (so `changes` is meaningful)
     history: Path | None = None  # where the outputs this run replaced are kept (writers/atomic.py)
+    notes: list[str] = field(default_factory=list)  # the unit used, totals not stated (compute.Prepared)
 
 
 def build_report(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: bool = True) -> BuildResult:
@@ -106,7 +107,8 @@ def build_report(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
         files = add_pdfs([files])[0]
     history = write_all(files, history_folder(options.out_dir))
     return BuildResult(document=rendered.document, outputs=list(files), warnings=rendered.warnings,
-                       changes=rendered.changes, previous=rendered.previous, history=history)
+                       changes=rendered.changes, previous=rendered.previous, history=history,
+                       notes=rendered.prepared.notes)
 
 
 def input_files(path: Path, prev: Path | None, source: Source) -> list[Path]:

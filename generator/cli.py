@@ -153,7 +153,7 @@ def generate(input_file: Path, options: RunOptions, fmt: str, verbose: bool, als
         extra = {"changes": [c.as_dict() for c in result.changes]} if result.previous else {}
         if result.history:
             extra["history"] = str(result.history)
-        _emit_json(result.warnings, outputs=[str(p) for p in result.outputs], **extra)
+        _emit_json(result.warnings, outputs=[str(p) for p in result.outputs], notes=result.notes, **extra)
         return
     if result.previous:
         _report_changes(result.changes, "与上次生成的文件相比")
@@ -161,6 +161,8 @@ def generate(input_file: Path, options: RunOptions, fmt: str, verbose: bool, als
         click.echo(f"上次生成的文件已保存在：{result.history}（如在 Word 中改过，可从这里找回）")
     for path in result.outputs:
         click.echo(f"已生成：{path}")
+    for note in result.notes:
+        click.echo(note)
 
 
 def _report_changes(changes: list[Any], against: str) -> None:
@@ -266,10 +268,12 @@ def check(input_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
 
     prepared = check_report(input_file, options)
     if fmt == "json":
-        _emit_json(prepared.problems)
+        _emit_json(prepared.problems, notes=prepared.notes)
         return
     report_problems(prepared.problems, fmt)
     click.echo(f"检查通过：{input_file}（模板：{prepared.profile.model.name}）")
+    for note in prepared.notes:
+        click.echo(note)
 
 
 @cli.command("verify", help="核对已生成的 Word 文档：情况说明中引用的每个数都与表中对应的数一致。")

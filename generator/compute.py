@@ -20,6 +20,13 @@ from .load import Source
 from .model import Report
 from .optional import enabled_names, meeting_problems, with_optional_tables
 from .performance import performance_problems
+from .plausibility import (
+    control_problems,
+    subset_problems,
+    unit_note,
+    unit_problems,
+    unstated_totals,
+)
 from .profiles import LAST_YEAR, Profile
 
 
@@ -37,6 +44,7 @@ class Prepared:
     facts: dict[str, Any] | None = None
     problems: list[Problem] = field(default_factory=list)  # warnings only, once prepared
     optional: list[str] = field(default_factory=list)  # 可选内容 switched on (optional.py)
+    notes: list[str] = field(default_factory=list)  # said with the summary: the unit used, totals not stated
 
     @property
     def last_year(self) -> Baseline:
@@ -55,7 +63,12 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
         problems.extend(performance_problems(report, source))
         problems.extend(meeting_problems(report, figures, source, optional, checked.facts))
     problems.raise_if_errors()
-    problems.extend(figures.ledger.check(_describer(profile, figures), lambda key: _locate(source, key)))
+    describe = _describer(profile, figures)
+    problems.extend(figures.ledger.check(describe, lambda key: _locate(source, key)))
+    problems.extend(unit_problems(profile, source, figures, describe, previous.figures if previous else None))
+    problems.extend(subset_problems(profile, figures, describe, lambda key: _locate(source, key)))
+    if not problems.errors:  # with a mismatch, the derived balance only echoes it
+        problems.extend(control_problems(profile, source, figures, describe))
     baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
     problems.extend(fact_rule_problems(profile, checked.facts, figures, source, header.unit))
@@ -65,8 +78,12 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
         problems.items = as_errors(problems.items)
     problems.raise_if_errors()
     assert report is not None
+    notes = [unit_note(source, header.unit)]
+    if totals := unstated_totals(profile, figures, describe):
+        notes.append("以下合计由明细推算，输入中没有可核对的数：" + "、".join(totals)
+                     + "（建议从会计核算系统抄录填入，程序会逐一核对）")
     return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
-                    facts=checked.facts, problems=problems.items, optional=optional)
+                    facts=checked.facts, problems=problems.items, optional=optional, notes=notes)
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

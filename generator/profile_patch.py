@@ -166,16 +166,23 @@ class _Merger:
     def reorder(self, items: list[tuple[str, Any, Source, Path_]], order: Any, where: Path_,
                 what: str) -> list[tuple[str, Any, Source, Path_]]:
         names = [it[0] for it in items]
-        wanted = [str(n) for n in _as_list(order)]
-        unknown = [n for n in wanted if n not in names]
-        missing = [n for n in names if n not in wanted]
-        if unknown or missing or len(set(wanted)) != len(wanted):
-            detail = "；".join(x for x in (unknown and "没有：" + "、".join(unknown),
+        picked: list[int] = []
+        unknown = []
+        for name in (str(n) for n in _as_list(order)):
+            hits = [i for i, it in enumerate(items)
+                    if _matches(name, it[1], it[0]) or _matches(name, it[1], item_name(it[1], []))]
+            if len(hits) == 1 and hits[0] not in picked:
+                picked.append(hits[0])
+            else:
+                unknown.append(name)
+        missing = [names[i] for i in range(len(items)) if i not in picked]
+        if unknown or missing:
+            detail = "；".join(x for x in (unknown and "没有或重复：" + "、".join(unknown),
                                            missing and "漏了：" + "、".join(missing)) if x)
-            self.fail(where, f"{what}的“{ORDER}”应把每一项的名称恰好列出一次" + (f"（{detail}）" if detail else ""),
+            self.fail(where, f"{what}的“{ORDER}”应把每一项的名称恰好列出一次（{detail}）",
                       hint="可用的名称：" + "、".join(names))
             return items
-        return sorted(items, key=lambda it: wanted.index(it[0]))
+        return [items[i] for i in picked]
 
 
 class _Detached(Source):
@@ -212,10 +219,18 @@ def item_name(item: Any, siblings: list[Any]) -> str:
 
 
 def _matches(name: str, item: Any, full: str) -> bool:
-    """A name matches an item's full name, or the last part of its header path."""
+    """A name matches an item's full name, or, for a header path ("决算数/公务用车购置及运行维护费/
+    公务用车购置费"), any of its parts in order ending with the last: "公务用车购置费",
+    "决算数/公务用车购置费" (the caller refuses a name that matches several items)."""
     if name == full:
         return True
-    return bool(full) and "/" in full and full.rsplit("/", 1)[1] == name and not isinstance(item, str)
+    if not full or "/" not in full or isinstance(item, str):
+        return False
+    wanted, parts = name.split("/"), full.split("/")
+    if wanted[-1] != parts[-1]:
+        return False
+    rest = iter(parts[:-1])
+    return all(any(w == p for p in rest) for w in wanted[:-1])
 
 
 def merge_profiles(base: Source, patch: Source) -> tuple[Source, list[Problem]]:

@@ -91,6 +91,14 @@ class ColumnSpec(_Strict):
     # 编码 / 名称 / 编码名称 / 类 / 款 / 项 / 标签 / 行次 / 金额 / 文字 / a column of the data section
     content: str = Field("金额", alias="内容")
     width: float | None = Field(None, alias="宽", gt=0)
+    # 固定行 without 行: the column's own figure, so columns can be reordered, added or
+    # dropped by name (the 三公 table's 出国 | 公务用车 | 接待 | 会议费 …)
+    value: str | None = Field(None, alias="值")
+    # 科目 on a 经济分类 section: the amount only for codes of these 类 (人员经费: [301, 303])
+    classes: list[str] | None = Field(None, alias="限于")
+
+    _codes_classes = field_validator("classes", mode="before")(
+        classmethod(lambda cls, v: _codes(v) if isinstance(v, list) else v))
 
 
 class RowSpec(_Strict):
@@ -191,6 +199,15 @@ class DataSection(_Strict):
 class CheckSpec(_Strict):
     name: str = Field(alias="名称")
     condition: str = Field(alias="条件")
+
+
+class SubsetSpec(_Strict):
+    """Row by row, the parts (财政拨款 tables) never exceed the whole (the all-funds table):
+    for every code row, the sum of each part's column ≤ the whole's column it maps to."""
+
+    name: str = Field(alias="名称")
+    whole: str = Field(alias="不超过")  # a 功能分类 data section
+    parts: dict[str, dict[str, str]] = Field(alias="明细")  # part section → {its column: the whole's column}
 
 
 class OptionalSpec(_Strict):
@@ -296,6 +313,10 @@ class ProfileModel(_Strict):
     tolerance_max: str | None = Field(None, alias="勾稽容差上限")
     data: dict[str, DataSection] = Field(alias="数据")
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
+    subsets: list[SubsetSpec] = Field(default_factory=list, alias="子集")
+    # the largest figure a department of this region may have, in 万元: above it, figures typed
+    # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document
+    ceiling: Decimal = Field(Decimal(1_000_000), alias="金额合理上限", gt=0)
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
     baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")

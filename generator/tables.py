@@ -162,15 +162,22 @@ class TableRenderer:
     def with_total(self, total: list[Cell], body: list[list[Cell]]) -> list[list[Cell]]:
         return [*body, total] if self.display.total == "末行" else [total, *body]
 
-    def figure_key(self, spec: TableSpec, code: str, column: str) -> str:
+    def figure_key(self, spec: TableSpec, code: str, column: ColumnSpec) -> str | None:
         """A 科目 cell's figure: "<section>.<code>.<column>"; a 经济分类 section has one
-        amount per code ("<section>.<code>") and its 合计 row is the named total."""
+        amount per code ("<section>.<code>") and its 合计 row is the named total. A 经济分类
+        column `限于` some 类 (人员经费 | 公用经费) shows only their codes, its 合计 their sum."""
         assert spec.data
         if self.profile.model.data[spec.data].form == "经济分类":
+            limit = column.classes
             if code == TOTAL_ROW:
+                if limit is not None:
+                    codes = [c for c in self.figures.rows[spec.data].codes if len(c) == 3 and c in limit]
+                    return " + ".join(f"{spec.data}.{c}" for c in codes) or None
                 return f"{spec.data}.{spec.total_row or TOTAL_ROW}"
+            if limit is not None and code[:3] not in limit:
+                return None
             return f"{spec.data}.{code}"
-        return f"{spec.data}.{code}.{column}"
+        return f"{spec.data}.{code}.{column.content}"
 
     def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str) -> list[Cell]:
         cells: list[Cell] = []
@@ -190,7 +197,7 @@ class TableRenderer:
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
                 cells.append(Cell(code[start:end], align="center"))
             else:
-                cells.append(self.amount(self.figure_key(spec, code, kind)))
+                cells.append(self.amount(self.figure_key(spec, code, c)))
         if code == TOTAL_ROW:
             cells = _merge_label(cells, spec.columns, "合计")
         return cells
@@ -277,6 +284,8 @@ class TableRenderer:
 
     # 固定行 -------------------------------------------------------------------------------
     def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
+        if not spec.rows:  # one row of the columns' own figures
+            return spec.columns, [[self.amount(c.value) if c.value else Cell("") for c in spec.columns]]
         rows = []
         for row_spec, row in self.expand(spec.rows):
             if not self.listed_if(row_spec, row, generated=self.display.rows == "有数"):

@@ -432,7 +432,8 @@ def test_prev_carryover_mismatch_is_a_warning(run, tmp_path: Path) -> None:
     this_year = _without_changes(tmp_path, None)
     last = tmp_path / "去年.yaml"
     last.write_text(last.read_text(encoding="utf-8").replace("年初结转和结余: 5.67", "年初结转和结余: 6.67")
-                    .replace("一般公共预算财政拨款: 5.67", "一般公共预算财政拨款: 6.67"), encoding="utf-8")
+                    .replace("一般公共预算财政拨款: 5.67", "一般公共预算财政拨款: 6.67")
+                    .replace("年末结转和结余: 5.53", "年末结转和结余: 6.53"), encoding="utf-8")  # its control total
     code, _, err = run("check", this_year, "--prev", last)
     assert code == 0
     assert (f"[警告] {this_year} 第36行第3列：表1 收入支出决算总表：本年“年初结转和结余”与上年文件的“年末结转和结余”不一致\n"

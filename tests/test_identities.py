@@ -13,7 +13,10 @@ from generator.build import prepare
 from generator.errors import UserError
 from tests.conftest import EXAMPLE
 
-TEXT = EXAMPLE.read_text(encoding="utf-8")
+CONTROL = "  年末结转和结余: 11.29"  # the example's control total: a slip anywhere also shows there
+# Each identity alone: without the control total, which any changed figure also disagrees with
+# (tested on its own in test_control_total_catches_a_slip).
+TEXT = "\n".join(line for line in EXAMPLE.read_text(encoding="utf-8").split("\n") if not line.startswith(CONTROL))
 
 
 def mutated(tmp_path: Path, *edits: tuple[str, str]) -> Path:
@@ -21,13 +24,14 @@ def mutated(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     for old, new in edits:
         assert text.count(old) >= 1, old
         text = text.replace(old, new, 1)
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "in.yaml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def baseline() -> set[tuple[str, str, str, str]]:
-    return {(p.code, p.table, p.row, p.column) for p in prepare(EXAMPLE).problems}
+def baseline(tmp_path: Path) -> set[tuple[str, str, str, str]]:
+    return {(p.code, p.table, p.row, p.column) for p in prepare(mutated(tmp_path / "baseline")).problems}
 
 
 # name → (edits, (code, table, row, column) of the one problem expected)
@@ -93,7 +97,7 @@ def test_table_names_are_real(tmp_path: Path) -> None:
 def test_within_tolerance_is_a_warning_and_strict_makes_it_an_error(tmp_path: Path, run) -> None:
     path = mutated(tmp_path, ("合计: {财政拨款收入: 3591.25}", "合计: {财政拨款收入: 3591.25, 其他收入: 0.09}"))
     problems = prepare(path).problems
-    new = [p for p in problems if (p.code, p.table, p.row, p.column) not in baseline()]
+    new = [p for p in problems if (p.code, p.table, p.row, p.column) not in baseline(tmp_path)]
     assert [(p.severity, p.row, p.column, p.difference) for p in new] == [("警告", "合计", "其他收入", "+0.01 万元")]
     code, out, err = run("check", path)
     assert code == 0 and "检查通过" in out and "[警告]" in err
@@ -159,3 +163,24 @@ def test_input_is_never_modified(command: str, tmp_path: Path, run) -> None:
     assert code == 0
     assert (digest(path), path.stat().st_mtime_ns) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["in.yaml"] + (["out"] if command == "generate" else []))
+
+
+def test_control_total_catches_a_slip(tmp_path: Path) -> None:
+    """+100 万元 in one 项 of 表2 passes every identity; the stated 年末结转和结余 catches it,
+    and without one the derived balance is a warning that names it."""
+    slip = ("'2010301': {财政拨款收入: 637.91}", "'2010301': {财政拨款收入: 637.91, 其他收入: 100.00}")
+    path = tmp_path / "控制数.yaml"
+    path.write_text(EXAMPLE.read_text(encoding="utf-8").replace(*slip), encoding="utf-8")
+    with pytest.raises(UserError) as exc:
+        prepare(path)
+    [problem] = [p for p in exc.value.problems if p.severity == "错误"]
+    assert problem.render().splitlines() == [
+        f"[错误] {path} 第33行第3列：表1 收入支出决算总表，行“年末结转和结余”：填写的数与推算结果不符",
+            "    应为：总计 3,704.17 万元 - 本年支出合计 3,592.88 万元 - 结余分配 0.00 万元 = 111.29 万元",
+        "    实际：11.29 万元", "    差额：-100.00 万元",
+        "    提示：请核对这一格及公式中各数；如确为尾数差异，可在“勾稽容差”中放宽"]
+    without = prepare(mutated(tmp_path / "无控制数", slip)).problems
+    [warned] = [p for p in without if p.code == "no-control-total"]
+    assert warned.render().splitlines()[0] == (
+        f"[警告] {tmp_path / '无控制数' / 'in.yaml'} 第31行第1列：表1 收入支出决算总表，行“年末结转和结余”："
+        "年末结转和结余（111.29 万元）是由收入、支出推算出来的，输入中没有可核对的数")

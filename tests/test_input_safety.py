@@ -4,6 +4,7 @@ failure, the exact message asserted."""
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -320,3 +321,96 @@ def test_replaced_outputs_are_kept_and_named(run, tmp_path: Path) -> None:
     # unchanged outputs are not copied again
     code, stdout, _ = run("generate", MINIMAL, "-o", out)
     assert "上次生成的文件已保存在" not in stdout and len(list((out / "历史").iterdir())) == 1
+
+
+# -- unit and magnitude ---------------------------------------------------------------------------
+def _minimal(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _times(text: str, factor: int) -> str:
+    """Every amount of the minimal example's tables × factor (as if typed in 元)."""
+    import re
+
+    return re.sub(r"(?<=: )\"?(\d+\.\d\d)\"?", lambda m: f"{Decimal(m.group(1)) * factor:.2f}", text)
+
+
+def test_check_summary_states_the_unit(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "无单位.yaml", ("金额单位: 万元              # 可不写，默认万元\n", ""))
+    code, out, _ = run("check", path)
+    assert code == 0
+    assert out.splitlines()[1] == "金额单位：万元（未填写，按默认）"
+    assert run("check", MINIMAL)[1].splitlines()[1] == "金额单位：万元（按输入中的“金额单位”）"
+
+
+def test_yuan_figures_under_the_default_unit(run, tmp_path: Path) -> None:
+    path = tmp_path / "元当万元.yaml"
+    text = MINIMAL.read_text(encoding="utf-8").replace("金额单位: 万元              # 可不写，默认万元\n", "")
+    path.write_text(_times(text, 100000), encoding="utf-8")  # 115 万元 typed as 11,500,000 … (×10,000 and more)
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path}：金额看起来是以元为单位填写的：最大的数 11,500,000.00 万元（表1 收入支出决算总表、本年收入合计）"
+        "超过了模板“决算-2023”设定的合理上限 1,000,000 万元",
+        "    实际：金额单位：万元（未填写，按默认）",
+        "    提示：如果填写的是元，请写上“金额单位: 元”（Excel 录入表：“基本信息”工作表的“金额单位”填“元”）；"
+        "如果确实是万元，请检查是否多填了位数", ONE_ERROR]
+
+
+def test_wan_figures_under_yuan(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "万元当元.yaml", ("金额单位: 万元 ", "金额单位: 元 "))
+    code, _, err = run("check", path)
+    assert code == 1
+    line = MINIMAL.read_text(encoding="utf-8").split("\n").index(next(
+        x for x in MINIMAL.read_text(encoding="utf-8").split("\n") if x.startswith("金额单位"))) + 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第1列：金额看起来是以万元为单位填写的：金额单位是元，但填写的每个数都不到 1,000 元"
+        "（印成万元都不到 0.1 万元），最大的是 115.00 元",
+        "    实际：金额单位：元（按输入中的“金额单位”）",
+        "    提示：如果填写的是万元，请把“金额单位”改为“万元”（或删去这一行，默认即万元）", ONE_ERROR]
+
+
+def test_a_ten_thousandfold_jump_against_last_year(run, tmp_path: Path) -> None:
+    last = _minimal(tmp_path, "上年.yaml", ("年度: 2023", "年度: 2022"))
+    path = tmp_path / "本年.yaml"
+    text = MINIMAL.read_text(encoding="utf-8").replace("金额单位: 万元 ", "金额单位: 元 ")
+    # 万元 figures ×10 under 元: each detail still ≥ 1,000 元 in places, so only last year tells
+    path.write_text(_times(text, 10), encoding="utf-8")
+    code, _, err = run("check", path, "--prev", last)
+    assert code == 1
+    assert err.splitlines()[:4] == [
+        f"[错误] {path} 第10行第1列：与上年文件相比，金额小了约 1,000 倍：本年最大的数 1,150.00 元，上年 115.00 万元",
+        "    实际：金额单位：元（按输入中的“金额单位”）",
+        "    提示：两个文件的金额单位可能不同：本文件元（按输入中的“金额单位”），上年文件按万元。"
+        "请在两个文件中写明同一个“金额单位”", ONE_ERROR]
+
+
+# -- control totals and subsets --------------------------------------------------------------------
+def test_a_fiscal_row_above_the_all_funds_row(run, tmp_path: Path) -> None:
+    # 表5 says 2080505 spent 10 + 5 from the general budget, 表3 (all funds) only 10: the fiscal
+    # table's row can never exceed the all-funds row
+    path = _minimal(tmp_path, "子集.yaml", ("  '2080505': {基本支出: 10.00}\n  '2210201': {基本支出: 5.00}\n\n# 表6",
+                                           "  '2080505': {基本支出: 10.00, 项目支出: 5.00}\n  '2210201': {基本支出: 5.00}\n\n# 表6"))
+    code, _, err = run("check", path)
+    assert code == 1
+    first = [i for i, line in enumerate(err.splitlines()) if "同一科目的全部支出" in line]
+    assert [err.splitlines()[i] for i in first[:1]] == [
+        f"[错误] {path} 第51行第28列：表5 一般公共预算财政拨款支出决算表，行“2080505 机关事业单位基本养老保险缴费支出”，"
+        "列“项目支出”：勾稽关系不成立：财政拨款支出不超过同一科目的全部支出"]
+    assert err.splitlines()[first[0] + 1:first[0] + 5] == [
+        "    应为：不超过表3 支出决算表同一行“项目支出” 0.00 万元", "    实际：5.00 万元", "    差额：+5.00 万元",
+        "    提示：请核对这一行：表3 支出决算表包括全部资金来源的支出，财政拨款只是其中一部分"]
+    assert sum("同一科目的全部支出" in line for line in err.splitlines()) == 1  # not again for its 款, 类, 合计
+
+
+def test_unstated_totals_are_named_in_the_summary(run) -> None:
+    out = run("check", MINIMAL)[1]
+    assert out.splitlines()[2] == (
+        "以下合计由明细推算，输入中没有可核对的数：表1 本年收入合计、表1 本年支出合计、表2 合计行的“本年收入合计”、"
+        "表4 本年收入合计、表4 本年支出合计、表5 合计行的“本年支出合计”（建议从会计核算系统抄录填入，程序会逐一核对）")

@@ -41,24 +41,24 @@ def test_builtin_profiles_load_and_name_their_files() -> None:
     assert {"决算-2020", "决算-2023"} <= names
 
 
-@pytest.mark.parametrize("old,new,message", [
-    ('文档标题: "{部门名称}{年度}年度部门决算"', '文档标题: "{单位}{年度}年度部门决算"',
+@pytest.mark.parametrize("profile,old,new,message", [
+    ("决算-2020", '文档标题: "{部门名称}{年度}年度部门决算"', '文档标题: "{单位}{年度}年度部门决算"',
      "“{单位}{年度}年度部门决算”中的占位符“{单位}”不认识"),
-    ('  名词解释: "第四部分：名词解释"\n', '  名词解析: "第四部分：名词解释"\n',
+    ("决算-2023", '  名词解释: "第四部分：名词解释"\n', '  名词解析: "第四部分：名词解释"\n',
      "应为以下之一：概况、表格、情况说明、名词解释，实际为“名词解析”"),
-    ("- {表头: [收入, 项目], 内容: 标签, 宽: 4.2}", "- {表头: [收入, 项目], 内容: 编码名称, 宽: 4.2}",
+    ("决算-2020", "- {表头: [收入, 项目], 内容: 标签, 宽: 4.2}", "- {表头: [收入, 项目], 内容: 编码名称, 宽: 4.2}",
      "表“收入支出决算总表”：版式“对照”的列不能是“编码名称”，可用：名称、标签、编码、行次、金额"),
-    ("名称: 决算-2023", "名称: 决算-2023新", "模板的“名称”应与文件名相同：决算-2023"),
+    ("决算-2023", "名称: 决算-2023", "名称: 决算-2023新", "模板的“名称”应与文件名相同：决算-2023"),
 ])
-def test_profile_mistakes_are_messages(tmp_path: Path, old: str, new: str, message: str) -> None:
+def test_profile_mistakes_are_messages(tmp_path: Path, profile: str, old: str, new: str, message: str) -> None:
     data = data_copy(tmp_path)
-    edit_profile(data, "决算-2023", old, new)
+    edit_profile(data, profile, old, new)
     assert message in problems_of(data)
 
 
 def test_unknown_figure_in_a_table_layout_names_the_profile(tmp_path: Path) -> None:
     data = data_copy(tmp_path)
-    edit_profile(data, "决算-2023", "值: 收入支出决算总表.结余分配}", "值: 收入支出决算总表.结余分陪}")
+    edit_profile(data, "决算-2020", "值: 收入支出决算总表.结余分配}", "值: 收入支出决算总表.结余分陪}")
     [message] = problems_of(data)
     assert message.startswith("模板中表格引用的数有误") and "结余分陪" in message
 

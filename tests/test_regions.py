@@ -28,7 +28,17 @@ JIA = """\
     表格:
       收入支出决算总表: {显示: {列出: 有数, 千分位: true}}
       收入决算表: {显示: {零值: 空白, 小数位: 2}}
-      财政拨款“三公”经费支出决算表: {显示: {金额单位: 万元, 小数位: 2, 零值: 0.00}}
+      财政拨款“三公”经费支出决算表:
+        显示: {金额单位: 万元, 小数位: 2, 零值: 0.00}
+        列:   # 决算数 only, 出国 | 接待 | 公务用车…, plus 会议费, 培训费 and 机关运行经费
+          删除: [预算数/合计, 预算数/因公出国（境）费, 预算数/公务用车购置及运行维护费/小计, 预算数/公务用车购置费,
+                预算数/公务用车运行维护费, 预算数/公务接待费]
+          新增:
+            - {表头: [决算数, 会议费], 值: 会议费培训费.决算数.会议费}
+            - {表头: [决算数, 培训费], 值: 会议费培训费.决算数.培训费}
+            - {表头: [机关运行经费], 值: 其他重要事项.机关运行经费}
+          顺序: [决算数/合计, 决算数/因公出国（境）费, 决算数/公务接待费, 决算数/公务用车购置及运行维护费/小计,
+                决算数/公务用车购置费, 决算数/公务用车运行维护费, 决算数/会议费, 决算数/培训费, 机关运行经费]
       支出决算表:
         列:
           功能分类科目编码: {表头: [科目编码, 类], 内容: 类}
@@ -89,9 +99,13 @@ def test_jia_units_formats_totals_and_code_columns(tmp_path: Path, capsys: pytes
     assert t3[1][:3] == ["类", "款", "项"]
     assert t3[5][:7] == ["201", "37", "50", "事业运行", "2497600", "2144600", "353000"]
     assert t3[5][7] == "-"
-    # 三公 in 万元
+    # 三公 in 万元: 决算数 only, columns in the region's order, 会议费/培训费/机关运行经费 added
     san = rows(word.tables[8])
-    assert san[-1][0] == "0.40" and san[-1][1] == "0.00"
+    assert san[1][:3] == ["合计", "因公出国（境）费", "公务接待费"]
+    assert san[1][3] == "公务用车购置及运行维护费" and san[2][3:8] == ["小计", "公务用车购置费", "公务用车运行维护费",
+                                                                 "会议费", "培训费"]
+    assert san[0][8] == "机关运行经费"
+    assert san[-1][0] == "0.00" and len(san[-1]) == 9
     assert "单位：元" in "\n".join(paragraphs) and "单位：万元" in "\n".join(paragraphs)
     # the narrative in 万元 (the tables in 元)
     assert any("一般公共预算财政拨款收入855.46万元" in p for p in paragraphs)
@@ -148,6 +162,16 @@ YI = """\
       收支总体情况表: {显示: {列出: 有数}}
       财政拨款收支总体情况表: {显示: {列出: 有数}}
       财政拨款安排的行政经费及“三公”经费预算表: {显示: {金额单位: 万元}}
+      一般公共预算基本支出情况表（按经济分类科目）:   # 类 | 款 | 名称 × 合计 | 人员经费 | 公用经费
+        名称缩进: false
+        列:
+          部门预算支出经济科目: {表头: [科目编码, 类], 内容: 类}
+          预算: {表头: [合计]}
+          新增:
+            - {表头: [科目编码, 款], 内容: 款, 后于: 部门预算支出经济科目}
+            - {表头: [科目名称], 内容: 名称, 后于: 科目编码/款}
+            - {表头: [人员经费], 限于: [301, 303]}
+            - {表头: [公用经费], 限于: [302, 307, 310, 399]}
     """
 
 
@@ -176,6 +200,18 @@ def test_yi_frame_captions_header_line_and_units(tmp_path: Path) -> None:
     assert "一般公共服务支出" in listed[0] and not any("国防支出" in x for x in listed)
     book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
     assert "公开01表" in book.sheetnames and "名词解释" in book.sheetnames
+    # 经济分类 × (合计 | 人员经费 | 公用经费), codes in 类 | 款
+    econ = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "科目编码"))
+    assert econ[0][:6] == ["科目编码", "科目编码", "科目名称", "合计", "人员经费", "公用经费"]
+    assert econ[1][:2] == ["类", "款"]
+    total, wages = econ[2], next(r for r in econ if r[:2] == ["301", "01"])
+    assert total[0] == "合计" and total[3] == "18,101,400.00"
+    assert wages[2] == "基本工资" and wages[3] == wages[4] and wages[5] == ""
+    office = next(r for r in econ if r[:2] == ["302", "01"])
+    assert office[3] == office[5] and office[4] == ""
+    from decimal import Decimal
+    number = lambda t: Decimal(t.replace(",", ""))  # noqa: E731
+    assert number(total[4]) + number(total[5]) == number(total[3])
 
 
 # 丙区（patch of 决算-2023, 2022 input with 绩效自评表): five parts — 名词解释 inside the first,

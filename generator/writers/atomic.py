@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import Location, UserError, error, os_reason
@@ -248,19 +248,23 @@ def sigterm_as_interrupt() -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[object]:
+def _signals_held() -> Iterator[Callable[[], bool]]:
     """Ctrl-C and SIGTERM wait while files are renamed (and, if need be, renamed back):
     an interruption is acted on between whole states, never in the middle of one. The
-    function it yields tells whether one arrived meanwhile."""
-    hold = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
-    if hold:
-        signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    function it yields tells whether one arrived meanwhile. (Python runs signal handlers in
+    the main thread whichever thread the system delivers to, so a handler that only notes
+    the signal holds it reliably; blocking the signal would not, with other threads about.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    arrived: list[int] = []
 
-    def interrupted() -> bool:
-        return hold and bool(set(signal.sigpending()) & set(_SIGNALS))
+    def note(signum: int, frame: object) -> None:
+        arrived.append(signum)
 
+    previous = {s: signal.signal(s, note) for s in _SIGNALS}
     try:
-        yield interrupted
+        yield lambda: bool(arrived)
     finally:
-        if hold:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, _SIGNALS)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
