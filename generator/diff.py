@@ -15,9 +15,9 @@ from pathlib import Path
 
 import docx
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 
 from .readback.docx import table_rows
+from .writers.docx_private import body_paragraph
 
 _SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
 _AMOUNT = re.compile(r"^[-\d,.%]*$")
@@ -55,7 +55,7 @@ def read_content(data: bytes) -> Content:
     recent: list[str] = []  # the last paragraphs' styles and texts, to name the next table
     for child in word.element.body:
         if child.tag == qn("w:p"):
-            p = Paragraph(child, word._body)
+            p = body_paragraph(child, word)
             style = p.style.name if p.style else ""
             text = p.text.strip()
             if not text:

@@ -9,7 +9,6 @@ The YAML node tree is walked by hand (rather than `yaml.safe_load`) so that:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from .chars import INPUT_REFUSED
 from .errors import Location, Problem, UserError, error, os_reason
 
 # The one list of input suffixes: YAML is read here, workbooks by load_xlsx.py (combine.load_input
@@ -26,7 +26,7 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 INPUT_SUFFIXES = YAML_SUFFIXES + WORKBOOK_SUFFIXES
 _EXCEL_SUFFIXES = (".xls", ".et", ".csv", ".ods")
 # Characters that are invisible, break Word/Excel XML, or cannot be encoded (lone surrogates).
-_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_BAD_CHARS = INPUT_REFUSED
 # Longer literals are typing accidents; they also exceed Python's int-conversion limit.
 MAX_NUMBER_DIGITS = 40
 

@@ -11,6 +11,7 @@ An import inside a function is allowed only as a deliberate start-up saving, mar
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "generator"
 
 STAGES: list[tuple[str, set[str]]] = [
-    ("base", {"__init__", "errors", "amounts", "resources", "options", "document", "model", "phrases"}),
+    ("base", {"__init__", "chars", "errors", "amounts", "resources", "options", "document", "model", "phrases"}),
     ("load", {"load", "validation", "facts", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
     ("compute", {"ledger", "figures", "baselines", "fact_rules", "optional", "performance", "last_year",
@@ -158,3 +159,29 @@ def test_the_check_sees_an_upward_import(bad: str) -> None:
     assert isinstance(node, ast.ImportFrom)
     targets = _resolve(module, node, known)
     assert targets and all(_stage(t) > _stage(module) for t in targets)
+
+
+def _sources_except(*allowed: str) -> dict[str, str]:
+    return {f"generator/{m.replace('.', '/')}.py": p.read_text(encoding="utf-8")
+            for m, p in _modules().items() if m not in allowed}
+
+
+def test_python_docx_private_api_is_used_in_one_module_only() -> None:
+    """python-docx is pinned to the range tested; what an upgrade may break is in one place."""
+    private = re.compile(r"\._(body|p|parent|element)\b|_ContentTypesItem|oxml_parser|serialize_part_xml"
+                         r"|docx\.opc\.pkgwriter")
+    found = [f"{path}: {m.group()}" for path, text in _sources_except("writers.docx_private").items()
+             for m in private.finditer(text)]
+    assert not found, "python-docx internals outside writers/docx_private.py:\n" + "\n".join(found)
+
+
+def test_every_zip_is_written_by_the_deterministic_zip_helper() -> None:
+    writing = re.compile(r"""ZipFile\([^)]*["']w["']|ZipInfo\(""")
+    found = [path for path, text in _sources_except("writers.zipfix").items() if writing.search(text)]
+    assert not found, "zips written outside writers/zipfix.py: " + ", ".join(found)
+
+
+def test_one_filter_of_characters_xml_forbids() -> None:
+    pattern = re.compile(r"\\x0e-\\x1f|\\ufffe|\\x0b\\x0c")
+    found = [path for path, text in _sources_except("chars").items() if pattern.search(text)]
+    assert not found, "character filters outside generator/chars.py: " + ", ".join(found)

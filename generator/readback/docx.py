@@ -11,8 +11,9 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
 from lxml.etree import _Element
+
+from ..writers.docx_private import body_paragraph
 
 
 def dump_docx(path: Path) -> list[str]:
@@ -22,7 +23,7 @@ def dump_docx(path: Path) -> list[str]:
     tables = 0
     for child in word.element.body:
         if child.tag == qn("w:p"):
-            paragraph = Paragraph(child, word._body)
+            paragraph = body_paragraph(child, word)
             text = paragraph.text
             if text.strip():
                 lines.append(f"P[{paragraph.style.name if paragraph.style else ''}] "
@@ -50,7 +51,7 @@ def table_rows(word: WordDocument, tbl: _Element) -> list[list[str]]:
             vmerge = tc.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
             if vmerge is not None and vmerge.get(qn("w:val"), "continue") == "continue":
                 continue  # the cell above carries the text
-            cells.append("\n".join(Paragraph(p, word._body).text for p in tc.findall(qn("w:p"))))
+            cells.append("\n".join(body_paragraph(p, word).text for p in tc.findall(qn("w:p"))))
         rows.append(cells)
     return rows
 

@@ -19,7 +19,6 @@ from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
-from docx.opc.oxml import serialize_part_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -32,6 +31,7 @@ from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_bytes
+from generator.writers.docx_private import body_paragraph, paragraph_element, part_xml
 from generator.writers.docx_table import CellStyle, TableStyles, table_xml
 from generator.writers.docx_toc import (
     TOC_LEVELS,
@@ -222,7 +222,7 @@ class _Flow:
                 self.toc_entries.append(TocEntry(level + 1, " ".join((toc_text or text).split()),
                                                  bookmark_name(n)))
         self.sect.addprevious(p)
-        paragraph = WordParagraph(p, self.word._body)
+        paragraph = body_paragraph(p, self.word)
         if new_page and not self.page_top:
             paragraph.paragraph_format.page_break_before = True
         self.page_top = False
@@ -257,7 +257,7 @@ class _Flow:
 
     def document_xml(self) -> bytes:
         """document.xml with the tables in place of their stand-ins."""
-        pieces = serialize_part_xml(self.word.element).split(_TABLE_STAND_IN)
+        pieces = part_xml(self.word.element).split(_TABLE_STAND_IN)
         if len(pieces) != len(self.tables) + 1:
             raise AssertionError("table stand-ins and tables differ in number")
         out = [pieces[0]]
@@ -277,7 +277,7 @@ class _Flow:
         last = self.sect.getprevious()
         if last is None or last.tag != qn("w:p") or self.kind == "front":
             # The 目录 field is replaced when Word updates it; keep the break out of it.
-            last = self.word.add_paragraph()._p
+            last = paragraph_element(self.word.add_paragraph())
         last.get_or_add_pPr().append(self._section_properties(self.kind))
         self.first_body = self.kind == "front"
         self.kind = kind
@@ -384,7 +384,7 @@ def _write_front_matter(flow: _Flow, doc: Document) -> None:
         flow.paragraph(line, "封面信息")
     if doc.toc:
         flow.paragraph("目  录", "目录标题", new_page=True)
-        flow.toc_anchor = flow.paragraph("", "toc 1")._p
+        flow.toc_anchor = paragraph_element(flow.paragraph("", "toc 1"))
 
 
 def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
@@ -405,8 +405,8 @@ def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
             term = text_run(f"{block.term}：")
             term.insert(0, el("w:rPr"))
             term[0].append(el("w:rStyle", val=flow.style_ids["名词术语"]))
-            p._p.append(term)
-            p._p.append(text_run(block.explanation))
+            paragraph_element(p).append(term)
+            paragraph_element(p).append(text_run(block.explanation))
         elif isinstance(block, Table):
             _write_table(flow, block)
         elif isinstance(block, Figure):

@@ -8,15 +8,12 @@ order and with the metadata normalized_zip gives, so the bytes are the same as b
 
 from __future__ import annotations
 
-import io
-import zipfile
-
 from docx.document import Document as WordDocument
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.part import Part
-from docx.opc.pkgwriter import _ContentTypesItem
 
-from generator.writers.zipfix import FIXED_DATE_TIME
+from generator.writers.docx_private import content_types_blob
+from generator.writers.zipfix import zip_bytes
 
 
 def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> bytes:
@@ -27,19 +24,10 @@ def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) ->
     for part in package.parts:
         part.before_marshal()
     parts = list(package.parts)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        def write(name: str, data: bytes) -> None:
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            zf.writestr(info, data)
-
-        write(CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob)
-        write(PACKAGE_URI.rels_uri.membername, package.rels.xml)
-        for part in parts:
-            write(part.partname.membername, blobs[part] if part in blobs else part.blob)
-            if len(part.rels):
-                write(part.partname.rels_uri.membername, part.rels.xml)
-    return out.getvalue()
+    members = [(CONTENT_TYPES_URI.membername, content_types_blob(parts)),
+               (PACKAGE_URI.rels_uri.membername, package.rels.xml)]
+    for part in parts:
+        members.append((part.partname.membername, blobs[part] if part in blobs else part.blob))
+        if len(part.rels):
+            members.append((part.partname.rels_uri.membername, part.rels.xml))
+    return zip_bytes(members)

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
-from docx.oxml.parser import oxml_parser
 from lxml.etree import _Element
 
-# XML 1.0 forbids these; lxml refuses them outright, and a file smuggling them past lxml
-# is one Word calls corrupt. \t \n \r stay: they become w:tab / w:br.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from generator.chars import xml_clean
+from generator.writers.docx_private import make_element
+
+# \t \n \r stay: they become w:tab / w:br.
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _ATTR_ESCAPES = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def clean(text: str) -> str:
-    return _FORBIDDEN.sub("", text)
+    return xml_clean(text)
 
 
 def el(tag: str, **attrs: str) -> _Element:
@@ -27,7 +26,7 @@ def el(tag: str, **attrs: str) -> _Element:
     clark, nsmap = _tag(tag)
     # docx.oxml.OxmlElement, minus parsing the prefixed tag every time (a large table makes
     # hundreds of thousands of elements); same element classes, same XML.
-    element = oxml_parser.makeelement(clark, nsmap=nsmap)
+    element = make_element(clark, nsmap)
     for key, value in attrs.items():
         element.set(_attr(key), value)
     return element

@@ -11,7 +11,6 @@ with the current time; both are fixed here so the same input gives the same file
 from __future__ import annotations
 
 import io
-import zipfile
 from datetime import datetime
 from typing import Any
 
@@ -30,16 +29,7 @@ def workbook_bytes(wb: Any, date: datetime, creator: str = "gen-report") -> byte
     buf = io.BytesIO()
     wb.save(buf)
     wb.properties.modified = date  # save() overwrote it with now(); write the fixed one back
-    return normalized_zip(_replace_member(buf.getvalue(), _CORE_XML, tostring(wb.properties.to_tree())))
-
-
-def _replace_member(data: bytes, name: str, content: bytes) -> bytes:
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            dst.writestr(info, content if info.filename == name else src.read(info.filename))
-    return out.getvalue()
+    return normalized_zip(buf.getvalue(), {_CORE_XML: tostring(wb.properties.to_tree())})
 
 
 def as_text(wb: Any) -> None:

@@ -12,6 +12,7 @@ import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 
+from generator.chars import xml_clean
 from generator.writers.xlsx_xml import XAlign, XBorder, XCell, XFont, XSheet
 
 # GB2312 charset: tells Excel the font is Chinese, so it does not substitute a Japanese face.
@@ -24,14 +25,12 @@ TITLE_FONT = XFont(name="黑体", size=14, bold=True, charset=_GB2312)
 
 THIN_BORDER = XBorder(left=True, right=True, top=True, bottom=True)
 
-# XML 1.0 forbids these (Excel refuses a file holding them).
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 SHEET_TITLE_MAX = 31
 
 
 def clean_text(text: str) -> str:
-    return _XML_ILLEGAL.sub("", text)
+    return xml_clean(text)
 
 
 def put_text(ws: XSheet, row: int, col: int, text: str) -> XCell:

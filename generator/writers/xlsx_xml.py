@@ -12,16 +12,14 @@ file; only the theme part is left out (no cell refers to theme colours or fonts)
 
 from __future__ import annotations
 
-import io
 import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 from xml.sax.saxutils import escape
-from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
-from generator.writers.zipfix import FIXED_DATE_TIME
+from generator.writers.zipfix import zip_bytes
 
 
 class XFont(NamedTuple):
@@ -418,15 +416,7 @@ def _content_types(overrides: list[tuple[str, str | None]], png: bool) -> str:
 
 
 def _zip(parts: list[tuple[str, bytes | str]]) -> bytes:
-    out = io.BytesIO()
-    with ZipFile(out, "w", ZIP_DEFLATED) as z:
-        for name, content in parts:
-            info = ZipInfo(name, date_time=FIXED_DATE_TIME)
-            info.compress_type = ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            z.writestr(info, content.encode("utf-8") if isinstance(content, str) else content)
-    return out.getvalue()
+    return zip_bytes(parts)
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
