@@ -9,7 +9,6 @@ temporary file is given back the officer's own file name. Outputs stay in memory
 from __future__ import annotations
 
 import asyncio
-import io
 import re
 import secrets
 import shutil
@@ -17,7 +16,6 @@ import tempfile
 import threading
 import time
 import traceback
-import zipfile
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +32,7 @@ from ..errors import Location, Problem, UserError, error
 from ..options import RunOptions
 from ..writers.atomic import safe_file_stem
 from ..writers.pdf import add_pdfs
+from ..writers.zipfix import zip_bytes
 
 MB = 1024 * 1024
 # Rendering shares per-process caches and matplotlib; one document is rendered at a time
@@ -311,18 +310,11 @@ def _department(result: DepartmentResult, names: dict[str, str]) -> DepartmentRe
                    messages=[_unpath(m, names) for m in result.messages], files=[Path(f).name for f in result.files])
 
 
-def _zip(results: list, summary: bytes, summary_name: str) -> bytes:
-    """Every department's files and the summary workbook; fixed dates, so the same batch gives
-    the same bytes."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
-        for result in results:
-            if result.ok:
-                for f in result.files:
-                    z.writestr(zipfile.ZipInfo(Path(f).name, (1980, 1, 1, 0, 0, 0)), Path(f).read_bytes(),
-                               zipfile.ZIP_DEFLATED)
-        z.writestr(zipfile.ZipInfo(summary_name, (1980, 1, 1, 0, 0, 0)), summary, zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+def _zip(results: list[DepartmentResult], summary: bytes, summary_name: str) -> bytes:
+    """Every department's files and the summary workbook (the shared zip writer: fixed member
+    metadata, so the same batch gives the same bytes)."""
+    members = [(Path(f).name, Path(f).read_bytes()) for r in results if r.ok for f in r.files]
+    return zip_bytes([*members, (summary_name, summary)])
 
 
 # ---------------------------------------------------------------- sessions
