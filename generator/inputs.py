@@ -9,6 +9,7 @@ problem is reported at once; only an invalid header stops here (without it there
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,8 @@ def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
         raise UserError(pydantic_problems(e, source, Header)) from e
     profile = header_profile(source, header, data_dir)
     data_keys = profile.model.data
-    problems: list[Problem] = [*source.problems, *empty_sections(profile, source)]
+    problems: list[Problem] = [*source.problems, *empty_sections(profile, source),
+                               *wrong_kind_words(source, header.kind)]
     sections = {k: v for k, v in source.data.items() if k in data_keys}
     rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
@@ -91,3 +93,35 @@ def empty_sections(profile: Profile, source: Source) -> list[Problem]:
     return out
 
 
+
+
+# Words that belong to the other kind of document: a 决算 whose text says “部门预算为…本级预算”
+# was copied from last year's 预算. Legitimate mentions (年初预算, 预算数, 完成预算, 预算执行,
+# 一般公共预算, 严格执行部门预算 …) are not among them.
+_WRONG_KIND = {
+    "决算": re.compile(r"本级预算|部门预算(?=为|包括|由|是|汇总|公开)|预算公开"),
+    "预算": re.compile(r"本级决算|部门决算(?=为|包括|由|是|汇总|公开)|决算公开"),
+}
+
+
+def wrong_kind_words(source: Source, kind: str) -> list[Problem]:
+    """Officer text (every string of the input) using words of the other kind of document."""
+    pattern = _WRONG_KIND.get(kind)
+    if pattern is None:
+        return []
+    other = "预算" if kind == "决算" else "决算"
+    out: list[Problem] = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(((*path, str(k)), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, str(i)), v) for i, v in enumerate(value))
+        elif isinstance(value, str) and (found := list(dict.fromkeys(m.group(0) for m in pattern.finditer(value)))):
+            words = "、".join(f"“{w}”" for w in found)
+            fixed = "、".join(f"“{w.replace(other, kind)}”" for w in found)
+            out.append(warning("wrong-kind-word", f"{kind}文档的文字中出现{words}，像是从{other}文档沿用的",
+                               location=source.loc(path), found=value if len(value) <= 60 else value[:60] + "…",
+                               hint=f"请核对这句话：是否应为{fixed}？"))
+    return sorted(out, key=lambda p: p.location.sort_key())

@@ -45,7 +45,6 @@ def environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None
     return env
 
 
-@lru_cache(maxsize=8)
 def _undecodable(env: jinja2.Environment, name: str) -> str:
     """Which template file is not UTF-8 (`name` itself, or one it includes or imports)."""
     folders = [Path(p) for p in getattr(env.loader, "searchpath", [])]
@@ -61,6 +60,7 @@ def _undecodable(env: jinja2.Environment, name: str) -> str:
     return name
 
 
+@lru_cache(maxsize=8)
 def shared_environment(templates_dir: Path) -> jinja2.Environment:
     """One environment per templates folder for the whole process, so each template is
     compiled once rather than once per document (compiling was most of the narrative's cost).

@@ -4,9 +4,12 @@ problems all carry a Chinese message, never in any other exception."""
 from __future__ import annotations
 
 import copy
+import datetime
+import io
 import re
 from pathlib import Path
 
+import openpyxl
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -90,6 +93,89 @@ def dump(data: dict) -> str:
 def test_mutations_never_crash(tmp_path: Path, data: dict) -> None:
     path = tmp_path / "fuzz.yaml"
     path.write_text(dump(data), encoding="utf-8")
+    try:
+        document = render(prepare(path))
+    except UserError as e:
+        assert e.problems
+        for p in e.problems:
+            assert p.message and CJK.search(p.message), p
+            assert p.severity in ("错误", "警告")
+        return
+    assert isinstance(document, Document)
+
+
+# -- workbooks: the same promise for an input workbook an officer has edited -----------------------
+def _example_workbook() -> bytes:
+    import tempfile
+
+    from generator.convert import convert_input
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "录入表.xlsx"
+        convert_input(EXAMPLE, path)
+        return path.read_bytes()
+
+
+WORKBOOK = _example_workbook()
+SHEETS = openpyxl.load_workbook(io.BytesIO(WORKBOOK)).sheetnames
+cell_values = st.one_of(
+    st.none(), st.booleans(), st.integers(-(10**20), 10**20), st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12), st.datetimes(min_value=datetime.datetime(1900, 3, 1)),
+    st.sampled_from(["=1/0", "=SUM(A1:A3)", "2,627.63", "２６２７", "-", "合计", "2010301", " 201 ", "#N/A"]),
+)
+
+
+@st.composite
+def workbook_edits(draw: st.DrawFn) -> list[tuple]:
+    edits = []
+    for _ in range(draw(st.integers(1, 4))):
+        sheet = draw(st.sampled_from(SHEETS))
+        action = draw(st.sampled_from(["set", "set", "set", "merge", "rename", "delete", "insert"]))
+        row, col = draw(st.integers(1, 60)), draw(st.integers(1, 10))
+        if action == "set":
+            edits.append(("set", sheet, row, col, draw(cell_values)))
+        elif action == "merge":
+            edits.append(("merge", sheet, row, col, draw(st.integers(0, 3)), draw(st.integers(0, 2))))
+        elif action == "rename":
+            edits.append(("rename", sheet, draw(st.text(min_size=1, max_size=10).filter(
+                lambda t: not set(t) & set("[]:*?/\\") and t.strip("'")))))
+        else:
+            edits.append((action, sheet, row))
+    return edits
+
+
+def _edited(edits: list[tuple]) -> bytes:
+    wb = openpyxl.load_workbook(io.BytesIO(WORKBOOK))
+    for edit in edits:
+        action, sheet = edit[0], edit[1]
+        if sheet not in wb.sheetnames:
+            continue
+        ws = wb[sheet]
+        if action == "set":
+            ws.cell(edit[2], edit[3]).value = edit[4]
+        elif action == "merge":
+            ws.merge_cells(start_row=edit[2], start_column=edit[3], end_row=edit[2] + edit[4],
+                           end_column=edit[3] + edit[5])
+        elif action == "rename" and edit[2] not in wb.sheetnames:
+            ws.title = edit[2]
+        elif action == "delete" and len(wb.sheetnames) > 1:
+            wb.remove(ws)
+        elif action == "insert":
+            ws.insert_rows(edit[2])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                    HealthCheck.function_scoped_fixture])
+@given(workbook_edits())
+def test_workbook_mutations_never_crash(tmp_path: Path, edits: list[tuple]) -> None:
+    path = tmp_path / "fuzz.xlsx"
+    try:
+        path.write_bytes(_edited(edits))
+    except (ValueError, TypeError):  # openpyxl itself refuses the edit (an illegal value): not our input
+        return
     try:
         document = render(prepare(path))
     except UserError as e:

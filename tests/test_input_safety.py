@@ -539,3 +539,31 @@ def test_pdf_timeout_option(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert not (tmp_path / "out").exists()
     run("generate", MINIMAL, "-o", tmp_path / "out", "--pdf")
     assert asked[-1] == 120
+
+
+# -- 预算/决算 words of the wrong kind --------------------------------------------------------------
+def test_budget_words_in_a_final_account_are_warned(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "沿用.yaml", ("单位构成: 本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+                                          "单位构成: 本部门无下属单位，部门预算为示例市某某服务中心本级预算。"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if "单位构成" in x)
+    code, _, err = run("check", path)
+    assert code == 0
+    assert err.splitlines()[:3] == [
+        f"[警告] {path} 第{line}行第3列：决算文档的文字中出现“部门预算”、“本级预算”，像是从预算文档沿用的",
+        "    实际：本部门无下属单位，部门预算为示例市某某服务中心本级预算。",
+        "    提示：请核对这句话：是否应为“部门决算”、“本级决算”？"]
+
+
+def test_legitimate_budget_words_in_a_final_account_pass(run, tmp_path: Path) -> None:
+    fine = "本部门严格执行部门预算，年初预算数为100万元，完成预算的95%，一般公共预算财政拨款按预算执行。"
+    path = _minimal(tmp_path, "合法.yaml", ("单位构成: 本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+                                          f"单位构成: {fine}"))
+    code, _, err = run("check", path)
+    assert code == 0 and "沿用" not in err
+
+
+def test_the_bundled_examples_use_words_of_their_kind() -> None:
+    from generator.build import prepare
+
+    for example in sorted((ROOT / "data" / "examples").glob("*.yaml")):
+        assert not [p for p in prepare(example).problems if p.code == "wrong-kind-word"], example.name
