@@ -16,8 +16,7 @@ from pathlib import Path
 import docx
 from docx.oxml.ns import qn
 
-from .readback.docx import table_rows
-from .writers.docx_private import body_paragraph
+from .readback.docx import paragraph_style, paragraph_text, style_names, table_rows
 
 _SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
 _AMOUNT = re.compile(r"^[-\d,.%]*$")
@@ -53,11 +52,11 @@ def read_content(data: bytes) -> Content:
     tables: list[tuple[str, list[list[str]]]] = []
     sentences: list[str] = []
     recent: list[str] = []  # the last paragraphs' styles and texts, to name the next table
+    names = style_names(word)
     for child in word.element.body:
         if child.tag == qn("w:p"):
-            p = body_paragraph(child, word)
-            style = p.style.name if p.style else ""
-            text = p.text.strip()
+            style = paragraph_style(child, names)
+            text = paragraph_text(child).strip()
             if not text:
                 continue
             recent = (recent + [f"{style}\t{text}"])[-3:]
