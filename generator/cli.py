@@ -11,6 +11,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -276,7 +277,7 @@ def check(input_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
         click.echo(note)
 
 
-@cli.command("verify", help="核对已生成的 Word 文档：情况说明中引用的每个数都与表中对应的数一致。")
+@cli.command("verify", help="核对已生成的 Word 文档：表格和文字中的每个数都与生成时一致（找出手工改动），情况说明引用的数与表中一致。")
 @click.argument("docx_file", metavar="Word文档", type=click.Path(path_type=Path))
 @run_options()
 @_format
@@ -294,7 +295,8 @@ def verify(docx_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
     if fmt == "json":
         _emit_json([], checked=checked)
         return
-    click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
+    click.echo(f"核对通过：每个表格单元格和文字中的每个数都与生成时一致，"
+               f"情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
 
 
 @cli.command("init", help="生成空白的 Excel 录入表（按模板列出各表、上年数、年初预算数、文字说明等工作表）。")
@@ -333,11 +335,18 @@ def convert(input_file: Path, output: Path, options: RunOptions, force: bool, ve
     click.echo(f"已转换：{input_file} → {output}")
 
 
-@cli.command("profiles", help="列出可用的模板（年度、类型）及其表格。")
+@cli.command("profiles", help="列出可用的模板（年度、类型）及其表格；--check 文件夹：用示例数据试写每个模板的全部文字模板。")
+@click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
+              help="检查这个模板数据文件夹（含 profiles/）中的每个模板：用编造的示例数据（有数、部分有数、无数三种）"
+                   "生成概况和情况说明，报告文字模板中的每个错误（文件和行）。文字模板取自 --templates-dir，"
+                   "未指定时取该文件夹旁边的 templates/（没有则用程序自带的）。")
 @run_options()
 @_verbose
 @_help
-def profiles(options: RunOptions, verbose: bool) -> None:
+def profiles(options: RunOptions, verbose: bool, check_dir: Path | None) -> None:
+    if check_dir is not None:
+        _check_profiles(check_dir, options)
+        return
     # lazy: each command imports only what it runs (start-up)
     from .profiles import available_profiles
 
@@ -346,6 +355,20 @@ def profiles(options: RunOptions, verbose: bool) -> None:
         click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
         for i, table in enumerate(model.tables, start=1):
             click.echo(f"    {table.number or f'表{i}'} {table.title}")
+
+
+def _check_profiles(check_dir: Path, options: RunOptions) -> None:
+    # lazy: each command imports only what it runs (start-up)
+    from .profile_check import check_profiles
+    from .resources import TEMPLATES_DIR
+
+    beside = check_dir.resolve().parent / "templates"
+    if options.templates_dir == TEMPLATES_DIR and beside.is_dir():
+        options = replace(options, templates_dir=beside)
+    names, problems = check_profiles(check_dir, replace(options, data_dir=check_dir))
+    if problems:
+        raise UserError(problems, nothing_written=False)
+    click.echo(f"已检查 {len(names)} 个模板（{'、'.join(names)}），每个用“有数”“部分有数”“无数”三套示例数据生成，未发现问题。")
 
 
 @cli.command("schema", help="输出输入文件的 JSON Schema（可供编辑器补全和检查）。")

@@ -60,7 +60,7 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     figures, figure_problems = build_figures(profile, source, header.unit, checked.sections)
     problems.extend(figure_problems)
     if report is not None:
-        problems.extend(performance_problems(report, source))
+        problems.extend(performance_problems(report, source, profile))
         problems.extend(meeting_problems(report, figures, source, optional, profile, checked.facts))
     problems.raise_if_errors()
     describe = _describer(profile, figures)

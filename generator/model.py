@@ -229,9 +229,17 @@ class Indicator(_Strict):
     _texts = field_validator("target", "actual", mode="before")(classmethod(lambda cls, v: str(v)))
 
 
+class FundRow(_Strict):
+    """A 资金来源 row of a 绩效自评表 (其中：财政拨款, 其他资金 …), named by the profile."""
+
+    budget: InputAmount = Field(alias="年度预算数")
+    spent: InputAmount = Field(alias="执行数")
+
+
 class SelfEvaluationTable(_Strict):
     """One 绩效自评表 (a project, or the department as a whole). The execution score, total
-    and grade are derived (performance.py), never typed."""
+    and grade are derived (performance.py), never typed. 表头, 资金来源 and 文字 hold what the
+    profile's 绩效自评表版式 names (主管部门, 实施单位 …; 财政拨款, 其他资金; 改进措施 …)."""
 
     name: str = Field(alias="名称", min_length=1)
     budget: InputAmount = Field(alias="年度预算数")
@@ -239,6 +247,9 @@ class SelfEvaluationTable(_Strict):
     execution_weight: Annotated[Decimal, Field(ge=0, le=100)] = Field(Decimal(10), alias="预算执行率分值")
     indicators: list[Indicator] = Field(alias="指标", min_length=1)
     note: str = Field("", alias="偏差原因")
+    header: dict[str, str] = Field(default_factory=dict, alias="表头")
+    funds: dict[str, FundRow] = Field(default_factory=dict, alias="资金来源")
+    texts: dict[str, str] = Field(default_factory=dict, alias="文字")
 
 
 class SelfEvaluationTables(_Strict):

@@ -57,10 +57,12 @@ def records(report: Report, kind: str) -> list[tuple[tuple[str, ...], SelfEvalua
     return [(("绩效自评表", "部门整体"), tables.department)] if tables.department else []
 
 
-def performance_problems(report: Report, source: Source) -> list[Problem]:
+def performance_problems(report: Report, source: Source, profile: Profile | None = None) -> list[Problem]:
     problems = []
     for kind in KINDS:
         for path, record in records(report, kind):
+            if profile is not None:
+                problems += layout_problems(record, path, source, profile)
             for j, ind in enumerate(record.indicators):
                 if ind.score > ind.weight:
                     problems.append(error(
@@ -72,6 +74,34 @@ def performance_problems(report: Report, source: Source) -> list[Problem]:
                 problems.append(error(
                     "weights-not-100", f"“{record.name}”的分值合计应为 100（含预算执行率分值 {record.execution_weight}）",
                     location=source.loc(path + ("指标",)), expected="100", found=str(weights)))
+    return problems
+
+
+def layout_problems(record: SelfEvaluationTable, path: tuple[str, ...], source: Source,
+                    profile: Profile) -> list[Problem]:
+    """表头, 资金来源 and 文字 hold exactly what the profile's 绩效自评表版式 names, every 表头
+    field is filled, and the 资金来源 rows add up to the 年度预算数 and 执行数."""
+    layout = profile.model.performance_layout
+    problems = []
+    for key, allowed, typed in (("表头", layout.header_fields, record.header), ("资金来源", layout.funds, record.funds),
+                                ("文字", layout.texts, record.texts)):
+        for name in typed:
+            if name not in allowed:
+                problems.append(error("unknown-performance-field", f"“{record.name}”的{key}中不认识“{name}”",
+                                      location=source.loc(path + (key, name)),
+                                      expected=f"模板“{profile.model.name}”的绩效自评表版式中{key}可用：" + (
+                                          "、".join(allowed) or "（无）")))
+    for name in layout.header_fields:
+        if not record.header.get(name, "").strip():
+            problems.append(error("missing-performance-field", f"“{record.name}”缺少表头“{name}”",
+                                  location=source.loc(path + ("表头",))))
+    if record.funds:
+        for label, total, part in (("年度预算数", record.budget, [f.budget for f in record.funds.values()]),
+                                   ("执行数", record.spent, [f.spent for f in record.funds.values()])):
+            if sum(part, Decimal(0)) != total:
+                problems.append(error("funds-not-total", f"“{record.name}”的资金来源{label}之和与{label}不符",
+                                      location=source.loc(path + ("资金来源",)), expected=str(total),
+                                      found=str(sum(part, Decimal(0)))))
     return problems
 
 
@@ -101,15 +131,33 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
     def text(value: str, colspan: int = 1) -> list[Cell]:
         return [Cell(value, align="center", colspan=colspan)] + [Cell("")] * (colspan - 1)
 
+    def percent(spent: Decimal, budget: Decimal) -> Cell:
+        return Cell(f"{format_number(round_half_up(spent / budget * HUNDRED, 2))}%" if budget else "--",
+                    align="center")
+
     r = ev.record
+    layout = profile.model.performance_layout
     rate = f"{format_number(round_half_up(ev.rate * HUNDRED, 2))}%" if ev.rate is not None else "--"
-    rows = [
-        text("年度预算数") + text("执行数") + text("预算执行率") + text("") + text("分值") + text("得分")
-        + text(""),
-        [amount(r.budget), amount(r.spent), Cell(rate, align="center"), Cell(""),
-         score(r.execution_weight), score(ev.execution_score), Cell("")],
-        [Cell(c, align="center") for c in COLUMNS],
-    ]
+    rows = [text(field, 2) + text(r.header.get(field, ""), 5) for field in layout.header_fields]
+    if layout.funds:  # a label column: 年度资金总额, then 其中：财政拨款, 其他资金 …
+        rows += [
+            text("资金") + text("年度预算数") + text("执行数") + text("预算执行率") + text("分值") + text("得分") + text(""),
+            [Cell("年度资金总额", align="center"), amount(r.budget), amount(r.spent), Cell(rate, align="center"),
+             score(r.execution_weight), score(ev.execution_score), Cell("")],
+        ]
+        for i, name in enumerate(layout.funds):
+            fund = r.funds.get(name)
+            if fund is not None:
+                rows.append([Cell(("其中：" if i == 0 else "") + name), amount(fund.budget), amount(fund.spent),
+                             percent(fund.spent, fund.budget), Cell(""), Cell(""), Cell("")])
+    else:
+        rows += [
+            text("年度预算数") + text("执行数") + text("预算执行率") + text("") + text("分值") + text("得分")
+            + text(""),
+            [amount(r.budget), amount(r.spent), Cell(rate, align="center"), Cell(""),
+             score(r.execution_weight), score(ev.execution_score), Cell("")],
+        ]
+    rows.append([Cell(c, align="center") for c in COLUMNS])
     for ind in r.indicators:
         rows.append([Cell(ind.level1), Cell(ind.level2), Cell(ind.level3), Cell(ind.target), Cell(ind.actual),
                      score(ind.weight), score(ind.score)])
@@ -118,6 +166,8 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
     rows.append(text("自评等级", 5) + text(ev.grade, 2))
     if r.note:
         rows.append(text("偏差原因及改进措施", 2) + [Cell(r.note, colspan=5)] + [Cell("")] * 4)
+    for name in layout.texts:
+        rows.append(text(name, 2) + [Cell(r.texts.get(name, "") or "无", colspan=5)] + [Cell("")] * 4)
     header = (HeaderCell("项目名称" if title.startswith("项目") else "部门名称", 0, 0, 1, 2),
               HeaderCell(r.name if title.startswith("项目") else report.department, 0, 2, 1, 5))
     return Table(number=number, title=title, org_label=f"{profile.model.org_label}：{report.department}",

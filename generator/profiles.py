@@ -289,6 +289,15 @@ class CodeBaselineSpec(_Strict):
     column: str | None = Field(None, alias="列")
 
 
+class PerformanceLayout(_Strict):
+    """绩效自评表版式: what a region's 绩效自评表 prints beyond the indicators: header fields
+    (主管部门, 实施单位, 项目级次), 资金来源 rows under the 年度资金总额, and closing texts."""
+
+    header_fields: list[str] = Field(default_factory=list, alias="表头字段")
+    funds: list[str] = Field(default_factory=list, alias="资金来源")
+    texts: list[str] = Field(default_factory=list, alias="文字")
+
+
 class ProfileModel(_Strict):
     name: str = Field(alias="名称")
     description: str = Field("", alias="说明")
@@ -352,6 +361,7 @@ class ProfileModel(_Strict):
     optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")
     # 绩效自评 grade thresholds: the lowest total score of each grade; below the last is 差
     grades: dict[str, float] = Field(default_factory=lambda: {"优": 90, "良": 80, "中": 60}, alias="绩效等级")
+    performance_layout: PerformanceLayout = Field(default_factory=lambda: PerformanceLayout(), alias="绩效自评表版式")
     charts: list[ChartSpec] = Field(default_factory=list, alias="图表")
     default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
 
@@ -701,6 +711,11 @@ def _cached_yaml(path: str, mtime_ns: int, size: int, allow_aliases: bool) -> So
 # validating one costs about a millisecond, every document. Models are never modified after
 # validation (optional.py copies), so sharing them between documents is safe.
 _MODELS: dict[tuple[tuple[str, int, int] | None, ...], ProfileModel] = {}
+
+
+def read_profile_model(path: Path) -> ProfileModel:
+    """One profile file validated (with its 基于 chain), without its catalogues."""
+    return _read_profile_model(path)[0]
 
 
 _READ: dict[tuple[tuple[str, int, int] | None, ...], tuple[ProfileModel, Source]] = {}

@@ -1,12 +1,17 @@
-"""`gen-report verify`: read a generated .docx back and confirm that every amount the
-narrative cites equals the table cell it comes from.
+"""`gen-report verify`: read a generated .docx back and confirm that it still says what it
+said when it was written, and that every amount the narrative cites equals its table cell.
 
-The citations travel inside the file (writers/docx_citations.py); tables are found by the
-"表N" paragraph that precedes them, and cells by their grid position (merges expanded).
+Two records travel inside the file (writers/docx_citations.py): the citations (which table
+cell each narrative amount was taken from) and a snapshot of the document as written (every
+table cell, every paragraph). Hand edits are found against the snapshot: each changed table
+cell with its table, row and column; each changed figure of the text, every occurrence, with
+its sentence before and after; changed table captions and unit labels; removed or added rows
+and paragraphs that hold figures.
 """
 
 from __future__ import annotations
 
+import difflib
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -15,7 +20,19 @@ from lxml import etree
 
 from .amounts import round_half_up
 from .errors import Location, Problem, UserError, error
-from .writers.docx_citations import NAMESPACE
+from .readback.content import (
+    NUMBER,
+    Body,
+    ReadParagraph,
+    ReadTable,
+    read_body,
+    sentence_at,
+    style_names,
+)
+from .readback.content import (
+    grid as table_grid,
+)
+from .writers.docx_citations import NAMESPACE, read_snapshot
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -25,8 +42,9 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     where = Location(file=str(path))
     try:
         with zipfile.ZipFile(path) as z:
-            body = etree.fromstring(z.read("word/document.xml")).find(f"{_W}body")
-            part_style = _style_id(etree.fromstring(z.read("word/styles.xml")), "部分标题")
+            document_xml, styles_xml = z.read("word/document.xml"), z.read("word/styles.xml")
+            body = etree.fromstring(document_xml).find(f"{_W}body")
+            part_style = _style_id(etree.fromstring(styles_xml), "部分标题")
             cited = [etree.fromstring(z.read(n)) for n in z.namelist()
                      if n.startswith("customXml/item") and not n.startswith("customXml/itemProps")
                      and n.endswith(".xml")]
@@ -39,8 +57,12 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
                                location=where)])
     heading = next((r.get("narrative") for r in cited if r.get("narrative")), None)
     tables, narrative = _read_body(body, part_style, heading)
-    in_order = [_grid(t) for t in body.iter(f"{_W}tbl")]
+    in_order = [table_grid(t) for t in body.iter(f"{_W}tbl")]
     problems = []
+    snapshot = next((s for r in cited if r.tag == f"{{{NAMESPACE}}}citations"
+                     if (s := read_snapshot(r)) is not None), None)
+    if snapshot is not None:
+        problems += snapshot_changes(snapshot, read_body(document_xml, style_names(styles_xml)), where)
     for c in citations:
         text, table, row, column = c.get("text"), c.get("table"), int(c.get("row")), int(c.get("column"))
         index = int(c.get("index", "-1"))
@@ -99,26 +121,9 @@ def _read_body(body: etree._Element, part_style: str | None = None,
             if text.startswith("表") and text[1:].isdigit():
                 current = text
         elif child.tag == f"{_W}tbl" and current:
-            tables[current] = _grid(child)
+            tables[current] = table_grid(child)
             current = None
     return tables, "\n".join(narrative)
-
-
-def _grid(tbl: etree._Element) -> list[list[str]]:
-    """Rows of cell texts on the table grid: a merged cell's text fills every grid slot."""
-    rows: list[list[str]] = []
-    for tr in tbl.findall(f"{_W}tr"):
-        row: list[str] = []
-        for tc in tr.findall(f"{_W}tc"):
-            props = tc.find(f"{_W}tcPr")
-            span = props.find(f"{_W}gridSpan") if props is not None else None
-            vmerge = props.find(f"{_W}vMerge") if props is not None else None
-            text = "\n".join("".join(t.text or "" for t in p.iter(f"{_W}t")) for p in tc.findall(f"{_W}p"))
-            if vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue" and rows:
-                text = rows[-1][len(row)] if len(row) < len(rows[-1]) else text
-            row.extend([text] * int(span.get(f"{_W}val")) if span is not None else [text])
-        rows.append(row)
-    return rows
 
 
 def _number(text: str) -> Decimal | None:
@@ -128,3 +133,115 @@ def _number(text: str) -> Decimal | None:
         return Decimal(text.replace(",", "").strip())
     except (InvalidOperation, AttributeError):
         return None
+
+
+# Paragraphs compared word for word: what tells the reader which table and unit it is.
+_EXACT_STYLES = ("表号", "表标题", "表头信息")
+
+
+def snapshot_changes(built: Body, now: Body, where: Location) -> list[Problem]:
+    """Every difference between the document as written and as it is now."""
+    problems: list[Problem] = []
+    now_tables = {t.index: t for t in now.tables}
+    for old in built.tables:
+        new = now_tables.get(old.index)
+        if new is None or new.label != old.label and not _same_shape(old, new):
+            problems.append(error("verify-table-missing", "表格已被删除或替换", location=where,
+                                  table=old.label))
+            continue
+        problems += _table_changes(old, new, where)
+    problems += _paragraph_changes(built.paragraphs, now.paragraphs, where)
+    return problems
+
+
+def _same_shape(a: ReadTable, b: ReadTable) -> bool:
+    return len(a.grid) == len(b.grid) and all(len(x) == len(y) for x, y in zip(a.grid, b.grid, strict=True))
+
+
+def _table_changes(old: ReadTable, new: ReadTable, where: Location) -> list[Problem]:
+    out: list[Problem] = []
+    if len(new.grid) != len(old.grid):
+        matcher = difflib.SequenceMatcher(a=[tuple(r) for r in old.grid],
+                                          b=[tuple(r) for r in new.grid], autojunk=False)
+        pairs = []
+        for op, a1, a2, b1, b2 in matcher.get_opcodes():
+            if op in ("equal", "replace"):
+                pairs += list(zip(range(a1, a2), range(b1, b2), strict=False))
+            if op in ("delete", "replace") and a2 - a1 > b2 - b1:
+                for r in range(a1 + (b2 - b1), a2):
+                    out.append(error("verify-row-removed", "表格中删去了一行", location=where,
+                                     table=old.label, row=old.row_label(r, len(old.grid[r]) - 1),
+                                     expected=" | ".join(old.grid[r]), found="（无）"))
+            if op in ("insert", "replace") and b2 - b1 > a2 - a1:
+                for r in range(b1 + (a2 - a1), b2):
+                    out.append(error("verify-row-added", "表格中多了一行", location=where,
+                                     table=old.label, row=new.row_label(r, len(new.grid[r]) - 1),
+                                     expected="（无）", found=" | ".join(new.grid[r])))
+    else:
+        pairs = [(r, r) for r in range(len(old.grid))]
+    for a, b in pairs:
+        old_row, new_row = old.grid[a], new.grid[b]
+        seen: set[str] = set()
+        for c in range(max(len(old_row), len(new_row))):
+            before = old_row[c] if c < len(old_row) else ""
+            after = new_row[c] if c < len(new_row) else ""
+            if before == after:
+                continue
+            key = f"{before}\0{after}\0{old.row_label(a, c)}"  # a merged cell once
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(error("verify-cell-changed", "表中的数与生成时不一致（被手工改动）", location=where,
+                             table=old.label, row=old.row_label(a, c), column=old.column_label(c),
+                             expected=f"生成时为 {before or '（空）'}", found=f"现为 {after or '（空）'}"))
+    return out
+
+
+def _paragraph_changes(old: list[ReadParagraph], new: list[ReadParagraph],
+                       where: Location) -> list[Problem]:
+    out: list[Problem] = []
+    matcher = difflib.SequenceMatcher(a=[p.text for p in old], b=[p.text for p in new],
+                                      autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        olds, news = old[a1:a2], new[b1:b2]
+        for i in range(max(len(olds), len(news))):
+            o = olds[i] if i < len(olds) else None
+            n = news[i] if i < len(news) else None
+            out += _one_paragraph(o, n, where)
+    return out
+
+
+def _one_paragraph(old: ReadParagraph | None, new: ReadParagraph | None,
+                   where: Location) -> list[Problem]:
+    place = (old or new).heading  # type: ignore[union-attr]
+    if old is None or new is None:
+        p = old or new
+        if p is None or not (NUMBER.search(p.text) or p.style in _EXACT_STYLES):
+            return []
+        return [error("verify-paragraph-removed" if new is None else "verify-paragraph-added",
+                      "删去了含数字的一段" if new is None else "多了一段含数字的文字（无法核对）",
+                      location=where, table=place, expected=old.text if old else "（无）",
+                      found=new.text if new else "（无）")]
+    if old.style in _EXACT_STYLES:
+        return [error("verify-label-changed", "表号、表标题或单位说明与生成时不同", location=where,
+                      table=place, expected=old.text, found=new.text)]
+    before, after = list(NUMBER.finditer(old.text)), list(NUMBER.finditer(new.text))
+    out = []
+    matcher = difflib.SequenceMatcher(a=[m.group(0) for m in before],
+                                      b=[m.group(0) for m in after], autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            continue
+        for k in range(max(a2 - a1, b2 - b1)):
+            was = before[a1 + k] if a1 + k < a2 else None
+            now = after[b1 + k] if b1 + k < b2 else None
+            out.append(error(
+                "verify-text-changed",
+                f"文字中的数与生成时不同：{was.group(0) if was else '（无）'} → "
+                f"{now.group(0) if now else '（无）'}（本段第 {(a1 if was else b1) + k + 1} 个数）",
+                location=where, table=place,
+                expected=sentence_at(old.text, was.start()) if was else old.text,
+                found=sentence_at(new.text, now.start()) if now else new.text))
+    return out

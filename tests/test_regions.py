@@ -228,16 +228,26 @@ BING = """\
       - {名称: 表格, 标题: "第四部分 附表", 内容: [表格]}
     目录: {列出表格: false}
     表号格式: 无
+    绩效自评表版式: {表头字段: [主管部门, 实施单位], 资金来源: [财政拨款, 其他资金], 文字: [改进措施]}
     表头左: "单位名称：{部门名称}"
     表头右: ""
     显示: {零值: "0"}
     表格:
       财政拨款“三公”经费支出决算表: {位置: 说明}
+      收入支出决算总表: {右: {行: {第1项: {有数才列: true}}}}   # table 1 lists only the 类 with amounts
     """
 
 
 def test_bing_five_parts_no_captions_and_tables_placed_elsewhere(tmp_path: Path) -> None:
-    out = region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml")
+    performance = {
+        "      年度预算数: 22.00\n      执行数: 20.00\n": "      年度预算数: 22.00\n      执行数: 20.00\n"
+        "      表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n"
+        "      资金来源: {财政拨款: {年度预算数: 20.00, 执行数: 18.50}, 其他资金: {年度预算数: 2.00, 执行数: 1.50}}\n"
+        "      文字: {改进措施: 加强进度管理。}\n",
+        "    年度预算数: 120.00\n    执行数: 115.00\n": "    年度预算数: 120.00\n    执行数: 115.00\n"
+        "    表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n"}
+    out = region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml",
+                 replace=performance)
     word = docx.Document(str(next(out.glob("*.docx"))))
     styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
     parts = [t for s, t in styled if s == "部分标题"]
@@ -256,3 +266,30 @@ def test_bing_five_parts_no_captions_and_tables_placed_elsewhere(tmp_path: Path)
     assert performance and performance[0] < [t for _, t in styled].index("第四部分 附表")
     t1 = rows(word.tables[-1])
     assert "0" in [c for r in t1 for c in r]
+    # the region's 绩效自评表: header fields, 资金来源 rows, closing text
+    project = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "项目名称"))
+    assert project[1][:3] == ["主管部门", "主管部门", "示例市某某局"]
+    assert project[3][:4] == ["资金", "年度预算数", "执行数", "预算执行率"]
+    assert project[4][:4] == ["年度资金总额", "22.00", "20.00", "90.91%"]
+    assert project[5][:4] == ["其中：财政拨款", "20.00", "18.50", "92.50%"]
+    assert project[6][:4] == ["其他资金", "2.00", "1.50", "75.00%"]
+    assert project[-1][0] == "改进措施" and project[-1][2] == "加强进度管理。"
+    total = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "收入"))
+    right = [r[3] for r in total[3:] if r[3]]
+    assert "国防支出" not in "".join(right) and any("一般公共服务支出" in x for x in right)
+
+
+def test_bing_performance_fields_outside_the_layout_are_located_errors(tmp_path: Path,
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    bad = {"      年度预算数: 22.00\n      执行数: 20.00\n": "      年度预算数: 22.00\n      执行数: 20.00\n"
+           "      表头: {主管单位: 示例市某某局}\n"
+           "      资金来源: {财政拨款: {年度预算数: 21.00, 执行数: 20.00}}\n"}
+    with pytest.raises(AssertionError):
+        region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml",
+               replace=bad)
+    err = capsys.readouterr().err
+    assert "“某某服务专项”的表头中不认识“主管单位”" in err and "表头可用：主管部门、实施单位" in err
+    assert "“某某服务专项”缺少表头“主管部门”" in err
+    assert "“某某服务专项”的资金来源年度预算数之和与年度预算数不符" in err
+    assert "丙区-决算-2022.yaml 第170行第7列：“某某服务专项”缺少表头“主管部门”" in err and "Traceback" not in err
+    assert not (tmp_path / "out-丙区-决算-2022").exists()

@@ -26,13 +26,14 @@ from lxml.etree import XMLSyntaxError, _Element
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
 from generator.errors import Location, UserError, error, os_reason
+from generator.readback.content import BodyBuilder, as_read
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
-from generator.writers.docx_citations import embed_citations
+from generator.writers.docx_citations import embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_bytes
 from generator.writers.docx_private import body_paragraph, paragraph_element, part_xml
-from generator.writers.docx_table import CellStyle, TableStyles, table_xml
+from generator.writers.docx_table import CellStyle, TableStyles, table_grid, table_xml
 from generator.writers.docx_toc import (
     TOC_LEVELS,
     TocEntry,
@@ -97,9 +98,11 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     _set_properties(word, doc)
     _enable_field_update(word)
     narrative = [p.heading for p in doc.parts if p.has("情况说明")]
+    document_xml = flow.document_xml()
+    snapshot = snapshot_xml(flow.snapshot.body())
     embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
-        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "")
-    return package_bytes(word, {word.part: flow.document_xml()})
+        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "", snapshot)
+    return package_bytes(word, {word.part: document_xml})
 
 
 @dataclass(frozen=True)
@@ -195,15 +198,20 @@ class _Flow:
         self.tables: list[bytes] = []  # XML text of each table, in order (see table())
         self.outline_levels = reference.outline_levels
         self.title_shapes = reference.title_shapes
+        self._widths: dict[str, int] = {}  # usable width by section kind
+        self.snapshot = BodyBuilder()  # the document as verify will read it back
         self.toc_entries: list[TocEntry] = []
         self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
         self.front_landscape = False  # the cover and 目录 printed landscape (正文方向: 横向)
 
     def paragraph(self, text: str, style: str, new_page: bool = False,
-                  outline: bool = True, toc_text: str = "") -> WordParagraph:
+                  outline: bool = True, toc_text: str = "", read_as: str | None = None
+                  ) -> WordParagraph:
         """`outline=False` keeps a paragraph of a heading style (a chart caption, the title of a
         table inside the narrative) out of the 目录 and the navigation pane; `toc_text` is its
-        目录 entry when that differs from its text ("一、收入支出决算总表")."""
+        目录 entry when that differs from its text ("一、收入支出决算总表"); `read_as`: the
+        paragraph's whole text when runs are added after this call."""
+        self.snapshot.paragraph(style, as_read(clean(text if read_as is None else read_as)))
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
         # searches for every child added.
         p = el("w:p")
@@ -236,7 +244,7 @@ class _Flow:
         if shape is None:
             return text_run(text)
         size, centred, indent = shape
-        width = self.usable_width()
+        width = self._widths.get(self.kind) or self._widths.setdefault(self.kind, self.usable_width())
         if centred:
             return text_run(balanced(text, size, width - indent))
         spacing = (condensing(text, size, width, indent)
@@ -247,12 +255,13 @@ class _Flow:
             run[0].append(el("w:spacing", val=str(spacing)))
         return run
 
-    def table(self, xml: str) -> None:
+    def table(self, xml: str, table: Table) -> None:
         # An empty w:tbl stands in the tree for the table, whose XML text is spliced into
         # the serialized document by document_xml(): parsing tables into elements only to
         # serialize them again took a third of the remaining time.
         self.sect.addprevious(el("w:tbl"))
         self.tables.append(xml.encode())
+        self.snapshot.table(table.header_rows, table_grid(table))
         self.page_top = False
 
     def document_xml(self) -> bytes:
@@ -401,7 +410,7 @@ def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
         elif isinstance(block, Paragraph):
             flow.paragraph(block.text, "公文正文")
         elif isinstance(block, GlossaryEntry):
-            p = flow.paragraph("", "名词解释")
+            p = flow.paragraph("", "名词解释", read_as=f"{block.term}：{block.explanation}")
             term = text_run(f"{block.term}：")
             term.insert(0, el("w:rPr"))
             term[0].append(el("w:rStyle", val=flow.style_ids["名词术语"]))
@@ -418,7 +427,7 @@ def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
 def _write_table(flow: _Flow, table: Table) -> None:
     if not table.number:  # a table inside the narrative (重点项目): inline, no 表号 or labels
         flow.paragraph(table.title, "表标题", outline=False)
-        flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
+        flow.table(table_xml(table, flow.usable_width(), flow.table_styles), table)
         for note in table.notes:
             flow.paragraph(note, "表注")
         return
@@ -433,7 +442,7 @@ def _write_table(flow: _Flow, table: Table) -> None:
         # The right tab sits on the text edge, which differs between portrait and landscape.
         labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
                                                        WD_TAB_ALIGNMENT.RIGHT)
-    flow.table(table_xml(table, flow.usable_width(), flow.table_styles))
+    flow.table(table_xml(table, flow.usable_width(), flow.table_styles), table)
     for note in table.notes:
         flow.paragraph(note, "表注")
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from xml.sax.saxutils import quoteattr
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -18,12 +19,42 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
 from ..document import Citation
+from ..readback.content import Body, ReadParagraph, ReadTable
 
 NAMESPACE = "urn:gen-report:citations:1"
 _DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-def citations_xml(citations: tuple[Citation, ...], narrative: str = "") -> bytes:
+def snapshot_xml(body: Body) -> str:
+    """The document as written — every table cell and every paragraph — for `verify` to find
+    what was changed by hand afterwards (generator/verify.py)."""
+    out = ["<snapshot>"]
+    for t in body.tables:
+        out.append(f'<table index="{t.index}" label={quoteattr(t.label)} header="{t.header_rows}">')
+        for row in t.grid:
+            out.append("<r>" + "".join(f"<v>{escape(v)}</v>" for v in row) + "</r>")
+        out.append("</table>")
+    for p in body.paragraphs:
+        out.append(f"<p style={quoteattr(p.style)} heading={quoteattr(p.heading)}>"
+                   f"{escape(p.text)}</p>")
+    out.append("</snapshot>")
+    return "".join(out)
+
+
+def read_snapshot(root: Any) -> Body | None:
+    """`snapshot_xml` read back from the parsed citations part, None if it has none."""
+    snap = root.find(f"{{{NAMESPACE}}}snapshot")
+    if snap is None:
+        return None
+    tables = [ReadTable(int(t.get("index")), t.get("label"), int(t.get("header")),
+                        [[v.text or "" for v in r] for r in t])
+              for t in snap.findall(f"{{{NAMESPACE}}}table")]
+    paragraphs = [ReadParagraph(p.get("style"), p.text or "", p.get("heading"))
+                  for p in snap.findall(f"{{{NAMESPACE}}}p")]
+    return Body(tables, paragraphs)
+
+
+def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot: str = "") -> bytes:
     rows = "".join(
         f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\""
         + (f" index=\"{c.index}\"" if c.index >= 0 else "")
@@ -31,13 +62,16 @@ def citations_xml(citations: tuple[Citation, ...], narrative: str = "") -> bytes
         for c in citations)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<citations xmlns="{NAMESPACE}"'
-            + (f" narrative={quoteattr(narrative)}" if narrative else "") + f">{rows}</citations>").encode()
+            + (f" narrative={quoteattr(narrative)}" if narrative else "")
+            + f">{rows}{snapshot}</citations>").encode()
 
 
-def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "") -> None:
-    """`narrative`: the heading of the part that holds the 情况说明 (verify reads it)."""
+def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "",
+                    snapshot: str = "") -> None:
+    """`narrative`: the heading of the part that holds the 情况说明 (verify reads it);
+    `snapshot`: snapshot_xml of the written document."""
     package = word.part.package
-    blob = citations_xml(citations, narrative)
+    blob = citations_xml(citations, narrative, snapshot)
     # A stable id from the content keeps the output byte-identical across runs.
     item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 import math
 import unicodedata
+from functools import lru_cache
 
 _THIN = set(",.:;'!|il ")
 
 
+@lru_cache(maxsize=8192)
+def _ems(ch: str) -> float:
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    return 0.25 if ch in _THIN else 0.5
+
+
 def char_width(ch: str, size_pt: float) -> float:
     """Twips for one character at `size_pt`."""
-    em = size_pt * 20
-    if unicodedata.east_asian_width(ch) in ("W", "F"):
-        return em
-    if ch in _THIN:
-        return em / 4
-    return em / 2
+    return _ems(ch) * size_pt * 20
 
 
 def text_width(text: str, size_pt: float) -> float:
-    return sum(char_width(ch, size_pt) for ch in text)
+    return sum(map(_ems, text)) * size_pt * 20
 
 
 def lines_needed(text: str, size_pt: float, width: float, first_indent: float = 0) -> list[str]:
@@ -129,10 +132,15 @@ def column_minimums(cells_by_column: list[list[str]], size_pt: float, margin: in
     """Per column, the twips its widest unbreakable token (a 7-digit code, an amount) needs."""
     need = []
     for texts in cells_by_column:
-        widest = max((text_width(t, size_pt) for text in texts for t in _tokens(text)),
-                     default=0.0)
+        widest = max(map(_widest_token, set(texts)), default=0.0) * size_pt * 20
         need.append(math.ceil(widest + 2 * margin + size_pt * 2))  # + a little slack
     return need
+
+
+@lru_cache(maxsize=8192)
+def _widest_token(text: str) -> float:
+    """The widest unbreakable piece of `text`, in ems."""
+    return max((sum(map(_ems, t)) for t in _tokens(text)), default=0.0)
 
 
 def fit_columns(widths: list[int], need: list[int]) -> list[int] | None:

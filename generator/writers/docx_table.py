@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from generator.document import Cell, HeaderCell, Table
+from generator.readback.content import as_read
 from generator.writers.docx_fit import (
     balanced,
     column_minimums,
@@ -16,7 +17,7 @@ from generator.writers.docx_fit import (
     lines_needed,
     lone_last_character,
 )
-from generator.writers.docx_xml import attr_value, run_properties_xml, text_run_xml
+from generator.writers.docx_xml import attr_value, clean, run_properties_xml, text_run_xml
 
 BORDER = {"val": "single", "sz": "4", "space": "0", "color": "000000"}  # 0.5 pt
 CELL_MARGIN = "57"  # twips, 0.1 cm left and right
@@ -136,6 +137,26 @@ def _header_paragraph(text: str, width: int, style: CellStyle) -> str:
         if len(lines_needed(text, smaller, inner)) < lines:
             return _paragraph(text, replace(style, half_points=round(smaller * 2)))
     return _paragraph(balanced(text, size, inner), style)
+
+
+def table_grid(table: Table) -> list[list[str]]:
+    """The table's cell texts on its grid as `readback.content.grid` reads them from the XML
+    table_xml writes: a merged cell's text in every slot it covers, holes empty."""
+    owner = _header_grid(table)
+    rows = []
+    for r in range(table.header_rows):
+        rows.append([as_read(clean(h.text)) if (h := owner.get((r, c))) else ""
+                     for c in range(table.ncols)])
+    for cells in table.rows:
+        padded = len(cells) == table.ncols
+        row: list[str] = []
+        i = 0
+        while i < len(cells):
+            span = max(1, min(cells[i].colspan, table.ncols - len(row)))
+            row += [as_read(clean(cells[i].text))] * span
+            i += span if padded else 1
+        rows.append(row)
+    return rows
 
 
 def _table_properties(total_width: int, style_id: str) -> str:
