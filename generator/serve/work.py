@@ -18,7 +18,7 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -223,8 +223,7 @@ def add_pdf(version: Version) -> bytes:
     with version.pdf_lock:
         if ".pdf" not in version.files:
             docx_name, docx_data = version.files[".docx"]
-            with _RENDER_LOCK:
-                files = add_pdfs([{Path(docx_name): docx_data}])[0]
+            files = add_pdfs([{Path(docx_name): docx_data}])[0]  # LibreOffice in its own folder and profile
             pdf = Path(docx_name).with_suffix(".pdf")
             version.files[".pdf"] = (pdf.name, files[pdf])
         return version.files[".pdf"][1]
@@ -297,8 +296,10 @@ def _run_batch(job: BatchJob, uploads: list[Upload], options: RunOptions, limits
                 job.done[index[result.input]] = _department(result, names)
 
             run = replace(options, strict=strict, pdf=pdf, out_dir=root / "out")
-            results = run_batch([p for _, p in todo], run, min(default_jobs(), len(todo)),
-                                progress=progress) if todo else []
+            jobs = min(default_jobs(), len(todo))
+            # one worker runs in this process, beside the requests: then it takes the render lock
+            with _RENDER_LOCK if jobs == 1 else nullcontext():
+                results = run_batch([p for _, p in todo], run, jobs, progress=progress) if todo else []
             for result in results:  # final state: run_batch may fail a department after its progress call
                 job.done[index[result.input]] = _department(result, names)
             job.zip_data = _zip(results, summary_workbook(results), SUMMARY_NAME)
