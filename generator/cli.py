@@ -335,6 +335,21 @@ def convert(input_file: Path, output: Path, options: RunOptions, force: bool, ve
     click.echo(f"已转换：{input_file} → {output}")
 
 
+@cli.command("serve", help="在浏览器中使用：启动本机网页（下载录入表、上传检查、预览、下载文档、批量生成）。")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="监听的地址。默认只有本机能访问；一般不需要改。")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True, help="端口。")
+@click.option("--no-browser", "no_browser", is_flag=True, help="不自动打开浏览器。")
+@run_options("reference_doc")
+@_verbose
+@_help
+def serve(host: str, port: int, no_browser: bool, options: RunOptions, verbose: bool) -> None:
+    # lazy: each command imports only what it runs (start-up)
+    from .serve.run import serve as run_server
+
+    run_server(options, host, port, open_browser=not no_browser, echo=click.echo)
+
+
 @cli.command("profiles", help="列出可用的模板（年度、类型）及其表格；--check 文件夹：用示例数据试写每个模板的全部文字模板。")
 @click.option("--check", "check_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default=None,
               help="检查这个模板数据文件夹（含 profiles/）中的每个模板：用编造的示例数据（有数、部分有数、无数三种）"

@@ -34,6 +34,8 @@ SHEET_PERFORMANCE = "绩效自评表"
 
 # Keys of 基本信息, in order; 样式 settings follow as "样式.…" rows.
 INFO_KEYS = ("部门名称", "年度", "类型", "模板", "金额单位", "上年文件")
+TOLERANCE_KEY = "勾稽容差"  # 基本信息 row, written when the input or the profile's 勾稽容差上限 has one
+PERF_LAYOUT_KEYS = ("表头", "资金来源", "文字")  # 绩效自评表版式 rows: "表头.主管部门", "资金来源.财政拨款.执行数"
 TEXT_KEYS = ("变动原因", "补充说明", "用途")  # by 比较项 or 科目 code (用途: "主要用于…")
 
 

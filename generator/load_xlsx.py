@@ -45,6 +45,7 @@ from .excel_layout import (
     PERF_FIELDS,
     PERF_KIND,
     PERF_KINDS,
+    PERF_LAYOUT_KEYS,
     SHEET_GLOSSARY,
     SHEET_HELP,
     SHEET_INFO,
@@ -843,6 +844,15 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
         rows_of: list[Location] = []  # each indicator's row (its first cell)
         for r in rows[1:]:
             label = norm(sheet.get(r, 1))
+            layout_path = tuple(str(plain(sheet.get(r, 1)) or "").strip().split("."))
+            if header is None and len(layout_path) > 1 and layout_path[0] in PERF_LAYOUT_KEYS:
+                amount = layout_path[0] == "资金来源"
+                value = reader.amount(sheet, r, 2) if amount else plain(sheet.get(r, 2))
+                if not amount and value is not None:
+                    value = str(value).strip() or None
+                if value is not None:
+                    values.append((layout_path, value, reader.loc(sheet, r, 2)))
+                continue
             if header is None and label in fields:
                 key = fields[label]
                 value = reader.amount(sheet, r, 2) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))

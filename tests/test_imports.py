@@ -27,7 +27,7 @@ STAGES: list[tuple[str, set[str]]] = [
     ("render", {"tables", "rows", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),
-    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "profile_check", "cli"}),
+    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "profile_check", "serve", "cli"}),
 ]
 
 

@@ -293,3 +293,28 @@ def test_bing_performance_fields_outside_the_layout_are_located_errors(tmp_path:
     assert "“某某服务专项”的资金来源年度预算数之和与年度预算数不符" in err
     assert "丙区-决算-2022.yaml 第170行第7列：“某某服务专项”缺少表头“主管部门”" in err and "Traceback" not in err
     assert not (tmp_path / "out-丙区-决算-2022").exists()
+
+
+def test_bing_layout_fields_and_tolerance_survive_the_workbook(tmp_path: Path) -> None:
+    fields = {"      年度预算数: 22.00\n      执行数: 20.00\n": "      年度预算数: 22.00\n      执行数: 20.00\n"
+              "      表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n"
+              "      资金来源: {财政拨款: {年度预算数: 20.00, 执行数: 18.50}, 其他资金: {年度预算数: 2.00, 执行数: 1.50}}\n"
+              "      文字: {改进措施: 加强进度管理。}\n",
+              "    年度预算数: 120.00\n    执行数: 115.00\n": "    年度预算数: 120.00\n    执行数: 115.00\n"
+              "    表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n",
+              "金额单位: 万元": "金额单位: 万元\n勾稽容差: 0.01"}
+    region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml",
+           replace=fields)
+    data, inp = tmp_path / "data", tmp_path / "丙区-决算-2022.yaml"
+    book, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
+    for args in (["convert", str(inp), "-o", str(book)], ["convert", str(book), "-o", str(back)]):
+        with pytest.raises(SystemExit) as e:
+            main([*args, "--data-dir", str(data)])
+        assert e.value.code == 0
+    import yaml
+
+    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    project = again["绩效自评表"]["项目"][0]
+    assert project["表头"] == {"主管部门": "示例市某某局", "实施单位": "示例市某某服务中心"}
+    assert project["资金来源"]["其他资金"] == {"年度预算数": 2, "执行数": 1.5}
+    assert project["文字"] == {"改进措施": "加强进度管理。"} and again["勾稽容差"] == 0.01

@@ -59,6 +59,7 @@ from ..excel_layout import (
     SHEET_PERFORMANCE,
     SHEET_TEXTS,
     TEXT_KEYS,
+    TOLERANCE_KEY,
     baseline_sheets,
     cell_value,
     flatten,
@@ -217,6 +218,12 @@ def _info(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
         _put(ws, row, 1, key, derived=True)
         _put(ws, row, 2, data.get(key))
         _put(ws, row, 3, notes[key], derived=True)
+        row += 1
+    if data.get(TOLERANCE_KEY) is not None or profile.model.tolerance_max:
+        _put(ws, row, 1, TOLERANCE_KEY, derived=True)
+        _put(ws, row, 2, data.get(TOLERANCE_KEY))
+        _put(ws, row, 3, f"可不填：本文档的勾稽容差（模板为 {profile.model.tolerance}，"
+             f"最多放宽到 {profile.model.tolerance_max or profile.model.tolerance}）", derived=True)
         row += 1
     known = list(profile.model.optional)
     if known or data.get(OPTIONAL_KEY) is not None:
@@ -399,6 +406,22 @@ def _records(ws: Worksheet, spec: DataSection, raw: Any) -> None:
 PERF_BLANK_INDICATORS = 8  # empty indicator rows in a blank block
 
 
+def _layout_fields(profile: Profile, record: dict[str, Any]) -> list[tuple[tuple[str, ...], Any, bool]]:
+    """The rows a region's 绩效自评表版式 adds to a block: 表头.主管部门, 资金来源.财政拨款.年度预算数 …"""
+    layout = profile.model.performance_layout
+
+    def get(*path: str) -> Any:
+        value: Any = record
+        for key in path:
+            value = value.get(key) if isinstance(value, dict) else None
+        return value
+
+    rows = [(("表头", f), get("表头", f), False) for f in layout.header_fields]
+    rows += [(("资金来源", f, k), get("资金来源", f, k), True) for f in layout.funds for k in PERF_AMOUNTS]
+    rows += [(("文字", f), get("文字", f), False) for f in layout.texts]
+    return rows
+
+
 def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
     """绩效自评表: one block per table (each project, and the department as a whole): the
     table's fields, then one row per indicator. The 预算执行率, its score, the total and the
@@ -437,6 +460,13 @@ def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
             _put(ws, row, 2, record.get(key), amount=key in PERF_AMOUNTS, text=key not in PERF_AMOUNTS)
             _put(ws, row, 3, notes[key], derived=True)
             if key in PERF_AMOUNTS:
+                _amount_validation(ws, f"B{row}")
+            row += 1
+        for path, value, is_amount in _layout_fields(profile, record):  # the profile's 绩效自评表版式
+            _put(ws, row, 1, ".".join(path), derived=True)
+            _put(ws, row, 2, value, amount=is_amount, text=not is_amount)
+            _put(ws, row, 3, f"金额（{unit}）" if is_amount else "文字", derived=True)
+            if is_amount:
                 _amount_validation(ws, f"B{row}")
             row += 1
         _header(ws, row, list(PERF_COLUMNS))
