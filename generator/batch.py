@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from .baselines import comparison_known, comparison_value
 from .build import render_files
@@ -27,20 +28,6 @@ from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
 SUMMARY_NAME = "汇总.xlsx"
-# Key figures in the summary workbook: (column, 比较项 name or ledger key), first found wins.
-KEY_FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("总收入", ("收入支出决算总表.本年收入合计",)),
-    ("总支出", ("收入支出决算总表.本年支出合计",)),
-    ("财政拨款收入", ("财政拨款收入支出决算总表.本年收入合计",)),
-    ("财政拨款支出", ("财政拨款收入支出决算总表.本年支出合计",)),
-    ("一般公共预算财政拨款支出", ("一般公共预算财政拨款支出",)),
-    ("基本支出", ("基本支出",)),
-    ("项目支出", ("项目支出",)),
-    ("“三公”经费决算", ("“三公”经费",)),
-    ("机关运行经费", ("机关运行经费",)),
-)
-
-
 @dataclass
 class DepartmentResult:
     input: str
@@ -50,7 +37,10 @@ class DepartmentResult:
     errors: int = 0
     files: list[str] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)  # rendered problems (picklable)
-    figures: dict[str, Decimal | None] = field(default_factory=dict)  # 元
+    # the profile's 汇总列, in order: column name -> figure in 元 (None: not in this profile)
+    figures: dict[str, Decimal | None] = field(default_factory=dict)
+    kind: str = ""  # 决算 / 预算: which sheet of 汇总.xlsx the department goes on
+    year: int | None = None
     changes: int | None = None  # cells and sentences changed against earlier outputs
     pending: dict[Path, bytes] = field(default_factory=dict)  # files not yet written (--pdf)
     cancelled: bool = False  # Ctrl-C came before this department was processed
@@ -89,6 +79,7 @@ def one_department(path: Path, options: RunOptions, write: bool,
         rendered = render_files(path, options)
         result.department = rendered.document.department
         result.figures = key_figures(rendered.prepared)
+        result.kind, result.year = rendered.document.kind, rendered.document.year
         result.warnings = len(rendered.warnings)
         result.messages = [p.render() for p in rendered.warnings]
         result.changes = len(rendered.changes) if rendered.previous else None
@@ -109,13 +100,12 @@ def one_department(path: Path, options: RunOptions, write: bool,
 
 
 def key_figures(prepared: object) -> dict[str, Decimal | None]:
+    """The profile's 汇总列 (column name -> 比较项 or figure key), each evaluated in 元."""
     ledger = prepared.figures.ledger  # type: ignore[attr-defined]
-    comparisons = prepared.profile.model.comparisons  # type: ignore[attr-defined]
-    out: dict[str, Decimal | None] = {}
-    for label, candidates in KEY_FIGURES:
-        out[label] = next((comparison_value(ledger, comparisons, name) for name in candidates
-                           if comparison_known(ledger, comparisons, name)), None)
-    return out
+    model = prepared.profile.model  # type: ignore[attr-defined]
+    return {label: comparison_value(ledger, model.comparisons, name)
+            if comparison_known(ledger, model.comparisons, name) else None
+            for label, name in model.summary_columns.items()}
 
 
 def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: int = 1,
@@ -230,31 +220,81 @@ def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = Non
 
 
 def summary_workbook(results: list[DepartmentResult]) -> bytes:
-    """汇总.xlsx: one row per department, key figures in 万元 side by side."""
+    """汇总.xlsx: a sheet per kind (决算, 预算), one row per department with the figures its
+    profile's 汇总列 names (万元, exact), a 合计 row, and a print set-up one page wide.
+    Departments that failed before their kind was known go on a sheet 未生成."""
     # lazy: openpyxl only when a batch writes its summary (start-up)
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
     wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    labels = [label for label, _ in KEY_FIGURES]
-    header = ["部门", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels], "输入文件"]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    wb.remove(wb.active)
+    groups: dict[str, list[DepartmentResult]] = {}
     for r in results:
-        amounts = [float(v / 10000) if (v := r.figures.get(label)) is not None else None for label in labels]
-        ws.append([r.department or Path(r.input).stem, r.status, r.warnings, r.errors, *amounts,
-                   Path(r.input).name])
-    for row in ws.iter_rows(min_row=2, min_col=5, max_col=4 + len(labels)):
-        for cell in row:
-            cell.number_format = "#,##0.00"
-    ws.column_dimensions["A"].width = 36
-    for col in "EFGHIJKLM":
-        ws.column_dimensions[col].width = 16
-    ws.freeze_panes = "B2"
+        groups.setdefault(r.kind or "未生成", []).append(r)
+    for kind in sorted(groups, key=lambda k: ("决算", "预算", "未生成").index(k)
+                       if k in ("决算", "预算", "未生成") else 9):
+        _summary_sheet(wb.create_sheet(kind), kind, groups[kind])
     return workbook_bytes(wb, datetime(2000, 1, 1))
+
+
+def _summary_sheet(ws: Any, kind: str, results: list[DepartmentResult]) -> None:
+    # lazy: openpyxl only when a batch writes its summary (start-up)
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    labels = list(dict.fromkeys(label for r in results for label in r.figures))
+    years = sorted({r.year for r in results if r.year})
+    ws.append([f"{'、'.join(map(str, years))}年度部门{kind}汇总" if kind != "未生成"
+               else "未能生成文档的部门"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["部门", "年度", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels],
+               "输入文件"])
+    first_amount, last_amount = 6, 5 + len(labels)
+    totals: dict[str, Decimal] = {}
+    for r in results:
+        amounts = [_wan(v) if (v := r.figures.get(label)) is not None else None for label in labels]
+        for label in labels:
+            if r.ok and (v := r.figures.get(label)) is not None:
+                totals[label] = totals.get(label, Decimal(0)) + v
+        ws.append([r.department or Path(r.input).stem, r.year, r.status, r.warnings, r.errors,
+                   *amounts, Path(r.input).name])
+    if labels:
+        ok = sum(1 for r in results if r.ok)
+        ws.append([f"合计（{ok} 个部门）", None, None, None, None,
+                   *[_wan(totals[label]) if label in totals else None for label in labels], None])
+        for cell in ws[ws.max_row]:
+            cell.font = Font(bold=True)
+    thin = Side(style="thin")
+    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
+        for cell in row:
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+            if cell.row == 2:
+                cell.font = Font(bold=True)
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            elif first_amount <= cell.column <= last_amount:
+                cell.number_format = "#,##0.00"
+    ws.column_dimensions["A"].width = 30
+    for col in range(2, 6):
+        ws.column_dimensions[get_column_letter(col)].width = 7
+    for col in range(first_amount, last_amount + 1):
+        ws.column_dimensions[get_column_letter(col)].width = 13
+    ws.column_dimensions[get_column_letter(last_amount + 1)].width = 36
+    ws.row_dimensions[2].height = 32
+    ws.freeze_panes = "B3"
+    # printed: landscape A4, one page wide (as many pages down as needed), header rows repeated
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
+def _wan(yuan: Decimal) -> Decimal:
+    """元 as 万元, exactly (no float, no rounding: the cell shows two decimals)."""
+    return yuan / 10000
 
 
 def default_jobs() -> int:

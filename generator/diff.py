@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import difflib
 import io
-import re
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import docx
-from docx.oxml.ns import qn
+from .readback.content import ReadTable, is_label, read_body, sentences, style_names
 
-from .readback.docx import table_rows
-from .writers.docx_private import body_paragraph
-
-_SENTENCE = re.compile(r"[^。；！？]*[。；！？]?")
-_AMOUNT = re.compile(r"^[-\d,.%]*$")
 NONE = "（无）"
+# Paragraph styles whose sentences the report compares (the narrative, glossary and headings).
+TEXT_STYLES = ("公文正文", "名词解释", "一级标题", "二级标题", "三级标题", "表标题")
 
 
 @dataclass(frozen=True)
@@ -29,14 +25,14 @@ class Change:
     kind: str  # "表格" / "文字"
     old: str
     new: str
-    table: str = ""  # "表1 收入支出决算总表"
-    row: str = ""  # the row's label, e.g. "201 一般公共服务支出"
-    column: str = ""  # the column's header text, or 第n列
+    table: str = ""  # "表1 收入支出决算总表"; for 文字 the heading above the sentence
+    row: str = ""  # the row's label in that panel, e.g. "201 一般公共服务支出"
+    column: str = ""  # the column's header texts, e.g. "支出 / 决算数"
 
     def render(self) -> str:
         if self.kind == "表格":
             return f"{self.table}，行“{self.row}”，列“{self.column}”：{self.old or '（空）'} → {self.new or '（空）'}"
-        return f"文字：{self.old} → {self.new}"
+        return f"文字{f'（{self.table}）' if self.table else ''}：{self.old} → {self.new}"
 
     def as_dict(self) -> dict[str, str]:
         return {k: v for k, v in self.__dict__.items() if v or k in ("old", "new")}
@@ -44,30 +40,22 @@ class Change:
 
 @dataclass
 class Content:
-    tables: list[tuple[str, list[list[str]]]]  # (表号 表标题, rows)
+    tables: list[ReadTable]
     sentences: list[str]
+    places: list[str] = field(default_factory=list)  # the heading above each sentence
 
 
 def read_content(data: bytes) -> Content:
-    word = docx.Document(io.BytesIO(data))
-    tables: list[tuple[str, list[list[str]]]] = []
-    sentences: list[str] = []
-    recent: list[str] = []  # the last paragraphs' styles and texts, to name the next table
-    for child in word.element.body:
-        if child.tag == qn("w:p"):
-            p = body_paragraph(child, word)
-            style = p.style.name if p.style else ""
-            text = p.text.strip()
-            if not text:
-                continue
-            recent = (recent + [f"{style}\t{text}"])[-3:]
-            if style in ("公文正文", "名词解释", "一级标题", "二级标题", "三级标题", "表标题"):
-                sentences += [s for s in _SENTENCE.findall(text) if s.strip()]
-        elif child.tag == qn("w:tbl"):
-            label = " ".join(r.split("\t", 1)[1] for r in recent if r.split("\t")[0] in ("表号", "表标题"))
-            tables.append((label or f"第{len(tables) + 1}个表", table_rows(word, child)))
-            recent = []
-    return Content(tables, sentences)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = read_body(z.read("word/document.xml"), style_names(z.read("word/styles.xml")))
+    texts: list[str] = []
+    places: list[str] = []
+    for p in body.paragraphs:
+        if p.style in TEXT_STYLES:
+            for s in sentences(p.text):
+                texts.append(s)
+                places.append(p.heading)
+    return Content(body.tables, texts, places)
 
 
 def changes_against_file(old_path: Path, new_docx: bytes) -> list[Change]:
@@ -80,61 +68,72 @@ def changes_against_file(old_path: Path, new_docx: bytes) -> list[Change]:
 
 def compare(old: Content, new: Content) -> list[Change]:
     changes: list[Change] = []
-    old_tables = dict(old.tables)
-    for label, rows in new.tables:
-        changes += _table_changes(label, old_tables.get(label, []), rows)
-    new_labels = {label for label, _ in new.tables}
-    for label, _ in old.tables:
-        if label not in new_labels:
-            changes.append(Change("表格", label, NONE, table=label, row="（整表）", column="（整表）"))
+    old_tables = {t.label: t for t in old.tables}
+    for table in new.tables:
+        changes += _table_changes(old_tables.get(table.label), table)
+    new_labels = {t.label for t in new.tables}
+    for table in old.tables:
+        if table.label not in new_labels:
+            changes.append(Change("表格", table.label, NONE, table=table.label, row="（整表）",
+                                  column="（整表）"))
     matcher = difflib.SequenceMatcher(a=old.sentences, b=new.sentences, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             continue
         olds, news = old.sentences[a1:a2], new.sentences[b1:b2]
         for i in range(max(len(olds), len(news))):
+            place = (new.places[b1 + i] if i < len(news) and b1 + i < len(new.places)
+                     else old.places[a1 + i] if i < len(olds) and a1 + i < len(old.places) else "")
             changes.append(Change("文字", olds[i] if i < len(olds) else NONE,
-                                  news[i] if i < len(news) else NONE))
+                                  news[i] if i < len(news) else NONE, table=place))
     return changes
 
 
-def _row_label(row: list[str]) -> str:
-    words = [c.strip() for c in row if c.strip() and not _AMOUNT.match(c.strip())]
-    return " ".join(words[:2]) or "（空行）"
+def _row_key(table: ReadTable, r: int) -> str:
+    """Every label of the row, each panel's once ("收入项目 | 支出项目"), or its number."""
+    labels: list[str] = []
+    for c in range(len(table.grid[r])):
+        if is_label(table.grid[r][c]):
+            label = table.row_label(r, c)
+            if label not in labels:
+                labels.append(label)
+    return " | ".join(labels) or table.row_label(r, 0)
 
 
-def _headers(rows: list[list[str]]) -> list[str]:
-    """Column names: the last leading row that holds no amount, when it spans every column."""
-    width = max((len(r) for r in rows), default=0)
-    header: list[str] = []
-    for row in rows[:4]:
-        if len(row) == width and all(not re.search(r"\d", c) for c in row):
-            header = row
-    return header
-
-
-def _table_changes(label: str, old: list[list[str]], new: list[list[str]]) -> list[Change]:
-    if old == new:
+def _table_changes(old: ReadTable | None, new: ReadTable) -> list[Change]:
+    if old is None:
+        return [Change("表格", NONE, new.label, table=new.label, row="（整表）", column="（整表）")]
+    if old.grid == new.grid:
         return []
-    header = _headers(new) or _headers(old)
-    old_keys = [_row_label(r) for r in old]
-    new_keys = [_row_label(r) for r in new]
     out: list[Change] = []
+    old_keys = [_row_key(old, r) for r in range(len(old.grid))]
+    new_keys = [_row_key(new, r) for r in range(len(new.grid))]
     matcher = difflib.SequenceMatcher(a=old_keys, b=new_keys, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        pairs = list(zip(old[a1:a2], new[b1:b2], strict=False)) if op in ("equal", "replace") else []
-        for o, n in pairs:
-            if o == n:
-                continue
-            for c in range(max(len(o), len(n))):
-                ov, nv = (o[c] if c < len(o) else ""), (n[c] if c < len(n) else "")
-                if ov != nv:
-                    column = header[c] if c < len(header) and header[c] else f"第{c + 1}列"
-                    out.append(Change("表格", ov, nv, table=label, row=_row_label(n), column=column))
-        extra_old = old[a1 + len(pairs):a2]
-        extra_new = new[b1 + len(pairs):b2]
-        for r in extra_old:
-            out.append(Change("表格", " | ".join(r), NONE, table=label, row=_row_label(r), column="（整行）"))
-        for r in extra_new:
-            out.append(Change("表格", NONE, " | ".join(r), table=label, row=_row_label(r), column="（整行）"))
+        pairs = list(zip(range(a1, a2), range(b1, b2), strict=False)) if op in ("equal", "replace") else []
+        for a, b in pairs:
+            out += _row_changes(old, new, a, b)
+        for r in range(a1 + len(pairs), a2):
+            out.append(Change("表格", " | ".join(old.grid[r]), NONE, table=new.label,
+                              row=old_keys[r], column="（整行）"))
+        for r in range(b1 + len(pairs), b2):
+            out.append(Change("表格", NONE, " | ".join(new.grid[r]), table=new.label,
+                              row=new_keys[r], column="（整行）"))
+    return out
+
+
+def _row_changes(old: ReadTable, new: ReadTable, a: int, b: int) -> list[Change]:
+    o, n = old.grid[a], new.grid[b]
+    if o == n:
+        return []
+    out: list[Change] = []
+    for c in range(max(len(o), len(n))):
+        ov, nv = (o[c] if c < len(o) else ""), (n[c] if c < len(n) else "")
+        if ov == nv:
+            continue
+        if c and (o[c - 1] if c - 1 < len(o) else "", n[c - 1] if c - 1 < len(n) else "") == (ov, nv) \
+                and is_label(nv or ov):
+            continue  # a merged label cell repeated over the columns it spans
+        out.append(Change("表格", ov, nv, table=new.label, row=new.row_label(b, c),
+                          column=new.column_label(c)))
     return out

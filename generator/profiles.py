@@ -327,6 +327,8 @@ class ProfileModel(_Strict):
     # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document
     ceiling: Decimal = Field(Decimal(1_000_000), alias="金额合理上限", gt=0)
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
+    # 汇总.xlsx (batch): column name as the documents say it -> 比较项 name or figure key
+    summary_columns: dict[str, str] = Field(default_factory=dict, alias="汇总列")
     # figures compared with besides last year's (default: 年初预算 only), see docs/模板配置.md
     baselines: dict[str, BaselineModel | None] = Field(default_factory=dict, alias="基准")
     code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
@@ -401,7 +403,7 @@ PLACEHOLDERS = {
     "金额单位": "该表（或情况说明）印出的金额单位，元 或 万元",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_NOT_TEXT = {"数据", "比较项", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释", "表号格式"}
+_NOT_TEXT = {"数据", "比较项", "汇总列", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释", "表号格式"}
 
 
 def frame_problems(model: ProfileModel, source: Source) -> list[Problem]:

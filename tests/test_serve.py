@@ -400,7 +400,10 @@ def test_batch_gives_a_zip_and_each_failure(client: TestClient, tmp_path: Path) 
                             "清远市政务服务数据管理局2020年度部门决算.xlsx", "清远市清城区大数据中心2023年度部门决算.docx",
                             "清远市清城区大数据中心2023年度部门决算.xlsx"])
     summary = openpyxl.load_workbook(io.BytesIO(zipfile.ZipFile(io.BytesIO(archive.content)).read("汇总.xlsx")))
-    assert [r[1] for r in summary.active.iter_rows(min_row=2, values_only=True)] == ["成功", "失败", "成功"]
+    # one sheet per kind (issue 15); a department that failed before its kind was known: 未生成
+    assert summary.sheetnames == ["决算", "未生成"]
+    assert [r[2] for ws in summary for r in ws.iter_rows(min_row=3, values_only=True)] == [
+        "成功", "成功", None, "失败"]  # None: the 合计 row
 
 
 def test_batch_limits_and_missing_pages(tmp_path: Path) -> None:

@@ -45,9 +45,9 @@ class ReadTable:
             return f"第{r + 1}行"
         labels: list[str] = []
         i = min(c, len(row) - 1)
-        while i >= 0 and not _is_label(row[i]):
+        while i >= 0 and not is_label(row[i]):
             i -= 1
-        while i >= 0 and _is_label(row[i]):
+        while i >= 0 and is_label(row[i]):
             text = " ".join(row[i].split())
             if not labels or labels[0] != text:
                 labels.insert(0, text)
@@ -57,7 +57,7 @@ class ReadTable:
         return f"第{r - self.header_rows + 1}行" if r >= self.header_rows else f"表头第{r + 1}行"
 
 
-def _is_label(text: str) -> bool:
+def is_label(text: str) -> bool:
     text = text.strip()
     return bool(text) and (not _AMOUNT.match(text) or bool(_CODE.match(text)))
 
