@@ -22,7 +22,7 @@ from .compute import Prepared, compute
 from .document import Document
 from .errors import Problem
 from .inputs import check_input
-from .last_year import carry_over, last_year_file
+from .last_year import last_year_file
 from .load import Source
 from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.atomic import history_folder, refuse_overwriting_inputs, safe_file_stem, write_all
@@ -39,9 +39,8 @@ def prepare(path: Path, options: RunOptions = DEFAULT_OPTIONS, follow_prev: bool
     source = load_input(path, options.data_dir)
     prev_file = last_year_file(source, options.prev if follow_prev else None, follow_prev)
     previous = prepare(prev_file, replace(options, strict=False), follow_prev=False) if prev_file else None
-    if previous:
-        source = carry_over(source, previous.source)
-    return compute(check_input(source, options.data_dir), previous, options.strict)
+    checked = check_input(source, options.data_dir, previous.source if previous else None)
+    return compute(checked, previous, options.strict)
 
 
 def check_report(path: Path, options: RunOptions = DEFAULT_OPTIONS) -> Prepared:

@@ -61,7 +61,7 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     problems.extend(figure_problems)
     if report is not None:
         problems.extend(performance_problems(report, source, profile))
-        problems.extend(meeting_problems(report, figures, source, optional, checked.facts))
+        problems.extend(meeting_problems(report, figures, source, optional, profile, checked.facts))
     problems.raise_if_errors()
     describe = _describer(profile, figures)
     problems.extend(figures.ledger.check(describe, lambda key: _locate(source, key)))

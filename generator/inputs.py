@@ -40,12 +40,15 @@ class CheckedInput:
     facts: dict[str, Any] | None = None
 
 
-def check_input(source: Source, data_dir: Path | None = None) -> CheckedInput:
+def check_input(source: Source, data_dir: Path | None = None, previous: Source | None = None) -> CheckedInput:
+    """`previous`: last year's input, whose texts the profile's 上年衔接.沿用 carries over."""
     try:
         header = Header.model_validate(source.data)
     except ValidationError as e:
         raise UserError(pydantic_problems(e, source, Header)) from e
     profile = header_profile(source, header, data_dir)
+    if previous is not None:
+        source = carry_over(source, previous, profile.model.carry_over.texts)
     data_keys = profile.model.data
     problems: list[Problem] = [*source.problems, *empty_sections(profile, source),
                                *wrong_kind_words(source, header.kind)]
@@ -125,3 +128,36 @@ def wrong_kind_words(source: Source, kind: str) -> list[Problem]:
                                location=source.loc(path), found=value if len(value) <= 60 else value[:60] + "…",
                                hint=f"请核对这句话：是否应为{fixed}？"))
     return sorted(out, key=lambda p: p.location.sort_key())
+
+
+def carry_over(source: Source, previous: Source, paths: list[str]) -> Source:
+    """This year's input with each text of `paths` ("概况.主要职责") taken from last year's
+    where this year's leaves it out (a new Source; neither input is changed)."""
+    data, locations = dict(source.data), dict(source.locations)
+    for dotted in paths:
+        path = tuple(dotted.split("."))
+        then = _at(previous.data, path)
+        if then is _MISSING or _at(data, path) is not _MISSING:
+            continue
+        node = data
+        for key in path[:-1]:
+            child = node.get(key)
+            if child is not None and not isinstance(child, dict):
+                break  # a wrong type: the schema reports it
+            node[key] = dict(child or {})
+            node = node[key]
+        else:
+            node[path[-1]] = then
+            locations.update((p, loc) for p, loc in previous.locations.items() if p[: len(path)] == path)
+    return Source(data=data, file=source.file, locations=locations)
+
+
+_MISSING = object()
+
+
+def _at(data: object, path: tuple[str, ...]) -> object:
+    for key in path:
+        if not isinstance(data, dict) or key not in data:
+            return _MISSING
+        data = data[key]
+    return data

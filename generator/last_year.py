@@ -2,8 +2,9 @@
 
 Last year's file is prepared with its own year's profile; each 比较项 of this year's
 profile is evaluated, by the same expression, in last year's ledger. Figures this year's
-file states (上年数 or 比上年增减) win. Texts that rarely change (主要职责, 机构设置,
-名词解释补充) carry over when this year's file leaves them out.
+file states (上年数 or 比上年增减) win. The profile's 上年衔接 names the texts that carry over
+when this year's file leaves them out (inputs.carry_over) and the figures that must continue
+from last year (核对: e.g. 年初结转和结余 = 上年年末结转和结余; a 预算 profile states none).
 """
 
 from __future__ import annotations
@@ -18,10 +19,7 @@ from .inputs import PREV_KEY
 from .ledger import ProfileFormulaError
 from .load import Source
 from .phrases import Phrases, Style
-from .profiles import Profile
-
-OPENING = "收入支出决算总表.年初结转和结余"
-CLOSING = "收入支出决算总表.年末结转和结余"
+from .profiles import CarryOverCheck, Profile
 
 
 def last_year_file(source: Source, prev: Path | None, follow: bool = True) -> Path | None:
@@ -42,29 +40,6 @@ def last_year_file(source: Source, prev: Path | None, follow: bool = True) -> Pa
         raise UserError([error("file-missing", f"找不到“上年文件”指定的文件：{path}", location=where,
                                hint="文件名按本文件所在的文件夹查找")])
     return path
-
-
-def carry_over(source: Source, previous: Source) -> Source:
-    """This year's input with 主要职责, 机构设置 and 名词解释补充 from last year where it leaves
-    them out (a new Source; neither input is changed)."""
-    data, locations = dict(source.data), dict(source.locations)
-    copied: list[tuple[str, ...]] = []
-    overview = data.get("概况")
-    if overview is None and isinstance(previous.data.get("概况"), dict):
-        overview = {}
-    if isinstance(overview, dict) and isinstance(previous.data.get("概况"), dict):
-        overview = dict(overview)
-        for key in ("主要职责", "机构设置"):
-            if key not in overview and key in previous.data["概况"]:
-                overview[key] = previous.data["概况"][key]
-                copied.append(("概况", key))
-        data["概况"] = overview
-    if "名词解释补充" not in data and "名词解释补充" in previous.data:
-        data["名词解释补充"] = previous.data["名词解释补充"]
-        copied.append(("名词解释补充",))
-    for prefix in copied:
-        locations.update((path, loc) for path, loc in previous.locations.items() if path[: len(prefix)] == prefix)
-    return Source(data=data, file=source.file, locations=locations, problems=source.problems)
 
 
 def _by_code(profile: Profile, previous: Figures):  # noqa: ANN202 - a lookup closure
@@ -100,15 +75,32 @@ def fill_last_year(last_year: Baseline, source: Source, profile: Profile, figure
             problems.append(warning("prev-missing-item", f"上年文件中没有可与“{item}”对应的数",
                                     location=Location(file=source.file),
                                     hint="请在“上年数”中直接填写该项"))
-    try:
-        closing = comparison_value(previous.ledger, comparisons, CLOSING)
-        opening = comparison_value(figures.ledger, comparisons, OPENING)
-    except (ProfileFormulaError, KeyError):
-        return problems
-    if closing != opening:
-        problems.append(warning(
-            "prev-carryover", "本年“年初结转和结余”与上年文件的“年末结转和结余”不一致",
-            location=source.loc(tuple(OPENING.split("."))), table=profile.table_for_section("收入支出决算总表"),
-            expected=f"上年年末结转和结余 {phrases.amount(closing)}", found=phrases.amount(opening),
-            difference=("+" if opening > closing else "-") + phrases.amount(abs(opening - closing))))
+    for rule in profile.model.carry_over.checks:
+        problems.extend(_carried(rule, source, profile, figures, previous, phrases))
     return problems
+
+
+def _carried(rule: CarryOverCheck, source: Source, profile: Profile, figures: Figures, previous: Figures,
+             phrases: Phrases) -> list[Problem]:
+    """One 上年衔接.核对 rule: this year's figure equals last year's."""
+    comparisons = profile.model.comparisons
+    try:
+        now = comparison_value(figures.ledger, comparisons, rule.this_year)
+    except (ProfileFormulaError, KeyError) as e:
+        raise UserError([error("profile-formula", f"模板“上年衔接”中的“{rule.this_year}”不是本年已定义的数",
+                               location=Location(file=profile.file))]) from e
+    this_label = rule.label or rule.this_year.split(".")[-1]
+    last_label = rule.last_year.split(".")[-1]
+    try:
+        then = comparison_value(previous.ledger, comparisons, rule.last_year)
+    except (ProfileFormulaError, KeyError):
+        return [warning("prev-carryover-missing", f"上年文件中没有“{rule.last_year}”，无法核对本年“{this_label}”",
+                        location=Location(file=source.file))]
+    if now == then:
+        return []
+    section = rule.this_year.split(".")[0]
+    return [warning(
+        "prev-carryover", f"本年“{this_label}”与上年文件的“{last_label}”不一致",
+        location=source.loc(tuple(rule.this_year.split("."))), table=profile.table_for_section(section),
+        expected=f"上年{last_label} {phrases.amount(then)}", found=phrases.amount(now),
+        difference=("+" if now > then else "-") + phrases.amount(abs(now - then)))]

@@ -15,14 +15,13 @@ from decimal import Decimal
 from typing import Any
 
 from .amounts import UNIT_SCALE
-from .errors import Problem, UserError, a_few, error
+from .errors import Location, Problem, UserError, a_few, error
 from .figures import Figures
 from .load import Source
 from .model import Report
 from .profiles import Profile
 
 INPUT_KEY = "可选表格"
-MEETINGS_SECTION = "会议费培训费"
 
 
 def enabled_names(profile: Profile, source: Source) -> list[str]:
@@ -56,25 +55,33 @@ def with_optional_tables(profile: Profile, names: list[str]) -> Profile:
     return dataclasses.replace(profile, model=model)
 
 
-def meeting_problems(report: Report, figures: Figures, source: Source, names: list[str],
+def meeting_problems(report: Report, figures: Figures, source: Source, names: list[str], profile: Profile,
                      facts: dict[str, Any] | None = None) -> list[Problem]:
-    """The listed meetings cannot cost more than the 会议费 决算数. `facts`: 情况说明 as the
-    profile's 情况说明字段 declare it (facts.py), else the built-in fields of `report`."""
-    if MEETINGS_SECTION not in names:
-        return []
-    if facts is not None:
-        group = facts.get(MEETINGS_SECTION) or {}
-        costs = [Decimal(str(m.get("金额") or 0)) for m in group.get("会议") or [] if isinstance(m, dict)]
-    else:
-        costs = [m.cost for m in report.narrative.meetings_training.meetings]
-    key = f"{MEETINGS_SECTION}.决算数.会议费"
-    if not costs or not figures.ledger.knows(key):
-        return []
-    scale = UNIT_SCALE[report.unit]
-    listed = sum(costs, Decimal(0)) * scale
-    total = figures.ledger.value(key)
-    if listed <= total + figures.ledger.tolerance:
-        return []
-    return [error("meetings-exceed", "所列会议的金额合计超过会议费决算数",
-                  location=source.loc(("情况说明", "会议费培训费", "会议")),
-                  expected=f"不超过 {total / scale} {report.unit}", found=f"{listed / scale} {report.unit}")]
+    """The meetings listed under an optional content (情况说明: <name>: 会议) cannot cost more in
+    total than the figure the profile names as its 会议合计上限 (e.g. the 会议费 决算数).
+    `facts`: 情况说明 as the profile's 情况说明字段 declare it (facts.py), else the built-in
+    fields of `report`."""
+    problems = []
+    for name in names:
+        key = profile.model.optional[name].meetings_limit
+        if key is None:
+            continue
+        if facts is not None:
+            group = facts.get(name) or {}
+            costs = [Decimal(str(m.get("金额") or 0)) for m in group.get("会议") or [] if isinstance(m, dict)]
+        else:
+            costs = [m.cost for m in report.narrative.meetings_training.meetings]
+        if not costs:
+            continue
+        if not figures.ledger.knows(key):
+            raise UserError([error("profile-formula", f"模板“可选内容”“{name}”的会议合计上限“{key}”不是已定义的数",
+                                   location=Location(file=profile.file))])
+        scale = UNIT_SCALE[report.unit]
+        listed = sum(costs, Decimal(0)) * scale
+        total = figures.ledger.value(key)
+        if listed > total + figures.ledger.tolerance:
+            problems.append(error("meetings-exceed", "所列会议的金额合计超过会议费决算数",
+                                  location=source.loc(("情况说明", name, "会议")),
+                                  expected=f"不超过 {total / scale} {report.unit}",
+                                  found=f"{listed / scale} {report.unit}"))
+    return problems

@@ -217,6 +217,26 @@ class OptionalSpec(_Strict):
     performance: Literal["项目", "部门整体"] | None = Field(None, alias="绩效表")  # see performance.py
     default: bool = Field(False, alias="默认启用")
     description: str = Field("", alias="说明")
+    # The figure the meetings listed under 情况说明.会议费培训费.会议 may not exceed in total
+    # (optional.py), e.g. "会议费培训费.决算数.会议费"; none: not checked.
+    meetings_limit: str | None = Field(None, alias="会议合计上限")
+
+
+class CarryOverCheck(_Strict):
+    """This year's figure that must equal last year's (e.g. 年初结转和结余 = 上年年末结转和结余)."""
+
+    this_year: str = Field(alias="本年")  # a figure of this year's ledger, or a 比较项
+    last_year: str = Field(alias="上年")  # a figure of last year's (evaluated in last year's file)
+    label: str = Field("", alias="名称")  # for messages; default: the last part of 本年
+
+
+class CarryOverSpec(_Strict):
+    """上年衔接: what last year's input (--prev / 上年文件) carries into this year's."""
+
+    # Input texts taken from last year's file when this year's leaves them out (dotted paths).
+    texts: list[str] = Field(default_factory=lambda: ["概况.主要职责", "概况.机构设置", "名词解释补充"],
+                             alias="沿用")
+    checks: list[CarryOverCheck] = Field(default_factory=list, alias="核对")
 ChartKind = Literal["收支对比", "支出结构", "三公结构"]
 
 
@@ -297,6 +317,7 @@ class ProfileModel(_Strict):
         default_factory=dict, alias="部分标题")
     # the document frame (docs/模板配置.md): parts, cover, 目录, orientation, captions, header line
     parts: list[PartSpec] = Field(default_factory=list, alias="部分")
+    carry_over: CarryOverSpec = Field(default_factory=lambda: CarryOverSpec(), alias="上年衔接")
     cover: list[str] = Field(default_factory=lambda: ["{部门名称}", "{年度}年度部门{类型}公开"], alias="封面")
     toc: TocSpec = Field(default_factory=lambda: TocSpec(), alias="目录")
     text_orientation: Literal["纵向", "横向"] = Field("纵向", alias="正文方向")
@@ -699,7 +720,37 @@ def read_profile_model(path: Path) -> ProfileModel:
     return _read_profile_model(path)[0]
 
 
+_READ: dict[tuple[tuple[str, int, int] | None, ...], tuple[ProfileModel, Source]] = {}
+
+
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
+    """The profile laid over its 基于 chain and validated; both cached by the chain's files
+    (merging a patch over its base took a quarter of a warm department's time)."""
+    key = _chain_stamps(path)
+    if None not in key and key in _READ:
+        return _READ[key]
+    model, merged = _read_profile_model_uncached(path)
+    if None not in key:
+        _READ[key] = (model, merged)
+    return model, merged
+
+
+def _chain_stamps(path: Path) -> tuple[tuple[str, int, int] | None, ...]:
+    """The stamps of the profile file and of each file its 基于 names (None: not cacheable)."""
+    stamps, seen = [_file_stamp(path)], {path.stem}
+    while stamps[-1] is not None:
+        name = load_yaml(path, allow_aliases=True).data.get("基于")
+        if name is None:
+            break
+        path = path.parent / f"{name}.yaml"
+        if str(name) in seen:
+            return (None,)
+        seen.add(str(name))
+        stamps.append(_file_stamp(path))
+    return tuple(stamps)
+
+
+def _read_profile_model_uncached(path: Path) -> tuple[ProfileModel, Source]:
     source = load_yaml(path, allow_aliases=True)
     used = [path]
     merged = _with_base(source, path, seen=(path.stem,), used=used)
