@@ -87,12 +87,8 @@ def dump(data: dict) -> str:
     return yaml.dump(data, Dumper=Dumper, allow_unicode=True)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                     HealthCheck.function_scoped_fixture])
-@given(mutations())
-def test_mutations_never_crash(tmp_path: Path, data: dict) -> None:
-    path = tmp_path / "fuzz.yaml"
-    path.write_text(dump(data), encoding="utf-8")
+def ends_cleanly(path: Path) -> None:
+    """A Document, or a UserError whose problems all carry a Chinese message."""
     try:
         document = render(prepare(path))
     except UserError as e:
@@ -102,6 +98,15 @@ def test_mutations_never_crash(tmp_path: Path, data: dict) -> None:
             assert p.severity in ("错误", "警告")
         return
     assert isinstance(document, Document)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                     HealthCheck.function_scoped_fixture])
+@given(mutations())
+def test_mutations_never_crash(tmp_path: Path, data: dict) -> None:
+    path = tmp_path / "fuzz.yaml"
+    path.write_text(dump(data), encoding="utf-8")
+    ends_cleanly(path)
 
 
 # -- workbooks: the same promise for an input workbook an officer has edited -----------------------
@@ -176,12 +181,4 @@ def test_workbook_mutations_never_crash(tmp_path: Path, edits: list[tuple]) -> N
         path.write_bytes(_edited(edits))
     except (ValueError, TypeError):  # openpyxl itself refuses the edit (an illegal value): not our input
         return
-    try:
-        document = render(prepare(path))
-    except UserError as e:
-        assert e.problems
-        for p in e.problems:
-            assert p.message and CJK.search(p.message), p
-            assert p.severity in ("错误", "警告")
-        return
-    assert isinstance(document, Document)
+    ends_cleanly(path)
