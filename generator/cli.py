@@ -368,8 +368,12 @@ def profiles(options: RunOptions, verbose: bool, check_dir: Path | None) -> None
     for model in available_profiles(options.data_dir):
         years = "、".join(str(y) for y in model.years)
         click.echo(f"{model.name}：{model.kind}，适用年度 {years}。{model.description}")
-        for i, table in enumerate(model.tables, start=1):
+        numbered = [t for t in model.tables if t.placement == "表格"]
+        for i, table in enumerate(numbered, start=1):
             click.echo(f"    {table.number or f'表{i}'} {table.title}")
+        for table in model.tables:
+            if table.placement != "表格":  # in the narrative or another part (位置)
+                click.echo(f"    （{table.placement}）{table.title}")
 
 
 def _check_profiles(check_dir: Path, options: RunOptions) -> None:

@@ -193,3 +193,87 @@ def test_error_in_an_included_macro_names_the_macro_file(tmp_path: Path) -> None
     [problem] = e.value.problems
     assert (problem.location.file, problem.location.line) == ("宏.md.j2", 2)
     assert "没有“没有”" in problem.message
+
+
+@pytest.mark.parametrize("tables_in", ["万元", "元"])
+def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
+    """A per-项 section generated, then `verify`: every amount a row printed is checked against
+    its table cell (a 万元 narrative over tables printed in 元 included)."""
+    import shutil
+
+    from generator.build import build_report
+    from generator.options import RunOptions
+    from generator.verify import verify_docx
+
+    data, templates = tmp_path / "data", tmp_path / "templates"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    (data / "profiles" / "甲地决算.yaml").write_text(
+        "名称: 甲地决算\n基于: 决算-2023\n适用年度: [2099]\n情况说明模板: 甲地/说明.md.j2\n"
+        + (f"显示: {{金额单位: {tables_in}}}\n情况说明显示: {{金额单位: 万元}}\n"), encoding="utf-8")
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "甲地").mkdir()
+    (templates / "甲地" / "说明.md.j2").write_text("# 一、支出情况\n" + TEMPLATE, encoding="utf-8")
+    path = _variant(tmp_path, A.read_text(encoding="utf-8").replace("金额单位: 万元\n", "金额单位: 万元\n模板: 甲地决算\n"))
+    result = build_report(path, RunOptions(data_dir=data, templates_dir=templates, out_dir=tmp_path / "out"))
+    docx = next(p for p in result.outputs if p.suffix == ".docx")
+    checked, problems = verify_docx(docx)
+    assert problems == []
+    assert checked == 5  # 2 类 + 3 项, each printed once
+
+
+EXAMPLE_001 = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
+BY_CODE_001 = """\
+可选表格: [类支出占比, 逐项说明]
+上年数:
+  '2013750': 250
+  '2060199': 600
+  '2080505': 20
+  '2080506': 10
+  '2101102': 10
+  '2101199': 1.15
+  '2210201': 0
+年初预算数:
+  '201': 260
+  '206': 2400
+  '208': 31.28
+  '210': 12
+  '221': 0
+  '2013750': 260
+  '2060199': 2400
+  '2080505': 20.85
+  '2080506': 10.43
+  '2101102': 11
+  '2101199': 1
+  '2210201': 0
+用途:
+  '2060199': 政务信息化项目建设和运维
+"""
+
+
+def test_builtin_2023_options_per_class_and_per_item(tmp_path: Path) -> None:
+    """决算-2023 offers 类支出占比 and 逐项说明 as 可选内容: reference 001's 7 项, every figure."""
+    from generator.build import render
+
+    path = _variant(tmp_path, EXAMPLE_001.read_text(encoding="utf-8") + BY_CODE_001, "001.yaml")
+    text = [getattr(b, "text", "") for b in render(prepare(path)).part("情况说明").blocks]
+    assert ("2023年度一般公共预算财政拨款支出按功能分类科目：一般公共服务支出（类）249.76万元，占29.2%，完成年初预算的96.06%；"
+            "科学技术支出（类）539.31万元，占63%，完成年初预算的22.47%；社会保障和就业支出（类）31.28万元，占3.7%，"
+            "完成年初预算的100%；卫生健康支出（类）11.31万元，占1.3%，完成年初预算的94.25%；住房保障支出（类）24.33万元，"
+            "占2.8%，完成年初预算的--%（基数为0，不可比）。") in text
+    items = [t for t in text if "（项）" in t]
+    assert items == [
+        "1.一般公共服务支出（类）网信事务（款）事业运行（项）249.76万元，占一般公共预算财政拨款支出的29.2%，"
+        "比上年决算数减少0.24万元，下降0.1%，完成年初预算的96.06%。",
+        "2.科学技术支出（类）科学技术管理事务（款）其他科学技术管理事务支出（项）539.31万元，占一般公共预算财政拨款支出的63%，"
+        "比上年决算数减少60.69万元，下降10.1%，完成年初预算的22.47%。主要用于政务信息化项目建设和运维。",
+        "3.社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位基本养老保险缴费支出（项）20.85万元，"
+        "占一般公共预算财政拨款支出的2.4%，比上年决算数增加0.85万元，增长4.3%，完成年初预算的100%。",
+        "4.社会保障和就业支出（类）行政事业单位养老支出（款）机关事业单位职业年金缴费支出（项）10.43万元，"
+        "占一般公共预算财政拨款支出的1.2%，比上年决算数增加0.43万元，增长4.3%，完成年初预算的100%。",
+        "5.卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项）10.16万元，占一般公共预算财政拨款支出的1.2%，"
+        "比上年决算数增加0.16万元，增长1.6%，完成年初预算的92.36%。",
+        "6.卫生健康支出（类）行政事业单位医疗（款）其他行政事业单位医疗支出（项）1.15万元，占一般公共预算财政拨款支出的0.1%，"
+        "与上年决算数持平，完成年初预算的115%。",
+        "7.住房保障支出（类）住房改革支出（款）住房公积金（项）24.33万元，占一般公共预算财政拨款支出的2.8%，"
+        "比上年决算数增加24.33万元，增长--（基数为0，不可比），完成年初预算的--%（基数为0，不可比）。",
+    ]
