@@ -216,9 +216,9 @@ def main() -> None:
         "大部门各行数的热耗时（秒）：" + "，".join(f"{r} 行 {s:.3f}" for r, s in sizes.items()) + "。",
         "",
     ]
-    notes = HERE / "notes.md"
-    if notes.exists():
-        lines += [notes.read_text(encoding="utf-8").rstrip(), ""]
+    for extra in ("serve.md", "notes.md"):  # serve.md: written by benchmarks/serve.py
+        if (HERE / extra).exists():
+            lines += [(HERE / extra).read_text(encoding="utf-8").rstrip(), ""]
     args.output.write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines))
 

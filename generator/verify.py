@@ -78,7 +78,7 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
             shown = round_half_up(shown * Decimal(c.get("factor")), int(c.get("places", "2")))
         if shown != _number(text):
             problems.append(error("verify-mismatch", "情况说明引用的数与表中的数不一致", location=where,
-                                  table=table, row=" ".join(grid[row][:2]).strip(),
+                                  table=table, row=ReadTable(0, table, 0, grid).row_label(row, column),
                                   expected=f"表中为 {cell}", found=f"情况说明为 {text}"))
         if text not in narrative:
             problems.append(error("verify-not-cited", f"情况说明中找不到引用的数 {text}", location=where,

@@ -292,3 +292,42 @@ def test_no_title_ends_with_one_character_alone_and_codes_stay_whole(pdfs: dict,
         found[c] = found.get(c, 0) + 1
     broken = {c: (n, found.get(c, 0)) for c, n in expected.items() if found.get(c, 0) < n}
     assert not broken, f"7-digit codes broken across lines (in document, whole in PDF): {broken}"
+
+
+@pytest.mark.parametrize("example", [e.name for e in EXAMPLES])
+def test_a_table_continued_on_the_next_page_repeats_its_header(pdfs: dict, example: str) -> None:
+    word = docx.Document(str(pdfs[example][".docx"]))
+    numbers = [p.text for p in word.paragraphs if p.style.name == "表号"]
+    parts = [re.sub(r"\s+", "", p.text) for p in word.paragraphs if p.style.name == "部分标题"]
+    tables = docx_tables(pdfs[example][".docx"])
+    # the numbered tables are the body tables that follow a 表号 paragraph, in order
+    headers: dict[str, list[str]] = {}
+    body = word.element.body
+    pending = None
+    k = 0
+    for child in body:
+        if child.tag == qn("w:p"):
+            text = "".join(t.text or "" for t in child.iter(qn("w:t")))
+            if text in numbers:
+                pending = text
+        elif child.tag == qn("w:tbl"):
+            if pending:
+                headers[re.sub(r"\s+", "", pending)] = [re.sub(r"\s+", "", c) for c in tables[k][0] if c.strip()]
+                pending = None
+            k += 1
+    continued = 0
+    current = None
+    for page in _text(pdfs[example][".pdf"]).split("\f"):
+        flat = re.sub(r"\s+", "", page)
+        lines = [re.sub(r"\s+", "", line) for line in page.splitlines() if line.strip()]
+        starts = [line for line in lines if line in headers]
+        if any(part in flat for part in parts[2:]):
+            current = None  # the narrative: no table continues here
+        elif starts:
+            current = starts[-1]
+        elif current and re.search(r"\d\.\d\d", flat):
+            continued += 1
+            missing = [h for h in headers[current] if h not in flat]
+            assert not missing, f"{current} continues on a page without its header {missing}"
+    if example.startswith("清远市政务服务中心"):
+        assert continued >= 1  # its 表2 runs over two pages

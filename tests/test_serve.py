@@ -125,7 +125,7 @@ def test_example_passes_and_downloads_match_the_cli(client: TestClient, tmp_path
     assert response.status_code == 200 and response.url.path == base + "result"
     page = text_of(response)
     assert "检查通过：清远市政务服务数据管理局2020年度部门决算" in page
-    assert "模板：决算-2020" in page and "金额单位： 万元" in page
+    assert "模板：决算-2020" in page
 
     cli = render_files(EXAMPLE, RunOptions(out_dir=tmp_path), compare=False)
     expected = {p.suffix: data for p, data in cli.files.items()}
@@ -136,7 +136,8 @@ def test_example_passes_and_downloads_match_the_cli(client: TestClient, tmp_path
         assert got.content == expected[f".{suffix}"]  # byte-identical to the command's files
     word = docx.Document(io.BytesIO(client.get(base + "download/docx").content))
     assert any("第三部分" in p.text for p in word.paragraphs)
-    # warnings of a passing input: listed with their place, as the CLI prints them
+    # the summary notes of `gen-report` (the unit used, totals not stated) and the warnings, with their place
+    assert cli.prepared.notes and all(note in page for note in cli.prepared.notes)
     for p in cli.warnings:
         assert p.message in page and (f"第{p.location.line}行" in page)
 
@@ -167,7 +168,7 @@ def test_workbook_failing_its_checks_is_located(client: TestClient, tmp_path: Pa
     assert "表2 收入决算表" in page  # grouped under its table
     assert "收入决算表!D6" in page and "行“2010350 事业运行”" in page and "列“财政拨款收入”" in page
     assert "金额不能为负数" in page
-    assert "金额单位： 万元" in page
+    assert "金额单位：万元（按输入中的“金额单位”）" in page  # the unit, as the CLI says it
     assert client.get(base + "download/docx").status_code == 404  # nothing to download
 
     # the same problems as `gen-report check`, with the officer's file name instead of a path

@@ -18,18 +18,20 @@ import time
 import traceback
 from collections import OrderedDict
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..amounts import UNIT_SCALE
 from ..batch import SUMMARY_NAME, DepartmentResult, default_jobs, run_batch, summary_workbook
 from ..build import Rendered, render_files
 from ..combine import load_input
 from ..convert import blank_workbook as write_blank
-from ..diff import compare, read_content
+from ..diff import Content, compare, read_content
 from ..document import Document
 from ..errors import Location, Problem, UserError, error
 from ..options import RunOptions
+from ..plausibility import UNIT_KEY, unit_note
 from ..writers.atomic import safe_file_stem
 from ..writers.pdf import add_pdfs
 from ..writers.zipfix import zip_bytes
@@ -134,6 +136,13 @@ class Version:
     document: Document
     files: dict[str, tuple[str, bytes]]  # ".docx" -> (download name, bytes)
     pdf_lock: threading.Lock = field(default_factory=threading.Lock)
+    _content: Content | None = None  # the .docx read back, for "what changed" (diff.py)
+
+    @property
+    def content(self) -> Content:
+        if self._content is None:
+            self._content = read_content(self.files[".docx"][1])
+        return self._content
 
 
 @dataclass
@@ -142,7 +151,7 @@ class Outcome:
 
     name: str
     problems: list[Problem]
-    unit: str | None = None  # 金额单位 of the input, when it could be read
+    notes: list[str] = field(default_factory=list)  # as the CLI's summary: the unit used, totals not stated
     profile: str | None = None
     version: Version | None = None
     previous: str | None = None  # name of the version compared against
@@ -178,7 +187,7 @@ def check_and_generate(upload: Upload, prev: Upload | None, options: RunOptions,
             with _RENDER_LOCK:
                 rendered = _render(path, replace(options, strict=strict, prev=prev_path, out_dir=root / "out"))
         except UserError as e:
-            return Outcome(upload.name, relabel(e.problems, names), unit=_unit(path, options))
+            return Outcome(upload.name, relabel(e.problems, names), notes=_unit_notes(path, options))
         except Exception:  # noqa: BLE001 - a bug must not stop the server; the officer is told
             traceback.print_exc()
             return Outcome(upload.name, [error("internal", "程序内部错误，未生成任何文件",
@@ -186,11 +195,11 @@ def check_and_generate(upload: Upload, prev: Upload | None, options: RunOptions,
                                                hint="请把该文件报告给开发者")], internal=True)
     files = {p.suffix: (p.name, data) for p, data in rendered.files.items()}
     version = Version(upload.name, rendered.document, files)
-    outcome = Outcome(upload.name, relabel(rendered.warnings, names), unit=rendered.prepared.report.unit,
+    outcome = Outcome(upload.name, relabel(rendered.warnings, names), notes=rendered.prepared.notes,
                       profile=rendered.prepared.profile.model.name, version=version)
     if previous is not None:
         outcome.previous = previous.name
-        outcome.changes = compare(read_content(previous.files[".docx"][1]), read_content(files[".docx"][1]))
+        outcome.changes = compare(previous.content, version.content)  # each version is read back once
     return outcome
 
 
@@ -198,14 +207,15 @@ def _render(path: Path, options: RunOptions) -> Rendered:
     return render_files(path, options, compare=False)
 
 
-def _unit(path: Path, options: RunOptions) -> str | None:
-    """The input's 金额单位 when the input could be read at all (shown next to its problems)."""
+def _unit_notes(path: Path, options: RunOptions) -> list[str]:
+    """The unit the input uses, said next to its problems as `gen-report` says it with a passing
+    check (“金额单位：万元（未填写，按默认）”); nothing when the input could not be read at all."""
     try:
-        data = load_input(path, options.data_dir).data
+        source = load_input(path, options.data_dir)
     except Exception:  # noqa: BLE001 - unreadable: its problems say why
-        return None
-    unit = data.get("金额单位", "万元")
-    return unit if unit in ("元", "万元") else None
+        return []
+    unit = source.data.get(UNIT_KEY, "万元")
+    return [unit_note(source, unit)] if unit in UNIT_SCALE else []
 
 
 def add_pdf(version: Version) -> bytes:
@@ -213,8 +223,7 @@ def add_pdf(version: Version) -> bytes:
     with version.pdf_lock:
         if ".pdf" not in version.files:
             docx_name, docx_data = version.files[".docx"]
-            with _RENDER_LOCK:
-                files = add_pdfs([{Path(docx_name): docx_data}])[0]
+            files = add_pdfs([{Path(docx_name): docx_data}])[0]  # LibreOffice in its own folder and profile
             pdf = Path(docx_name).with_suffix(".pdf")
             version.files[".pdf"] = (pdf.name, files[pdf])
         return version.files[".pdf"][1]
@@ -287,8 +296,10 @@ def _run_batch(job: BatchJob, uploads: list[Upload], options: RunOptions, limits
                 job.done[index[result.input]] = _department(result, names)
 
             run = replace(options, strict=strict, pdf=pdf, out_dir=root / "out")
-            results = run_batch([p for _, p in todo], run, min(default_jobs(), len(todo)),
-                                progress=progress) if todo else []
+            jobs = min(default_jobs(), len(todo))
+            # one worker runs in this process, beside the requests: then it takes the render lock
+            with _RENDER_LOCK if jobs == 1 else nullcontext():
+                results = run_batch([p for _, p in todo], run, jobs, progress=progress) if todo else []
             for result in results:  # final state: run_batch may fail a department after its progress call
                 job.done[index[result.input]] = _department(result, names)
             job.zip_data = _zip(results, summary_workbook(results), SUMMARY_NAME)
