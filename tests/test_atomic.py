@@ -124,7 +124,9 @@ def test_ctrl_c_while_renaming_restores_every_file(tmp_path: Path, monkeypatch: 
 
     def interrupted(src, dst):  # noqa: ANN001, ANN202
         if Path(dst) == first:
-            os.kill(os.getpid(), signal.SIGINT)  # held until both renames are done, then acted on
+            # raise_signal delivers to this (the main) thread before it returns; os.kill may hand the
+            # signal to another thread of the test process, which can run its handler too late
+            signal.raise_signal(signal.SIGINT)  # held until both renames are done, then acted on
         return real(src, dst)
 
     monkeypatch.setattr(atomic.os, "replace", interrupted)
@@ -143,7 +145,7 @@ def test_sigterm_while_writing_changes_nothing(tmp_path: Path, monkeypatch: pyte
 
     def killed(tmp, data):  # noqa: ANN001, ANN202
         if data == b"new b":
-            os.kill(os.getpid(), signal.SIGTERM)
+            signal.raise_signal(signal.SIGTERM)
         return real(tmp, data)
 
     monkeypatch.setattr(atomic, "_write_temp", killed)

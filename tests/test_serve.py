@@ -109,6 +109,7 @@ def test_blank_workbook_is_the_init_workbook(client: TestClient, tmp_path: Path)
     ({"kind": "概算", "year": "2023"}, "类型应为“决算”或“预算”"),
     ({"kind": "决算", "year": "2023", "profile": "../../etc/passwd"}, "没有名为“../../etc/passwd”的模板"),
     ({"kind": "决算", "year": "2099"}, "没有适用于 2099 年度决算的模板"),
+    ({"kind": "预算", "year": "2024", "profile": "决算-2023"}, "模板“决算-2023”用于决算，而选择的类型是预算"),
 ])
 def test_blank_workbook_refuses_bad_choices(client: TestClient, params: dict, message: str) -> None:
     response = client.get(start(client) + "blank", params=params)

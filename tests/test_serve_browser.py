@@ -176,3 +176,22 @@ def test_batch_shows_progress_and_gives_a_zip(browser, server: str, tmp_path: Pa
     import zipfile
 
     assert "汇总.xlsx" in zipfile.ZipFile(archive).namelist()
+
+
+def test_a_corrected_upload_shows_what_changed(browser, server: str, tmp_path: Path) -> None:  # noqa: ANN001
+    from selenium.webdriver.common.by import By
+
+    minimal = ROOT / "docs" / "示例-最小输入.yaml"
+    corrected = tmp_path / "改正后.yaml"
+    corrected.write_text(minimal.read_text(encoding="utf-8").replace("'30201': 15.00", "'30201': 14.50", 1)
+                         .replace("'30299': 2.00", "'30299': 2.50", 1), encoding="utf-8")
+    browser.get(server)
+    upload_file(browser, minimal)
+    assert "检查通过" in body_text(browser) and "与上一版本" not in body_text(browser)
+    upload_file(browser, corrected)
+    wait_until(lambda: "改正后.yaml" in body_text(browser), "the second result")
+    changes = browser.find_element(By.ID, "changes").text
+    assert f"与上一版本（{minimal.name}）相比" in changes
+    assert "有 2 处表格数据、0 处文字发生变化" in changes
+    rows = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#changes table.diff tbody tr")]
+    assert any("15.00" in r and "14.50" in r for r in rows) and any("2.00" in r and "2.50" in r for r in rows)

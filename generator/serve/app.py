@@ -114,9 +114,13 @@ class Server:
         year_text = query.get("year", "")
         if not year_text.isdigit() or not 2000 <= int(year_text) <= 2100:
             problems.append(error("bad-year", "年度应为 2000 至 2100 之间的四位数字", found=year_text or "（空）"))
-        if profile and profile not in {m.name for m in choices["profiles"]}:
+        models = {m.name: m for m in choices["profiles"]}
+        if profile and profile not in models:
             problems.append(error("unknown-profile", f"没有名为“{profile}”的模板",
-                                  hint="可用模板：" + "、".join(m.name for m in choices["profiles"])))
+                                  hint="可用模板：" + "、".join(models)))
+        elif profile and models[profile].kind != kind:
+            problems.append(error("profile-kind", f"模板“{profile}”用于{models[profile].kind}，而选择的类型是{kind}",
+                                  hint="请选择与类型相同的模板，或选“按类型和年度自动选择”"))
         if not problems:
             try:
                 name, data = await run_in_threadpool(blank_workbook, kind, int(year_text), profile,

@@ -21,6 +21,18 @@
       if (button) setTimeout(function () { button.disabled = true; }, 0);
     });
   });
+  // Offer only the profiles of the chosen kind (the server refuses a mismatch too).
+  var kind = document.querySelector("select[name=kind]"), profile = document.querySelector("select[name=profile]");
+  if (kind && profile) {
+    var filter = function () {
+      Array.prototype.forEach.call(profile.options, function (o) {
+        o.hidden = Boolean(o.dataset.kind) && o.dataset.kind !== kind.value;
+        if (o.hidden && o.selected) profile.value = "";
+      });
+    };
+    kind.addEventListener("change", filter);
+    filter();
+  }
   // Batch progress: poll the job's status, fill in rows as departments finish, reload at the end.
   var job = document.getElementById("job");
   if (job && job.dataset.finished === "0") {
