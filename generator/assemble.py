@@ -27,6 +27,17 @@ from .text import blocks_from_markup, render_template, residue_problems, shared_
 
 
 def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> Document:
+    """The document; a problem found while rendering (a template's fault, a missing baseline)
+    is reported together with the warnings the earlier stages found."""
+    try:
+        return _render(prepared, options)
+    except UserError as e:
+        known = set(e.problems)
+        raise UserError([*e.problems, *(p for p in prepared.problems if p not in known)],
+                        e.nothing_written) from e
+
+
+def _render(prepared: Prepared, options: RunOptions) -> Document:
     report, profile = prepared.report, prepared.profile
     env = shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()

@@ -277,3 +277,19 @@ def test_builtin_2023_options_per_class_and_per_item(tmp_path: Path) -> None:
         "7.住房保障支出（类）住房改革支出（款）住房公积金（项）24.33万元，占一般公共预算财政拨款支出的2.8%，"
         "比上年决算数增加24.33万元，增长--（基数为0，不可比），完成年初预算的--%（基数为0，不可比）。",
     ]
+
+
+def test_template_error_reported_with_the_earlier_warnings(run, tmp_path: Path) -> None:  # noqa: ANN001
+    """Reference 001 carries tolerance warnings; a template fault must not hide them."""
+    import shutil
+
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    path = templates / "决算/情况说明-2023.md.j2"
+    path.write_text(path.read_text(encoding="utf-8").replace("年度总收入{{", "年度总收入{{ 不存在 }}{{", 1),
+                    encoding="utf-8")
+    code, _, err = run("check", "--templates-dir", templates, EXAMPLE_001)
+    assert code == 1
+    assert "模板用到了没有的数据：“不存在”未定义" in err
+    warnings = err.count("[警告]")
+    assert warnings > 0 and f"共 1 个错误，{warnings} 个警告。" in err
