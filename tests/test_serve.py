@@ -143,10 +143,12 @@ def test_example_passes_and_downloads_match_the_cli(client: TestClient, tmp_path
         assert p.message in page and (f"第{p.location.line}行" in page)
 
 
-def test_preview_is_the_document(client: TestClient, tmp_path: Path) -> None:
+@pytest.mark.parametrize("example", sorted((ROOT / "data" / "examples").glob("*.yaml")), ids=lambda p: p.stem)
+def test_preview_is_the_document(client: TestClient, tmp_path: Path, example: Path) -> None:
     base = start(client)
-    page = text_of(upload(client, base, EXAMPLE.name, EXAMPLE.read_bytes()))
-    document = render_files(EXAMPLE, RunOptions(out_dir=tmp_path), compare=False).document
+    page = text_of(upload(client, base, example.name, example.read_bytes()))
+    assert "检查通过" in page
+    document = render_files(example, RunOptions(out_dir=tmp_path), compare=False).document
     for table in document.tables():
         assert f"{table.number} {table.title}" in page or (table.number in page and table.title in page)
         for row in table.rows[:5]:
