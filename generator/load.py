@@ -136,8 +136,8 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     name = str(path)
     try:
         nodes = _compose(text)
-    except RecursionError as e:  # the pure-Python parser recurses once per level
-        raise UserError([_too_deep(Location(file=name))]) from e
+    except RecursionError as e:  # a composer (libyaml's, or the pure-Python one) recursed once per level
+        raise UserError([_too_deep(_deepest_place(text, name))]) from e
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         if mark and (cause := _full_width_cause(text, mark.line, name)):
@@ -196,6 +196,24 @@ MAX_DEPTH = 40  # an input nests a handful of levels; 1,000 "[" in 2 KB must not
 def _too_deep(where: Location) -> Problem:
     return error("too-deep", f"嵌套层次过深（超过 {MAX_DEPTH} 层），文件无法处理", location=where,
                  hint="输入文件只需几层缩进；请检查是否误写了大量“[”“{”或层层缩进的“键:”")
+
+
+def _deepest_place(text: str, name: str) -> Location:
+    """Where nesting first passes MAX_DEPTH, from the parser's event stream (the parser keeps a
+    stack of states instead of recursing, so this works where composing the tree did not)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    return Location(file=name, line=mark.line + 1, column=mark.column + 1)
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        pass
+    return Location(file=name)
 
 
 def _check_depth(root: yaml.Node, name: str) -> None:
