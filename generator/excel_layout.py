@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import types
 import typing
 import unicodedata
 from decimal import Decimal
@@ -18,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from .facts import facts_model
-from .model import NarrativeInput, StyleInput
+from .model import NarrativeInput, StyleInput, core_type
 from .profiles import baseline_specs
 
 CREATOR = "gen-report"  # the workbook property naming who wrote an input workbook
@@ -139,13 +138,9 @@ def model_paths(model: type[BaseModel], prefix: str) -> list[str]:
 
 
 def _type_paths(tp: Any, path: str) -> list[str]:
+    tp = core_type(tp)
     origin = typing.get_origin(tp)
     args = [a for a in typing.get_args(tp) if a is not type(None)]
-    if origin in (typing.Union, types.UnionType):
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        return _type_paths(models[0] if models else args[0], path)
-    if origin is typing.Annotated:
-        return _type_paths(args[0], path)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return model_paths(tp, path)
     if origin is list:

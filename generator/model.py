@@ -7,8 +7,10 @@ Field names are English; the keys officers type are the Chinese aliases.
 
 from __future__ import annotations
 
+import types
+import typing
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 
@@ -285,3 +287,18 @@ class Report(_Strict):
 
     _strip = field_validator("department", mode="before")(classmethod(lambda cls, v: _text(v)))
 
+
+def core_type(tp: Any) -> Any:
+    """The type a field holds once Optional, Annotated and unions are looked through (a union
+    stands for its first model, else its first member): what walkers over the input models
+    (example data, workbook paths) descend into."""
+    while True:
+        origin = typing.get_origin(tp)
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if origin in (typing.Union, types.UnionType):
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            tp = models[0] if models else args[0]
+        elif origin is typing.Annotated:
+            tp = args[0]
+        else:
+            return tp

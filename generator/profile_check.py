@@ -12,7 +12,6 @@ every problem found is reported with the template's file and line.
 
 from __future__ import annotations
 
-import types
 import typing
 from dataclasses import replace
 from decimal import Decimal
@@ -29,7 +28,7 @@ from .facts import Declaration, spec_of
 from .figures import build_figures
 from .inputs import check_input
 from .load import Source
-from .model import NarrativeInput, SelfEvaluationTables
+from .model import NarrativeInput, SelfEvaluationTables, core_type
 from .optional import with_optional_tables
 from .options import RunOptions
 from .profiles import Profile, baseline_specs, load_profile, read_profile_model
@@ -162,13 +161,9 @@ def example_of(model: type[BaseModel], optional_fields: bool = True) -> dict[str
 
 
 def _example_type(tp: Any, optional_fields: bool = True) -> Any:
+    tp = core_type(tp)
     origin = typing.get_origin(tp)
     args = [a for a in typing.get_args(tp) if a is not type(None)]
-    if origin in (typing.Union, types.UnionType):
-        models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
-        return _example_type(models[0] if models else args[0], optional_fields)
-    if origin is typing.Annotated:
-        return _example_type(args[0], optional_fields)
     if isinstance(tp, type) and issubclass(tp, BaseModel):
         return example_of(tp, optional_fields)
     if origin is list:
