@@ -154,8 +154,16 @@ class StyleBook:
         self.borders: dict[XBorder, int] = {NO_BORDER: 0}
         self.formats: dict[str, int] = {}
         self.xfs: dict[tuple[int, int, int, XAlign | None], int] = {(0, 0, 0, None): 0}
+        self._by_look: dict[tuple[XFont, XBorder, str, XAlign | None], int] = {}
 
     def xf(self, c: XCell) -> int:
+        look = (c.font, c.border, c.number_format, c.alignment)
+        found = self._by_look.get(look)
+        if found is None:
+            found = self._by_look[look] = self._new_xf(c)
+        return found
+
+    def _new_xf(self, c: XCell) -> int:
         font = self.fonts.setdefault(c.font, len(self.fonts))
         border = self.borders.setdefault(c.border, len(self.borders))
         fmt = _BUILTIN_FORMATS.get(c.number_format)
