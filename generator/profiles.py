@@ -316,18 +316,19 @@ class PerformanceLayout(_Strict):
         alias="指标列")
     grouped: bool = Field(False, alias="指标分组")
 
-    @model_validator(mode="after")
-    def _columns_fit(self) -> PerformanceLayout:
-        contents = [c.content for c in self.columns]
+    @field_validator("columns")
+    @classmethod
+    def _columns_fit(cls, columns: list[IndicatorColumn]) -> list[IndicatorColumn]:
+        contents = [c.content for c in columns]
         if repeated := sorted({c for c in contents if contents.count(c) > 1}):
             raise ValueError("“指标列”的内容重复：" + "、".join(repeated))
         if missing := [f for f in ("三级指标", "分值", "得分") if f not in contents]:
             raise ValueError("“指标列”缺少内容：" + "、".join(missing) + "（可用：" + "、".join(INDICATOR_FIELDS)
                              + "，或每个指标的一项文字）")
-        if len(self.columns) < 6:
+        if len(columns) < 6:
             raise ValueError(f"“指标列”至少 6 列（资金一栏印 资金、年度预算数、执行数、预算执行率、分值、得分），"
-                             f"现有 {len(self.columns)} 列")
-        return self
+                             f"现有 {len(columns)} 列")
+        return columns
 
     @property
     def indicator_texts(self) -> list[str]:

@@ -356,3 +356,106 @@ def test_bing_layout_fields_and_tolerance_survive_the_workbook(tmp_path: Path) -
     assert project["表头"] == {"主管部门": "示例市某某局", "实施单位": "示例市某某服务中心"}
     assert project["资金来源"]["其他资金"] == {"年度预算数": 2, "执行数": 1.5}
     assert project["文字"] == {"改进措施": "加强进度管理。"} and again["勾稽容差"] == 0.01
+
+
+# 丙区 with its own indicator block: a column per indicator text (偏差原因分析及改进措施), headers
+# renamed, 一级/二级指标 printed once per block of equal ones.
+BING_INDICATORS = BING.replace(
+    "    绩效自评表版式: {表头字段: [主管部门, 实施单位], 资金来源: [财政拨款, 其他资金], 文字: [改进措施]}\n",
+    """    绩效自评表版式:
+      表头字段: [主管部门, 实施单位]
+      资金来源: [财政拨款, 其他资金]
+      指标列:
+        - {表头: 一级指标, 内容: 一级指标}
+        - {表头: 二级指标, 内容: 二级指标}
+        - {表头: 三级指标, 内容: 三级指标}
+        - {表头: 指标值, 内容: 年度指标值}
+        - {表头: 完成值, 内容: 实际完成值}
+        - {表头: 分值, 内容: 分值}
+        - {表头: 得分, 内容: 得分}
+        - {表头: 偏差原因分析及改进措施, 内容: 偏差原因分析及改进措施, 宽: 3}
+      指标分组: true
+      文字: [改进措施]
+""")
+INDICATOR_TEXTS = {
+    "      年度预算数: 22.00\n      执行数: 20.00\n": "      年度预算数: 22.00\n      执行数: 20.00\n"
+    "      表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n"
+    "      资金来源: {财政拨款: {年度预算数: 20.00, 执行数: 18.50}, 其他资金: {年度预算数: 2.00, 执行数: 1.50}}\n"
+    "      文字: {改进措施: 加强进度管理。}\n",
+    "    年度预算数: 120.00\n    执行数: 115.00\n": "    年度预算数: 120.00\n    执行数: 115.00\n"
+    "    表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n",
+    "实际完成值: 5600人次, 分值: 30, 得分: 30}": "实际完成值: 5600人次, 分值: 30, 得分: 30, 文字: {偏差原因分析及改进措施: 无偏差}}",
+    "实际完成值: 95%, 分值: 20, 得分: 18}": "实际完成值: 95%, 分值: 20, 得分: 18, 文字: {偏差原因分析及改进措施: 个别事项延后。}}",
+}
+
+
+def test_bing_indicator_columns_come_from_the_profile(tmp_path: Path) -> None:
+    assert BING_INDICATORS != BING
+    out = region(tmp_path, "丙区-决算-2022", BING_INDICATORS, year=None,
+                 example=ROOT / "data/examples/示例单位-2022-决算.yaml", replace=INDICATOR_TEXTS)
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    project = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "项目名称"))
+    assert all(len(r) == 8 for r in project)
+    at = next(i for i, r in enumerate(project) if r[0] == "一级指标")
+    assert project[at] == ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    assert project[at + 1] == ["产出指标", "数量指标", "服务人次", "≥5000人次", "5600人次", "30.00", "30.00", "无偏差"]
+    assert project[at + 2] == ["", "时效指标", "按时完成率", "100%", "95%", "20.00", "18.00", "个别事项延后。"]
+    assert project[at + 3][:3] == ["效益指标", "社会效益指标", "办事便利度提升"] and project[at + 3][7] == ""
+    total = next(r for r in project if r[0] == "总分")
+    assert total[5:] == ["100.00", "95.09", ""]  # 10 × 20/22 + 30 + 18 + 28 + 10
+    assert next(r for r in project if r[0] == "自评等级")[5] == "优"
+    assert project[-1][0] == "改进措施" and project[-1][2:] == ["加强进度管理。"] * 6
+    # the department's table has the same block, without any indicator text
+    whole = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "部门名称"))
+    assert len(whole[0]) == 8
+    # the workbook of tables prints the same 8 columns
+    book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
+    sheet = next(book[n] for n in book.sheetnames if any(
+        c.value == "偏差原因分析及改进措施" for row in book[n].iter_rows() for c in row))
+    assert any(c.value == "个别事项延后。" for row in sheet.iter_rows() for c in row)
+    # the input workbook has a column for the indicator text, read back into 文字
+    data, inp = tmp_path / "data", tmp_path / "丙区-决算-2022.yaml"
+    entry, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
+    for args in (["convert", str(inp), "-o", str(entry)], ["convert", str(entry), "-o", str(back)]):
+        with pytest.raises(SystemExit) as e:
+            main([*args, "--data-dir", str(data)])
+        assert e.value.code == 0
+    import yaml
+
+    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    indicators = again["绩效自评表"]["项目"][0]["指标"]
+    assert indicators[1]["文字"] == {"偏差原因分析及改进措施": "个别事项延后。"} and "文字" not in indicators[2]
+
+
+def test_bing_indicator_text_outside_the_layout_is_a_located_error(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = dict(INDICATOR_TEXTS)
+    bad["实际完成值: 95%, 分值: 20, 得分: 18}"] = "实际完成值: 95%, 分值: 20, 得分: 18, 文字: {改进建议: 无}}"
+    with pytest.raises(AssertionError):
+        region(tmp_path, "丙区-决算-2022", BING_INDICATORS, year=None,
+               example=ROOT / "data/examples/示例单位-2022-决算.yaml", replace=bad)
+    err = capsys.readouterr().err
+    assert "第175行" in err and "“某某服务专项”的指标“按时完成率”的文字中不认识“改进建议”" in err
+    assert "指标列的文字可用：偏差原因分析及改进措施" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("columns,message", [
+    ("[{表头: 一级指标, 内容: 一级指标}, {表头: 三级指标, 内容: 三级指标}, {表头: 分值, 内容: 分值}]",
+     "“指标列”缺少内容：得分"),
+    ("[{表头: 甲, 内容: 三级指标}, {表头: 乙, 内容: 三级指标}, {表头: 分值, 内容: 分值}, {表头: 得分, 内容: 得分}]",
+     "“指标列”的内容重复：三级指标"),
+    ("[{表头: 三级指标, 内容: 三级指标}, {表头: 分值, 内容: 分值}, {表头: 得分, 内容: 得分}]", "“指标列”至少 6 列"),
+])
+def test_bad_indicator_columns_are_located_profile_errors(tmp_path: Path, columns: str, message: str) -> None:
+    from generator.errors import UserError
+    from generator.profiles import load_profile
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    path = data / "profiles" / "丙区-决算-2022.yaml"
+    path.write_text("名称: 丙区-决算-2022\n基于: 决算-2023\n适用年度: [2022]\n"
+                    f"绩效自评表版式:\n  指标列: {columns}\n", encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(path, 2022, data)
+    [problem] = e.value.problems
+    assert message in problem.message and problem.location.file == str(path) and problem.location.line == 5
