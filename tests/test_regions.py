@@ -84,6 +84,19 @@ def region(tmp_path: Path, name: str, profile: str, year: int | None = 2024, exa
     return out
 
 
+def through_the_workbook(tmp_path: Path, name: str) -> dict:
+    """The region's input (written by `region`) converted to the input workbook and back."""
+    import yaml
+
+    data, inp = tmp_path / "data", tmp_path / f"{name}.yaml"
+    book, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
+    for args in (["convert", str(inp), "-o", str(book)], ["convert", str(book), "-o", str(back)]):
+        with pytest.raises(SystemExit) as e:
+            main([*args, "--data-dir", str(data)])
+        assert e.value.code == 0
+    return yaml.safe_load(back.read_text(encoding="utf-8"))
+
+
 def rows(table: docx.table.Table) -> list[list[str]]:
     return [[c.text for c in r.cells] for r in table.rows]
 
@@ -361,15 +374,7 @@ def test_bing_layout_fields_and_tolerance_survive_the_workbook(tmp_path: Path) -
               "金额单位: 万元": "金额单位: 万元\n勾稽容差: 0.01"}
     region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml",
            replace=fields)
-    data, inp = tmp_path / "data", tmp_path / "丙区-决算-2022.yaml"
-    book, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
-    for args in (["convert", str(inp), "-o", str(book)], ["convert", str(book), "-o", str(back)]):
-        with pytest.raises(SystemExit) as e:
-            main([*args, "--data-dir", str(data)])
-        assert e.value.code == 0
-    import yaml
-
-    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    again = through_the_workbook(tmp_path, "丙区-决算-2022")
     project = again["绩效自评表"]["项目"][0]
     assert project["表头"] == {"主管部门": "示例市某某局", "实施单位": "示例市某某服务中心"}
     assert project["资金来源"]["其他资金"] == {"年度预算数": 2, "执行数": 1.5}
@@ -439,16 +444,7 @@ def test_bing_indicator_columns_come_from_the_profile(tmp_path: Path) -> None:
         c.value == "偏差原因分析及改进措施" for row in book[n].iter_rows() for c in row))
     assert any(c.value == "个别事项延后。" for row in sheet.iter_rows() for c in row)
     # the input workbook has a column for the indicator text, read back into 文字
-    data, inp = tmp_path / "data", tmp_path / "丙区-决算-2022.yaml"
-    entry, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
-    for args in (["convert", str(inp), "-o", str(entry)], ["convert", str(entry), "-o", str(back)]):
-        with pytest.raises(SystemExit) as e:
-            main([*args, "--data-dir", str(data)])
-        assert e.value.code == 0
-    import yaml
-
-    again = yaml.safe_load(back.read_text(encoding="utf-8"))
-    indicators = again["绩效自评表"]["项目"][0]["指标"]
+    indicators = through_the_workbook(tmp_path, "丙区-决算-2022")["绩效自评表"]["项目"][0]["指标"]
     assert indicators[1]["文字"] == {"偏差原因分析及改进措施": "个别事项延后。"} and "文字" not in indicators[2]
 
 
