@@ -149,7 +149,7 @@ def test_init_workbook(run, tmp_path: Path) -> None:
     assert rules["A6:A65"] == ("textLength", "between", "3")
     assert rules["D6:D65"] == ("decimal", "greaterThanOrEqual", "0")
     last = {str(v.sqref): v.formula1 for v in wb["上年数"].data_validations.dataValidation}
-    assert last["C4:C46"] == "-10000000000000"  # 比上年增减 may be negative (23 items, 20 rows for codes)
+    assert last["C4:C48"] == "-10000000000000"  # 比上年增减 may be negative (25 items, 20 rows for codes)
     detail = wb["一般公共预算财政拨款基本支出决算表"]
     assert [detail.cell(4, c).value for c in range(1, 7)] == ["科目编码", "科目名称", "金额"] * 2
     assert detail["A5"].value == "301" and detail["D5"].value == "302"
