@@ -143,11 +143,10 @@ def derive_parents(baseline: Baseline, stated_at: dict[str, Location], figures: 
         def key_of(code: str, section: str = section, column: str = column) -> str:
             return ".".join(p for p in (section, code, column) if p)
 
-        widths = _WIDTHS
         codes = set(given) | set(figures.rows[section].codes)
-        for width in widths[1:]:
+        for width in _WIDTHS[1:]:
             codes |= {c[:width] for c in codes if len(c) > width}
-        for child, parent in zip(widths, widths[1:]):
+        for child, parent in ((7, 5), (5, 3)):
             for code in sorted(c for c in codes if len(c) == parent):
                 children = sorted(c for c in codes if len(c) == child and c.startswith(code))
                 known = [baseline.values.get(key_of(c)) for c in children]
