@@ -11,6 +11,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+import jinja2
+
 from .amounts import UNIT_SCALE
 from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
@@ -26,20 +28,21 @@ from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
 
 
-def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> Document:
+def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS, env: jinja2.Environment | None = None) -> Document:
     """The document; a problem found while rendering (a template's fault, a missing baseline)
-    is reported together with the warnings the earlier stages found."""
+    is reported together with the warnings the earlier stages found. `env`: the templates'
+    environment, if not the shared one of `options.templates_dir` (profile_check.py)."""
     try:
-        return _render(prepared, options)
+        return _render(prepared, options, env)
     except UserError as e:
         known = set(e.problems)
         raise UserError([*e.problems, *(p for p in prepared.problems if p not in known)],
                         e.nothing_written) from e
 
 
-def _render(prepared: Prepared, options: RunOptions) -> Document:
+def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | None) -> Document:
     report, profile = prepared.report, prepared.profile
-    env = shared_environment(options.templates_dir.resolve())
+    env = env or shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()
     writer, context = narrative_context(prepared)
     overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
