@@ -13,7 +13,7 @@ from typing import Any
 
 import jinja2
 
-from .amounts import UNIT_SCALE
+from .amounts import UNIT_SCALE, round_half_up
 from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
@@ -90,8 +90,9 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
         toc=profile.model.toc.show,
         text_landscape=profile.model.text_orientation == "横向",
     )
-    return replace(document, citations=citations(document.tables(), writer.citations, prepared.figures.ledger,
-                                                 narrative_display))
+    placed = citations(document.tables(), writer.citations, prepared.figures.ledger, narrative_display)
+    uncited = tuple(dict.fromkeys(key for key, _ in writer.citations if key not in placed))
+    return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited)
 
 
 class _Finisher:
@@ -224,15 +225,17 @@ def narrative_style(prepared: Prepared, display: Display) -> Style:
 
 
 def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
-              narrative: Display) -> tuple[Citation, ...]:
-    """Each cited figure with the first table cell that shows it: in the narrative's unit
-    and decimals if a table prints it so, else in a table that prints it exactly (元 with
-    cents), from which the narrative's number follows by scaling and rounding half up."""
+              narrative: Display) -> dict[str, Citation]:
+    """Each cited figure (by key) with the first table cell that shows it: in the narrative's
+    unit and decimals if a table prints it so, else in a table of a finer unit (元) from whose
+    printed figure the narrative's number follows by scaling and rounding half up (exactly, or
+    rounded to whole 元). A figure no table prints is not in the result (verify names it)."""
     same: dict[str, Citation] = {}
     scaled: dict[str, Citation] = {}
+    scale = UNIT_SCALE[narrative.unit]
     for i, t in enumerate(tables):
         exact = UNIT_SCALE[t.unit]
-        factor = exact / UNIT_SCALE[narrative.unit]
+        factor = exact / scale
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
                 key = cell.source
@@ -240,15 +243,16 @@ def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
                     continue
                 if t.unit == narrative.unit and t.places == narrative.places:
                     same.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i))
-                elif cell.value * exact == ledger.value(key) and factor <= 1:
-                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i,
-                                                    factor=str(factor.normalize()), places=narrative.places))
-    out = []
+                elif factor <= 1 and key not in scaled and round_half_up(cell.value * factor, narrative.places) \
+                        == round_half_up(ledger.value(key) / scale, narrative.places):
+                    scaled[key] = Citation("", t.number, t.header_rows + r, c, index=i,
+                                           factor=str(factor.normalize()), places=narrative.places)
+    out: dict[str, Citation] = {}
     for key, text in cited:
         where = same.get(key) or scaled.get(key)
         if where is not None:
-            out.append(replace(where, text=text))
-    return tuple(dict.fromkeys(out))
+            out.setdefault(key, replace(where, text=text))
+    return out
 
 
 def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:

@@ -227,7 +227,7 @@ def test_error_in_an_included_macro_names_the_macro_file(tmp_path: Path) -> None
     assert "没有“没有”" in problem.message
 
 
-@pytest.mark.parametrize("tables_in", ["万元", "元"])
+@pytest.mark.parametrize("tables_in", ["万元", "元", "元, 小数位: 0"])
 def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     """A per-项 section generated, then `verify`: every amount a row printed is checked against
     its table cell (a 万元 narrative over tables printed in 元 included)."""
@@ -245,7 +245,10 @@ def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     shutil.copytree(ROOT / "templates", templates)
     (templates / "甲地").mkdir()
     (templates / "甲地" / "说明.md.j2").write_text("# 一、支出情况\n" + TEMPLATE, encoding="utf-8")
-    path = _variant(tmp_path, A.read_text(encoding="utf-8").replace("金额单位: 万元\n", "金额单位: 万元\n模板: 甲地决算\n"))
+    text = A.read_text(encoding="utf-8").replace("金额单位: 万元\n", "金额单位: 万元\n模板: 甲地决算\n")
+    # 元 with cents: a table printed to whole 元 still shows the 万元 the narrative prints
+    text = text.replace("'2010301': {基本支出: 80}", "'2010301': {基本支出: 80.000049}")
+    path = _variant(tmp_path, text)
     result = build_report(path, RunOptions(data_dir=data, templates_dir=templates, out_dir=tmp_path / "out"))
     docx = next(p for p in result.outputs if p.suffix == ".docx")
     checked, problems = verify_docx(docx)
