@@ -196,3 +196,46 @@ def test_builtin_profiles_declare_todays_fields() -> None:
     assert list(fields) == ["会议费培训费", "三公经费", "国有资产", "绩效", "其他事项"]
     with pytest.raises(Exception, match="应为|literal_error|Input should be"):
         model.model_validate({"国有资产": {"车辆": {"业务用车": 1}}})
+
+
+BUDGET = ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml"
+
+
+def test_budget_profile_declares_its_fields(tmp_path: Path) -> None:
+    """预算-2024 (a patch of 决算-2023) declares its own 情况说明字段: the 国有资产 facts its
+    narrative quotes and 其他事项; a 决算 field, a bad count or a bad date is located."""
+    from generator.facts import facts_model
+    from generator.profiles import load_profile
+
+    profile = load_profile(ROOT / "data/profiles/预算-2024.yaml", 2024)
+    fields = profile.model.facts
+    assert fields is not None and list(fields) == ["国有资产", "其他事项"]
+    assets = {f.alias for f in facts_model(fields).model_fields["f0"].annotation.model_fields.values()}
+    assert assets == {"截至日期", "房屋面积", "车辆数", "车辆", "单位价值100万元以上设备", "拟购置说明"}
+    text = BUDGET.read_text(encoding="utf-8")
+    for old, new, message in [
+        ("    车辆数: 1\n", "    车辆数: 一辆\n", "应为整数"),
+        ("    截至日期: 2024年2月19日\n", "    截至日期: 2024年2月30日\n", "不是有效的日期"),
+        ("情况说明:\n", "情况说明:\n  三公经费: {出国团组数: 0}\n", "不认识的键“三公经费”"),
+    ]:
+        path = tmp_path / "预算.yaml"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        with pytest.raises(UserError) as e:
+            prepare(path)
+        [problem] = e.value.problems
+        assert message in problem.message
+        line = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                    if new.splitlines()[-1].strip() in t)
+        assert problem.location.line == line
+
+
+def test_budget_fields_in_the_workbook(tmp_path: Path) -> None:
+    workbook = tmp_path / "预算.xlsx"
+    convert_input(BUDGET, workbook)
+    sheet = openpyxl.load_workbook(workbook)["文字说明"]
+    rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    assert rows["国有资产.车辆数"] == 1 and rows["国有资产.截至日期"] == "2024年2月19日"
+    assert "国有资产.车辆.岗位保障用车" in rows and not any(str(k).startswith("三公经费") for k in rows)
+    narrative = [getattr(b, "text", "") for b in __import__("generator.build", fromlist=["render"]).render(
+        prepare(workbook)).part("情况说明").blocks]
+    assert any("截至2024年2月19日，本部门固定资产金额" in t and "车辆1辆" in t for t in narrative)
