@@ -59,7 +59,12 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     narrative_text = (writer.rendered(lambda: render_template(env, profile.model.narrative_template, context))
                       if profile.model.narrative_template else NarrativeText(""))
     narrative = _place_tables(blocks_from_markup(narrative_text.text), placed, profile)
-    _check_narrative(overview_text.missing + narrative_text.missing, narrative, prepared)
+    own_texts = {spec.name: writer.rendered(lambda spec=spec: render_template(env, spec.template, context))
+                 for spec in profile.frame if spec.template}
+    own = {name: _place_tables(blocks_from_markup(t.text), placed, profile) for name, t in own_texts.items()}
+    texts = [overview_text, narrative_text, *own_texts.values()]
+    _check_narrative(tuple(m for t in texts for m in t.missing), [*narrative, *(b for bs in own.values() for b in bs)],
+                     prepared)
     glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
     glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
     if profile.model.glossary_numbered:
@@ -74,11 +79,11 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     parts: list[Part] = []
     finish = _Finisher(profile, report.department)
     for spec in profile.frame:
-        blocks = [b for content in spec.contents for b in contents[content]]
+        blocks = own.get(spec.name, []) + [b for content in spec.contents for b in contents[content]]
         blocks += in_parts.get(spec.name, [])
         if blocks:  # a part with nothing in it (no 名词解释) is left out, heading and all
             parts.append(Part(spec.name, fill(spec.title, values), tuple(finish(b) for b in blocks),
-                              tuple(spec.contents)))
+                              tuple(spec.contents) + (("文字",) if spec.template else ())))
     document = Document(
         title=fill(profile.model.title, values),
         department=report.department,
@@ -91,7 +96,7 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
         toc=profile.model.toc.show,
         text_landscape=profile.model.text_orientation == "横向",
     )
-    cited = overview_text.citations + narrative_text.citations
+    cited = tuple(c for t in texts for c in t.citations)
     placed = citations(document.tables(), cited, prepared.figures.ledger, narrative_display)
     uncited = tuple(dict.fromkeys(key for key, _ in cited if key not in placed))
     return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited)
@@ -206,7 +211,7 @@ def _check_narrative(missing: tuple[str, ...], blocks: list[Any], prepared: Prep
     """A narrative that needs a figure the input lacks, or that shows template residue,
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
-                      location=Location(file=prepared.source.file),
+                      location=_baseline_block(item, prepared),
                       hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
                       "（按科目比较时键为科目编码，如 2010301）")
                 for item in dict.fromkeys(missing)]
@@ -214,6 +219,18 @@ def _check_narrative(missing: tuple[str, ...], blocks: list[Any], prepared: Prep
                  for message in residue_problems(blocks, "情况说明")]
     if problems:
         raise UserError(problems)
+
+
+def _baseline_block(item: str, prepared: Prepared) -> Location:
+    """Where the missing figure belongs: the input's block of that baseline (上年数 or
+    比上年增减 …) if it has one, else the input file."""
+    source = prepared.source
+    for spec in baseline_specs(prepared.profile.model).values():
+        if item.startswith(spec.key):
+            for key in (spec.key, spec.change_key):
+                if key and (key,) in source.locations:
+                    return source.locations[(key,)]
+    return Location(file=source.file)
 
 
 def narrative_style(prepared: Prepared, display: Display) -> Style:
