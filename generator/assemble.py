@@ -16,7 +16,16 @@ import jinja2
 from .amounts import UNIT_SCALE, round_half_up
 from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
-from .document import Citation, Document, GlossaryEntry, Operand, Paragraph, Part, PercentCheck, Table
+from .document import (
+    Citation,
+    Document,
+    GlossaryEntry,
+    Operand,
+    Paragraph,
+    Part,
+    PercentCheck,
+    Table,
+)
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
 from .narrative import Narrative, NarrativeText, Ratio, Texts

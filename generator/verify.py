@@ -12,8 +12,8 @@ and paragraphs that hold figures.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
