@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -113,7 +113,8 @@ class Narrative:
             text = render()
         finally:
             self._record = _Record()
-        return NarrativeText(text, tuple(record.citations), tuple(record.missing), tuple(record.ratios))
+        return NarrativeText(text, tuple(record.citations), tuple(record.missing),
+                             tuple(_in_context(text, record.ratios)))
 
     def key_of(self, x: Any) -> str:
         """The table figure's key `x` names (itself, or a comparison item's), else ""."""
@@ -266,3 +267,19 @@ class Narrative:
         }
 
 
+_CLAUSE_END = re.compile(r"[\n。；！？]")
+
+
+def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
+    """Each percentage's phrase widened to its sentence up to the phrase (found in print
+    order), so that verify can point at the right paragraph when a bare "100%" recurs."""
+    out, at = [], 0
+    for r in ratios:
+        pos = text.find(r.phrase, at)
+        if pos < 0:  # printed out of order (a template may hold a phrase in a variable)
+            out.append(r)
+            continue
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+        at = pos + len(r.phrase)
+        out.append(replace(r, phrase=text[start:at].strip() or r.phrase))
+    return out

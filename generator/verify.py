@@ -133,7 +133,7 @@ def _percent_problems(p: etree._Element, in_order: list[list[list[str]]], snapsh
             was = then[row][column] if then and row < len(then) and column < len(then[row]) else None
             if cell is not None and cell != was and (shown := _number(cell)) is not None:
                 value = shown * Decimal(o.get("scale") or "1")
-                edited.append(f"{o.get('table')}{ReadTable(0, '', 0, grid).row_label(row, column)}为 {cell}")
+                edited.append(f"{o.get('table')}“{ReadTable(0, '', 0, grid).row_label(row, column)}”现为 {cell}")
         values.append(value)
     if len(values) != 2:
         return []
@@ -144,8 +144,8 @@ def _percent_problems(p: etree._Element, in_order: list[list[list[str]]], snapsh
         if base != 0 else None
     if recomputed is not None and recomputed == _number(printed.rstrip("%")) and direction_ok:
         return []
-    paragraph = next((q for q in (snapshot.paragraphs if snapshot else now.paragraphs) if phrase in q.text), None)
-    found = sentence_at(paragraph.text, paragraph.text.find(phrase)) if paragraph else phrase
+    paragraph, part = _paragraph_of(phrase, snapshot.paragraphs if snapshot else now.paragraphs)
+    found = sentence_at(paragraph.text, paragraph.text.find(part)) if paragraph else phrase
     if recomputed is None:
         should = "基数为0，无法计算百分比"
     elif kind == "change":
@@ -155,6 +155,18 @@ def _percent_problems(p: etree._Element, in_order: list[list[list[str]]], snapsh
     return [error("verify-percent-stale", f"情况说明中的百分比 {printed} 与表中现在的数不符（{'；'.join(edited)}）",
                   location=where, table=paragraph.heading if paragraph else None,
                   expected=f"按表中的数重新计算应为 {should}", found=f"情况说明为：{found}")]
+
+
+def _paragraph_of(phrase: str, paragraphs: list[ReadParagraph]) -> tuple[ReadParagraph | None, str]:
+    """The paragraph that prints `phrase` (its sentence up to the percentage, as rendered; the
+    clauses nearest the percentage if a list marker or emphasis changed its start)."""
+    clauses = phrase.split("，")
+    for k in range(len(clauses)):
+        part = "，".join(clauses[k:])
+        found = next((q for q in paragraphs if part in q.text), None)
+        if found is not None:
+            return found, part
+    return None, phrase
 
 
 def _style_id(styles: etree._Element, name: str) -> str | None:

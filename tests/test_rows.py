@@ -264,15 +264,15 @@ def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     # the table (in the table's unit), its 占72.7% no longer follows
     result = verify_full(docx)
     assert result.percents >= 5 + 4  # a share of each row, the 类' completions, …
-    stale = [p for p in verify_full(_double_cell(docx, tmp_path / "edited.docx", "72.7%")).problems
+    stale = [p for p in verify_full(_double_cell(docx, tmp_path / "edited.docx", "80万元，占72.7%")).problems
              if p.code == "verify-percent-stale"]
     assert any("72.7%" in p.message and p.expected == "按表中的数重新计算应为 145.5%" for p in stale), \
         [p.render() for p in stale]
 
 
 def _double_cell(path: Path, target: Path, percent: str) -> Path:
-    """A copy of the document with the table cell of the first figure the narrative's `percent`
-    was computed from doubled (as an officer would retype it in Word)."""
+    """A copy of the document with the table cell of the first figure the narrative's percentage
+    printed at the end of `percent` was computed from doubled (as an officer would retype it in Word)."""
     import zipfile
     from decimal import Decimal
 
@@ -281,7 +281,7 @@ def _double_cell(path: Path, target: Path, percent: str) -> Path:
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
         item = next(src.read(n) for n in src.namelist() if n.startswith("customXml/item") and b"<pc " in src.read(n))
-        [o] = [e[0] for e in etree.fromstring(item).iter("{*}pc") if e.get("phrase") == percent]
+        [o] = [e[0] for e in etree.fromstring(item).iter("{*}pc") if e.get("phrase").endswith(percent)]
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "word/document.xml":
