@@ -168,7 +168,7 @@ def _reference(path: Path) -> _Reference:
             ),
             outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
             title_shapes={name: _title_shape(word, name) for name in TITLE_STYLES},
-            empty=_emptied(docx.Document(io.BytesIO(blob))),
+            empty=_emptied(word),  # (its styles were read above)
         )
     return _REFERENCES[key]
 
