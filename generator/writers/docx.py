@@ -103,7 +103,7 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
         texts and doc.parts.index(texts[0]) != 2) else ""
     document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
-    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited)
+    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited, doc.percents)
     return package_bytes(word, {word.part: document_xml})
 
 
