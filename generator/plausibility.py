@@ -17,7 +17,10 @@ WAN = Decimal(10000)
 UNIT_KEY = "金额单位"
 # Under 元, an input whose every figure prints below 0.1 万元 was typed in 万元.
 SMALL_YUAN = Decimal(1000)
-JUMP = Decimal(1000)  # ×10,000 against last year's file means another unit; ×1,000 is already no real change
+# Against last year's file: 元 read as 万元 (or the reverse) is a ×10,000 jump, times the year's
+# real change; a department whose figures really fell to a fifth still shows ×2,000.
+UNIT_JUMP, REAL_CHANGE = Decimal(10000), Decimal(5)
+JUMP = UNIT_JUMP / REAL_CHANGE
 BALANCE = "年末结转和结余"
 
 
@@ -50,7 +53,7 @@ def unit_problems(profile: Profile, source: Source, figures: Figures, describe: 
     note = unit_note(source, unit)
     table, row, column = describe(key)
     what = "、".join(x for x in (table, row, column) if x)
-    ceiling = profile.model.ceiling
+    ceiling = profile.model.magnitude_ceiling
     if unit == "万元" and top / WAN > ceiling:
         return [error("unit-implausible", f"金额看起来是以元为单位填写的：最大的数 {ledger.fmt(top)}（{what}）"
                       f"超过了模板“{profile.model.name}”设定的合理上限 {ceiling:,} 万元",

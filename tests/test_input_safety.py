@@ -379,16 +379,42 @@ def test_wan_figures_under_yuan(run, tmp_path: Path) -> None:
 def test_a_ten_thousandfold_jump_against_last_year(run, tmp_path: Path) -> None:
     last = _minimal(tmp_path, "上年.yaml", ("年度: 2023", "年度: 2022"))
     path = tmp_path / "本年.yaml"
-    text = MINIMAL.read_text(encoding="utf-8").replace("金额单位: 万元 ", "金额单位: 元 ")
-    # 万元 figures ×10 under 元: each detail still ≥ 1,000 元 in places, so only last year tells
-    path.write_text(_times(text, 10), encoding="utf-8")
+    # 元 figures typed under 万元, for a department whose figures really fell by a fifth: ×8,000,
+    # below the profile's ceiling (920,000 万元), so only last year's file tells
+    path.write_text(_times(MINIMAL.read_text(encoding="utf-8"), 8000), encoding="utf-8")
     code, _, err = run("check", path, "--prev", last)
     assert code == 1
     assert err.splitlines()[:4] == [
-        f"[错误] {path} 第10行第1列：与上年文件相比，金额小了约 1,000 倍：本年最大的数 1,150.00 元，上年 115.00 万元",
-        "    实际：金额单位：元（按输入中的“金额单位”）",
-        "    提示：两个文件的金额单位可能不同：本文件元（按输入中的“金额单位”），上年文件按万元。"
+        f"[错误] {path} 第10行第1列：与上年文件相比，金额大了约 8,000 倍：本年最大的数 920,000.00 万元，上年 115.00 万元",
+        "    实际：金额单位：万元（按输入中的“金额单位”）",
+        "    提示：两个文件的金额单位可能不同：本文件万元（按输入中的“金额单位”），上年文件按万元。"
         "请在两个文件中写明同一个“金额单位”", ONE_ERROR]
+
+
+def test_a_thousandfold_change_is_no_unit_mistake(run, tmp_path: Path) -> None:
+    # ×1,000 is not what 元/万元 makes (×10,000): no unit error, whatever else is said
+    last = _minimal(tmp_path, "上年.yaml", ("年度: 2023", "年度: 2022"))
+    path = tmp_path / "本年.yaml"
+    path.write_text(_times(MINIMAL.read_text(encoding="utf-8"), 1000), encoding="utf-8")
+    code, out, err = run("check", path, "--prev", last)
+    assert "与上年文件相比" not in err
+    assert code == 0, err
+
+
+def test_a_profile_sets_its_own_ceiling(run, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    profile = data / "profiles" / "决算-2023.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "金额合理上限: 1000000" in text  # each shipped profile states its own
+    profile.write_text(text.replace("金额合理上限: 1000000", "金额合理上限: 100"), encoding="utf-8")
+    code, _, err = run("check", MINIMAL, "--data-dir", data)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"[错误] {MINIMAL} 第10行第1列：金额看起来是以元为单位填写的：最大的数 115.00 万元（表1 收入支出决算总表、本年收入合计）"
+        "超过了模板“决算-2023”设定的合理上限 100 万元")
 
 
 # -- control totals and subsets --------------------------------------------------------------------
