@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Problem, UserError, a_few, error, warning
 from .facts import facts_model
-from .load import Source
+from .load import UNREADABLE, Source
 from .model import Header, Report
 from .profiles import Profile, baseline_specs, header_profile
 from .validation import pydantic_problems
@@ -44,9 +44,12 @@ def check_input(source: Source, data_dir: Path | None = None, previous: Source |
     """`previous`: last year's input, whose texts the profile's 上年衔接.沿用 carries over."""
     try:
         header = Header.model_validate(source.data)
-    except ValidationError as e:
-        raise UserError(pydantic_problems(e, source, Header)) from e
-    profile = header_profile(source, header, data_dir)
+    except ValidationError as e:  # no profile without it: the reader's own problems are said with it
+        raise UserError([*source.problems, *pydantic_problems(e, source, Header)]) from e
+    try:
+        profile = header_profile(source, header, data_dir)
+    except UserError as e:
+        raise UserError([*source.problems, *e.problems]) from e
     if previous is not None:
         source = carry_over(source, previous, profile.model.carry_over.texts)
     data_keys = profile.model.data
@@ -62,6 +65,8 @@ def check_input(source: Source, data_dir: Path | None = None, previous: Source |
     for key in list(rest):
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed + list(data_keys), n=1, cutoff=0.4)
+            if close and close[0] in data_keys and close[0] not in sections:
+                sections[close[0]] = UNREADABLE  # a misspelt table: its figures are unknown, not zero
             problems.append(error("unknown-key", f"不认识的键“{key}”（可能拼写有误，该项内容不会被使用）",
                                   location=source.loc((key,)),
                                   hint=f"是否想写“{close[0]}”？" if close else

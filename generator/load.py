@@ -41,6 +41,18 @@ _INT_TAG = "tag:yaml.org,2002:int"
 _NON_FINITE = {".nan": "NaN", ".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity"}
 
 
+class _Unreadable:
+    """A value the workbook reader could not take (a merged amount cell, a table's missing or
+    unreadable sheet), kept in the data where it belongs: its problem is reported where it was
+    found, and the checks that need it are skipped (figures.py spoils the figure)."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
+
+
 @dataclass
 class Source:
     """Loaded data and where each value came from (keyed by its path of mapping keys)."""

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .errors import Location, Problem, error, warning
 from .figures import Figures
-from .ledger import Describe, Ledger
+from .ledger import Describe, InvalidFigure, Ledger
 from .load import Source
 from .profiles import Profile
 
@@ -35,7 +35,7 @@ def _largest(ledger: Ledger) -> tuple[str, Decimal]:
     for key in ledger.figures:
         try:
             value = abs(ledger.value(key))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, InvalidFigure):
             continue
         if value > best[1]:
             best = (key, value)
@@ -102,9 +102,12 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
             for whole_col in dict.fromkeys(c for cols in parts.values() for c in cols.values()):
                 terms = [f"{name}.{code}.{col}" for name, cols in parts.items()
                          for col, target in cols.items() if target == whole_col]
-                terms = [k for k in terms if ledger.knows(k) and ledger.value(k)]
                 whole_key = f"{spec.whole}.{code}.{whole_col}"
-                whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                try:
+                    terms = [k for k in terms if ledger.knows(k) and ledger.value(k)]
+                    whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                except InvalidFigure:  # unreadable input, reported where it is
+                    continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 below = any((d, whole_col) in reported for d in codes
                             if d != code and (code == "合计" or d.startswith(code)))
@@ -146,7 +149,10 @@ def control_problems(profile: Profile, source: Source, figures: Figures, describ
         fig = ledger.figures.get(key)
         if spec.form != "项目" or fig is None or fig.stated is not None or fig.rule is None:
             continue
-        value = ledger.value(key)
+        try:
+            value = ledger.value(key)
+        except InvalidFigure:
+            continue
         if value:
             table, _, _ = describe(key)
             out.append(warning(

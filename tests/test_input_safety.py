@@ -79,11 +79,50 @@ def test_renamed_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
 
 def test_deleted_table_sheet_is_named_not_taken_from_another(run, workbook: Path) -> None:
     _edit(workbook, lambda wb: wb.remove(wb["支出决算表"]))
-    _, _, err = run("check", workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    # an error naming the sheet, and nothing else: the checks that need 表3 are skipped, not
+    # reported as mismatches of a table of zeros
+    assert err.splitlines() == [
+        f"[错误] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表",
+        "    提示：如果改过工作表的名称，请改回“支出决算表”；如果删掉了，请从 gen-report init 生成的空白录入表中"
+        "把这个工作表复制回来（本表没有数据时，保留只有表头的空表）", ONE_ERROR]
+
+
+def test_renamed_table_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["支出决算表"], "title", "支出决算"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 支出决算!A1：不认识的工作表“支出决算”（其中的内容不会被使用）",
+        "    提示：是否想写“支出决算表”？请把工作表改回这个名称", ONE_ERROR]
+
+
+def test_deleted_sheet_of_a_table_that_may_be_empty_is_a_warning(run, workbook: Path) -> None:
+    # 表7 has a “无发生额” note: officers delete the sheets of the funds they do not have
+    _edit(workbook, lambda wb: wb.remove(wb["政府性基金预算财政拨款收入支出决算表"]))
+    code, _, err = run("check", workbook)
+    assert code == 0
     assert err.splitlines()[:2] == [
-        f"[警告] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表，表3 支出决算表按没有数据处理",
+        f"[警告] {workbook}：表7 政府性基金预算财政拨款收入支出决算表：工作簿中没有“政府性基金预算财政拨款收入支出决算表”工作表，"
+        "表7 政府性基金预算财政拨款收入支出决算表按没有数据处理（印“无发生额”）",
         "    提示：如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"]
-    assert "三公经费支出决算表!A1" not in err
+
+
+def test_empty_table_sheet_is_a_warning_naming_it(run, workbook: Path) -> None:
+    def empty(wb: openpyxl.Workbook) -> None:
+        ws = wb["收入决算表"]
+        for row in ws.iter_rows(min_row=5, min_col=3):  # every amount; the codes and names stay
+            for cell in row:
+                cell.value = None
+
+    _edit(workbook, empty)
+    _, _, err = run("check", workbook)
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("[警告]"))
+    assert lines[at:at + 2] == [
+        f"[警告] {workbook} 收入决算表!A1：表2 收入决算表：“收入决算表”工作表中没有填写任何数，表2 收入决算表按没有数据处理",
+        "    提示：如果本表有数，请在表头下逐行填写；本表确实没有数据时，可不理会本警告"]
 
 
 def test_empty_yaml_section_is_a_warning(run, tmp_path: Path) -> None:
@@ -321,6 +360,64 @@ def test_replaced_outputs_are_kept_and_named(run, tmp_path: Path) -> None:
     # unchanged outputs are not copied again
     code, stdout, _ = run("generate", MINIMAL, "-o", out)
     assert "上次生成的文件已保存在" not in stdout and len(list((out / "历史").iterdir())) == 1
+
+
+# -- all problems of all stages at once -------------------------------------------------------------
+def test_every_stage_reports_in_one_run(run, tmp_path: Path) -> None:
+    # a bad amount in 表2, an identity broken in 表6, a 上年数 that contradicts 比上年增减 and a
+    # word of the wrong kind: one run says them all; the checks that need 表2's unreadable
+    # figure are skipped, not reported as mismatches
+    path = _minimal(tmp_path, "全部问题.yaml",
+                    ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入: 10.0O}"),
+                    ("  '30101': 40.00\n", "  '30101': 41.00\n"),
+                    ("年初预算数:\n", "上年数:\n  基本支出: 80.00\n\n年初预算数:\n"),
+                    ("部门决算为示例市某某服务中心本级决算", "部门预算为示例市某某服务中心本级预算"))
+    code, out, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[警告] {path} 第23行第3列：决算文档的文字中出现“部门预算”、“本级预算”，像是从预算文档沿用的",
+        "    实际：本部门无下属单位，部门预算为示例市某某服务中心本级预算。",
+        "    提示：请核对这句话：是否应为“部门决算”、“本级决算”？",
+        f"[错误] {path} 第33行第15列：表2 收入决算表，行“2080505 机关事业单位基本养老保险缴费支出”，列“财政拨款收入”："
+        "“10.0O”不是数字",
+        f"[错误] {path} 第56行第1列：表6 一般公共预算财政拨款基本支出决算明细表，行“基本支出合计”，列“金额”："
+        "勾稽关系不成立：基本支出决算明细表合计等于一般公共预算财政拨款基本支出",
+        "    应为：一般公共预算财政拨款基本支出决算表.基本支出合计 96.00 万元 = "
+        "一般公共预算财政拨款支出决算表.合计.基本支出 95.00 万元",
+        "    实际：96.00 万元 = 95.00 万元 不成立", "    差额：1.00 万元",
+        f"[错误] {path} 第115行第3列：行“基本支出”：“上年数”与“比上年增减”不一致",
+        "    应为：本年数 − 增减数 = 90万元", "    实际：80万元",
+        "共 3 个错误，1 个警告。未生成任何文件。"]
+    assert out == "金额单位：万元（按输入中的“金额单位”）\n"  # the unit, as a passing check says it
+
+
+def test_workbook_problems_come_with_the_checks(run, workbook: Path) -> None:
+    def two(wb: openpyxl.Workbook) -> None:
+        wb["收入决算表"].merge_cells("D6:D8")  # the reader's problem
+        wb["支出决算表"]["C5"] = 116  # a check's problem, in another table: 合计 is 115
+
+    _edit(workbook, two)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert [line for line in err.splitlines() if not line.startswith("    ")] == [
+        f"[错误] {workbook} 支出决算表!C5：表3 支出决算表，行“合计”，列“本年支出合计”：填写的数与推算结果不符",
+        f"[错误] {workbook} 支出决算表!C5：表3 支出决算表，行“合计”，列“本年支出合计”：与下级科目之和不符",
+        f"[错误] {workbook} 收入决算表!D6:D8：金额所在的单元格 D6:D8 是合并单元格，程序无法判断 100 属于其中哪一格",
+        "共 3 个错误，0 个警告。未生成任何文件。"]
+
+
+def test_a_failing_check_states_the_unit(run, tmp_path: Path) -> None:
+    import json
+
+    path = _minimal(tmp_path, "无单位出错.yaml", ("金额单位: 万元              # 可不写，默认万元\n", ""),
+                    ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入: -10.00}"))
+    code, out, err = run("check", path)
+    assert code == 1 and "金额不能为负数" in err
+    assert out == "金额单位：万元（未填写，按默认）\n"
+    code, out, _ = run("check", "--format", "json", path)
+    assert code == 1 and json.loads(out)["notes"] == ["金额单位：万元（未填写，按默认）"]
+    code, out, _ = run("generate", path, "-o", tmp_path / "out")
+    assert code == 1 and out == "金额单位：万元（未填写，按默认）\n" and not (tmp_path / "out").exists()
 
 
 # -- unit and magnitude ---------------------------------------------------------------------------
