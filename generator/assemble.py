@@ -17,7 +17,7 @@ from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
-from .narrative import Narrative, Texts
+from .narrative import Narrative, NarrativeText, Texts
 from .options import DEFAULT_OPTIONS, RunOptions
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
@@ -42,7 +42,8 @@ def _render(prepared: Prepared, options: RunOptions) -> Document:
     env = shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()
     writer, context = narrative_context(prepared)
-    overview = blocks_from_markup(render_template(env, profile.model.overview_template, context))
+    overview_text = writer.rendered(lambda: render_template(env, profile.model.overview_template, context))
+    overview = blocks_from_markup(overview_text.text)
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
         tables = renderer.render_all()
@@ -52,10 +53,10 @@ def _render(prepared: Prepared, options: RunOptions) -> Document:
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
                                location=Location(file=profile.file))]) from e
-    narrative = (blocks_from_markup(render_template(env, profile.model.narrative_template, context))
-                 if profile.model.narrative_template else [])
-    narrative = _place_tables(narrative, placed, profile)
-    _check_narrative(writer, narrative, prepared)
+    narrative_text = (writer.rendered(lambda: render_template(env, profile.model.narrative_template, context))
+                      if profile.model.narrative_template else NarrativeText(""))
+    narrative = _place_tables(blocks_from_markup(narrative_text.text), placed, profile)
+    _check_narrative(overview_text.missing + narrative_text.missing, narrative, prepared)
     glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
     glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
     if profile.model.glossary_numbered:
@@ -87,7 +88,7 @@ def _render(prepared: Prepared, options: RunOptions) -> Document:
         toc=profile.model.toc.show,
         text_landscape=profile.model.text_orientation == "横向",
     )
-    return replace(document, citations=citations(document.tables(), writer.citations, prepared.figures.ledger,
+    return replace(document, citations=citations(document.tables(), overview_text.citations + narrative_text.citations, prepared.figures.ledger,
                                                  narrative_display))
 
 
@@ -116,8 +117,9 @@ class _Finisher:
 
 
 def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:
-    """The narrative's writer (it records citations and missing figures) and what templates
-    see: its functions, the profile's globals and the input by its Chinese keys."""
+    """The narrative's writer (render a template through `writer.rendered` to get what it
+    cites and misses with its text) and what templates see: its functions, the profile's
+    globals and the input by its Chinese keys."""
     report, profile = prepared.report, prepared.profile
     writer = Narrative(prepared.figures, profile.model.comparisons,
                        narrative_style(prepared, profile.narrative_display()), prepared.baselines,
@@ -195,14 +197,14 @@ def _scaled(value: Any, scale: Decimal) -> Any:
     return value
 
 
-def _check_narrative(writer: Narrative, blocks: list[Any], prepared: Prepared) -> None:
+def _check_narrative(missing: tuple[str, ...], blocks: list[Any], prepared: Prepared) -> None:
     """A narrative that needs a figure the input lacks, or that shows template residue,
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
                       location=Location(file=prepared.source.file),
                       hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
                       "（按科目比较时键为科目编码，如 2010301）")
-                for item in dict.fromkeys(writer.missing)]
+                for item in dict.fromkeys(missing)]
     problems += [error("narrative-residue", message, location=Location(file=prepared.profile.file))
                  for message in residue_problems(blocks, "情况说明")]
     if problems:
@@ -220,7 +222,7 @@ def narrative_style(prepared: Prepared, display: Display) -> Style:
     return style
 
 
-def citations(tables: list[Table], cited: list[tuple[str, str]], ledger: Ledger,
+def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: Ledger,
               narrative: Display) -> tuple[Citation, ...]:
     """Each cited figure with the first table cell that shows it: in the narrative's unit
     and decimals if a table prints it so, else in a table that prints it exactly (元 with

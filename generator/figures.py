@@ -337,8 +337,12 @@ class _Builder:
             self.amount(value, path, f"{name}.{key}", table, f"{key} {names[key]}", "金额")
         codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
         self.rows[name] = ClassifiedRows(codes=codes, names=names)
+        children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, as above)
+        for k in codes:
+            if len(k) == 5:
+                children.setdefault(k[:3], []).append(k)
         for code in codes:
-            kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in codes if len(k) == 5 and k[:3] == code]
+            kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in children.get(code, ())]
             fig = self.ledger.define(f"{name}.{code}")
             if len(code) == 3 and kids:
                 fig.rule = sum_of(kids)

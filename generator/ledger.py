@@ -150,7 +150,12 @@ class Ledger:
         fig.where = where
 
     def knows(self, key: str) -> bool:
-        return key in self.figures or any(space(key) for space in self.zero_spaces)
+        if key in self.figures:
+            return True
+        for space in self.zero_spaces:  # (a loop, not any(): this is called for every cell)
+            if space(key):
+                return True
+        return False
 
     # -- values ---------------------------------------------------------------------------
     def value(self, key: str) -> Decimal:
@@ -161,7 +166,7 @@ class Ledger:
             raise InvalidFigure(key)
         fig = self.figures.get(key)
         if fig is None:
-            if any(space(key) for space in self.zero_spaces):
+            if self.knows(key):
                 return Decimal(0)
             raise KeyError(key)
         if fig.stated is not None:

@@ -229,10 +229,16 @@ def _deepest_place(text: str, name: str) -> Location:
 
 
 def _check_depth(root: yaml.Node, name: str) -> None:
-    """Refuse absurd nesting before anything walks the tree recursively (iteratively here)."""
+    """Refuse absurd nesting before anything walks the tree recursively (iteratively here).
+    An alias is the anchored node itself, so a node is walked again only when reached deeper
+    than before (at most MAX_DEPTH times): a "billion laughs" file takes no longer than its text."""
     stack = [(root, 1)]
+    deepest: dict[int, int] = {}
     while stack:
         node, depth = stack.pop()
+        if deepest.get(id(node), 0) >= depth:
+            continue
+        deepest[id(node)] = depth
         if depth > MAX_DEPTH:
             mark = node.start_mark
             raise UserError([_too_deep(Location(file=name, line=mark.line + 1, column=mark.column + 1))])

@@ -5,6 +5,11 @@ difference, ratio and direction word comes from here; the department supplies on
 and counts. Each table figure a template cites is recorded (key, printed text), so the
 generated document can be checked against its own tables (`gen-report verify`).
 
+Rendering a template with these functions gives a `NarrativeText`: the text together with
+the figures it cites and the baseline figures it needed but the input lacks. Jinja calls the
+functions while it writes the text, so each call notes what it printed in the record of the
+render in progress (`Narrative.rendered`), and that render returns the record with its text.
+
 Comparison items (比较项) and their baselines (上年 and each 基准 the profile names) are read
 and evaluated by baselines.py; this module only phrases them. A table's rows (行(…)) are in
 rows.py.
@@ -13,6 +18,7 @@ rows.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -26,6 +32,26 @@ from .profiles import DEFAULT_BASELINES, LAST_YEAR, BaselineSpec
 from .rows import TemplateVocabularyError, row_functions, sentence
 
 _SINGLE_KEY = re.compile(r"^[^\s+\-]+$")
+
+
+Citation = tuple[str, str]  # (figure key, number as printed)
+
+
+@dataclass(frozen=True)
+class NarrativeText:
+    """One rendered template: its text, the table figures it cites in the order it prints them
+    (verify.py checks each against its table cell), and the baseline figures it needed that
+    the input lacks (the run stops and lists them)."""
+
+    text: str
+    citations: tuple[Citation, ...] = ()
+    missing: tuple[str, ...] = ()
+
+
+@dataclass
+class _Record:
+    citations: list[Citation] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -50,8 +76,7 @@ class Narrative:
         self.baselines.update(baselines or {})
         self.texts = texts or Texts()
         self.profile = profile
-        self.citations: list[tuple[str, str]] = []  # (figure key, number as printed)
-        self.missing: list[str] = []
+        self._record = _Record()  # of the render in progress (see rendered)
         base = style.completion_base
         self.default_budget = base if base in self.specs else next(
             (n for n in self.specs if n != LAST_YEAR), LAST_YEAR)
@@ -61,10 +86,22 @@ class Narrative:
         """A figure: a Decimal in 元, a ledger expression, or a comparison item's name."""
         return comparison_value(self.ledger, self.comparisons, x)
 
+    def rendered(self, render: Callable[[], str]) -> NarrativeText:
+        """Run `render` (a template rendered with `functions()`) and return its text with what
+        its function calls cited and found missing: those of this render only."""
+        self._record = record = _Record()
+        try:
+            text = render()
+        finally:
+            self._record = _Record()
+        return NarrativeText(text, tuple(record.citations), tuple(record.missing))
+
     def cite(self, x: Any, printed: str) -> None:
+        """Note that the text prints `printed` for figure `x` (a table figure's key, or a
+        comparison item that names one)."""
         text = self.comparisons.get(x, x) if isinstance(x, str) else None
         if text and _SINGLE_KEY.match(text) and text in self.ledger.figures:
-            self.citations.append((text, printed))
+            self._record.citations.append((text, printed))
 
     def spec(self, name: str) -> BaselineSpec:
         if name not in self.specs:
@@ -77,7 +114,7 @@ class Narrative:
         spec = self.spec(name)
         found = self.baselines[name].get(item, self.comparisons)
         if found is None:
-            self.missing.append(f"{label or spec.key}“{item}”")
+            self._record.missing.append(f"{label or spec.key}“{item}”")
             return Decimal(0)
         return found
 

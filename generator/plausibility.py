@@ -109,9 +109,10 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
                 except InvalidFigure:  # unreadable input, reported where it is
                     continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
-                below = any((d, whole_col) in reported for d in codes
-                            if d != code and (code == "合计" or d.startswith(code)))
-                if terms and total - whole > ledger.tolerance and not below:
+                # a row below already reported (asked only of a row over: codes × codes otherwise)
+                if terms and total - whole > ledger.tolerance and not any(
+                        (d, whole_col) in reported for d in codes
+                        if d != code and (code == "合计" or d.startswith(code))):
                     typed = any(ledger.figures[k].stated is not None for k in terms if k in ledger.figures)
                     found.append((not typed, whole_col, terms, whole_key, whole, total))
             # one mistake, one report: the typed column (项目支出), not the total it makes over too

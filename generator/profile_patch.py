@@ -9,8 +9,9 @@ A profile that says `基于` is laid over its base, value by value:
   `新增` (new items, placed with `前于`/`后于` or appended) reorder, remove and add;
   an item may also be named `第N项` by its position;
 - a list or a plain value replaces the base's value (a full copy of a base's `表格`
-  list therefore still works); `删除: [键]` in a mapping drops keys of the base, and the
-  top-level `整体替换: [键]` replaces those keys' mappings as a whole.
+  list therefore still works); `删除: [键]` in a mapping drops keys of the base (a key
+  also written in the patch is then replaced as a whole), and the top-level
+  `整体替换: [键]` replaces those keys' mappings as a whole.
 A name that is not in the base is a located error listing the names that are.
 
 The result is a `Source` whose locations point into whichever file supplied each value
@@ -72,7 +73,8 @@ class _Merger:
 
     def merge_mapping(self, base: dict[str, Any], bsrc: Source, bpath: Path_, patch: dict[str, Any],
                       ppath: Path_, out: Path_) -> dict[str, Any]:
-        """Key by key; `删除: [键, …]` drops keys of the base (unless the base has a key 删除)."""
+        """Key by key; `删除: [键, …]` drops keys of the base (unless the base has a key 删除);
+    a key both deleted and written is replaced by what the patch writes, not merged."""
         deleting = DELETE in patch and DELETE not in base
         dropped = set()
         if deleting:
@@ -84,9 +86,9 @@ class _Merger:
                               hint="可删除的键：" + "、".join(base))
         merged: dict[str, Any] = {}
         for k, v in base.items():
-            if k in dropped:
+            if k in dropped and k not in patch:
                 continue
-            if k in patch and out == () and k in self.replace:
+            if k in patch and (k in dropped or (out == () and k in self.replace)):
                 merged[k] = patch[k]
                 self.copy_locations(self.patch, (k,), (k,), patch[k])
             elif k in patch:

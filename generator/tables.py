@@ -11,6 +11,7 @@ Headers come from each column's header path; equal neighbouring prefixes merge.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -25,6 +26,9 @@ _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签"
 _DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
                   "标签": 3.5, "行次": 0.7, "文字": 4.0}
 
+
+_ZERO = Decimal(0)
+_OPERATOR = re.compile(r"[+\-\s]")  # what makes a cell's text more than one figure key (ledger._SPLIT)
 
 chinese_number = chinese_numeral  # row labels "二十六、…"
 
@@ -76,6 +80,12 @@ class TableRenderer:
         return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
+        if expr in self.ledger.figures and not _OPERATOR.search(expr):
+            # One figure by its key, as nearly every cell names it: what parse_expr and the
+            # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
+            # exponent and sign of zero), without splitting and resolving the text each time.
+            return _ZERO + self.ledger.value(expr)
+
         def resolve(token: str) -> str | None:
             return token if self.ledger.knows(token) else None
 

@@ -140,3 +140,38 @@ def test_malformed_catalogue_codes_are_located(tmp_path: Path, line: str, messag
     [problem] = e.value.problems
     assert message in problem.message
     assert problem.location.file == str(catalogue) and problem.location.line == 6
+
+
+def test_every_built_in_profile_after_2020_is_a_patch_of_an_earlier_one() -> None:
+    """决算-2023 and 预算-2024 say 基于 and name a profile of an earlier year; 预算-2024 takes
+    the catalogues, unit and tolerance from 决算-2023 and drops what only a 决算 has."""
+    import yaml
+
+    profiles = ROOT / "data" / "profiles"
+    texts = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in profiles.glob("*.yaml")}
+    for name, data in texts.items():
+        first_year = min(data["适用年度"])
+        if first_year > 2021:
+            base = data.get("基于")
+            assert base in texts, name
+            assert min(texts[base]["适用年度"]) < first_year, name
+    budget = load_profile(profiles / "预算-2024.yaml", 2024)
+    final = load_profile(profiles / "决算-2023.yaml", 2024)
+    assert "科目目录" not in texts["预算-2024"] and budget.model.catalogues == final.model.catalogues
+    assert budget.model.kind == "预算" and len(budget.model.tables) == 13
+    assert not budget.model.optional and not budget.model.charts and not budget.model.baselines
+    assert budget.model.carry_over.checks == [] and budget.model.carry_over.texts == final.model.carry_over.texts
+
+
+def test_a_key_both_deleted_and_written_is_replaced_not_merged(tmp_path: Path) -> None:
+    """`删除: [情况说明字段]` plus the patch's own 情况说明字段: the patch's fields only."""
+    data, path = data_with(tmp_path, "某区-决算-2024", """\
+        名称: 某区-决算-2024
+        基于: 决算-2023
+        适用年度: [2024]
+        删除: [情况说明字段]
+        情况说明字段:
+          车辆总数: 数量
+        """)
+    profile = load_profile(path, 2024, data)
+    assert list(profile.model.facts) == ["车辆总数"]

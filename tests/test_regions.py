@@ -50,7 +50,7 @@ JIA = """\
 
 
 def region(tmp_path: Path, name: str, profile: str, year: int | None = 2024, example: Path = EXAMPLE_2023,
-           replace: dict[str, str] | None = None, kind: str = "决算") -> Path:
+           replace: dict[str, str] | None = None, kind: str = "决算", options: tuple[str, ...] = ()) -> Path:
     """Generate the example under a made-up region's profile; the output folder."""
     data = tmp_path / "data"
     if not data.exists():
@@ -67,7 +67,7 @@ def region(tmp_path: Path, name: str, profile: str, year: int | None = 2024, exa
     inp.write_text(text, encoding="utf-8")
     out = tmp_path / f"out-{name}"
     with pytest.raises(SystemExit) as e:
-        main(["generate", str(inp), "-o", str(out), "--data-dir", str(data)])
+        main(["generate", str(inp), "-o", str(out), "--data-dir", str(data), *options])
     assert e.value.code == 0
     [docx_file] = out.glob("*.docx")
     with pytest.raises(SystemExit) as e:
@@ -212,6 +212,44 @@ def test_yi_frame_captions_header_line_and_units(tmp_path: Path) -> None:
     from decimal import Decimal
     number = lambda t: Decimal(t.replace(",", ""))  # noqa: E731
     assert number(total[4]) + number(total[5]) == number(total[3])
+
+
+def test_yi_toc_numbering_survives_the_pdf_pass(tmp_path: Path) -> None:
+    """The 目录 numbers the tables "一、…" though their titles do not: such a 目录 is fixed
+    text (a TOC field would be rebuilt from the titles by LibreOffice or Word), and its page
+    numbers, PAGEREF fields, come out of the PDF pass into both the PDF and the .docx."""
+    import os
+    import re
+    import subprocess
+
+    from generator.writers.pdf import soffice
+
+    if not (soffice() and shutil.which("pdftotext")):
+        if os.environ.get("CI"):
+            pytest.fail("CI=true but LibreOffice or poppler-utils is missing")
+        pytest.skip("LibreOffice or poppler-utils not installed")
+    out = region(tmp_path, "乙区-预算-2024", YI, year=None, kind="预算", options=("--pdf",),
+                 example=ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml")
+    pdf = next(out.glob("*.pdf"))
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "3", str(pdf), "-"], capture_output=True,
+                          check=True, text=True).stdout
+    toc = re.sub(r"\s+", "", text)
+    pages = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, check=True,
+                           text=True).stdout.split("\f")
+    numbered = ["一、收支总体情况表", "六、一般公共预算基本支出情况表（按经济分类科目）",
+                "十二、部门预算项目支出及其他支出预算表"]
+    for entry in numbered:
+        m = re.search(re.escape(entry) + r"[.…·]*(\d+)", toc)
+        assert m, f"目录 lacks {entry} with a page number"
+        holder = next(page for page in pages[2:] if re.search(rf"—\s*{m.group(1)}\s*—", page))
+        assert entry.split("、", 1)[1] in re.sub(r"\s+", "", holder)
+    assert "四、2024年部门预算表" in toc
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    entries = [p.text for p in word.paragraphs if p.style.name.startswith("toc")]
+    heading = next(i for i, e in enumerate(entries) if e.startswith("四、2024年部门预算表\t"))
+    assert re.fullmatch(r"一、收支总体情况表\t\d+", entries[heading + 1])
+    assert all(re.fullmatch(r".+\t\d+", e) for e in entries), entries
+    assert "TOC \\o" not in word.element.xml  # no field that an update would rebuild from the titles
 
 
 # 丙区（patch of 决算-2023, 2022 input with 绩效自评表): five parts — 名词解释 inside the first,

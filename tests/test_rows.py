@@ -59,9 +59,9 @@ def _variant(tmp_path: Path, text: str, name: str = "甲单位-2023.yaml") -> Pa
 
 def _render(path: Path, template: str = TEMPLATE) -> tuple[list[str], list[tuple[str, str]]]:
     writer, context = narrative_context(prepare(path))
-    text = environment(ROOT / "templates").from_string(template).render(**context)
-    assert not writer.missing
-    return [line for line in text.splitlines() if line.strip()], writer.citations
+    rendered = writer.rendered(lambda: environment(ROOT / "templates").from_string(template).render(**context))
+    assert not rendered.missing
+    return [line for line in rendered.text.splitlines() if line.strip()], list(rendered.citations)
 
 
 @pytest.mark.parametrize("path,expected", [(A, EXPECTED_A), (B, EXPECTED_B)], ids=["甲", "乙"])
@@ -112,8 +112,8 @@ def test_economic_rows() -> None:
 def test_missing_baseline_by_code_is_reported(tmp_path: Path) -> None:
     path = _variant(tmp_path, A.read_text(encoding="utf-8").replace("  '2010302': 25\n  '2080505': 0\n", ""))
     writer, context = narrative_context(prepare(path))
-    environment(ROOT / "templates").from_string(TEMPLATE).render(**context)
-    assert writer.missing == ["上年数“一般公共预算财政拨款支出决算表.2010302.本年支出合计”",
+    rendered = writer.rendered(lambda: environment(ROOT / "templates").from_string(TEMPLATE).render(**context))
+    assert list(rendered.missing) == ["上年数“一般公共预算财政拨款支出决算表.2010302.本年支出合计”",
                               "上年数“一般公共预算财政拨款支出决算表.2080505.本年支出合计”"]
 
 
@@ -293,3 +293,14 @@ def test_template_error_reported_with_the_earlier_warnings(run, tmp_path: Path) 
     assert "模板用到了没有的数据：“不存在”未定义" in err
     warnings = err.count("[警告]")
     assert warnings > 0 and f"共 1 个错误，{warnings} 个警告。" in err
+
+
+def test_each_render_returns_its_own_citations() -> None:
+    """Citations come back with the text that printed them, not gathered across renders."""
+    writer, context = narrative_context(prepare(A))
+    env = environment(ROOT / "templates")
+    first = writer.rendered(lambda: env.from_string(TEMPLATE).render(**context))
+    empty = writer.rendered(lambda: env.from_string("没有数字").render(**context))
+    again = writer.rendered(lambda: env.from_string(TEMPLATE).render(**context))
+    assert first.citations and first == again
+    assert (empty.text, empty.citations, empty.missing) == ("没有数字", (), ())

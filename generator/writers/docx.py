@@ -121,6 +121,9 @@ class _Reference:
     # Title and heading styles -> (size in pt, centred, first-line indent in twips): what
     # balancing their lines needs (see _Flow._title_run).
     title_shapes: dict[str, tuple[float, bool, float]]
+    # The reference opened, its body emptied but for the section properties: every document
+    # starts as a deep copy (a third of the time of opening the package again).
+    empty: WordDocument
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
@@ -163,12 +166,16 @@ def _reference(path: Path) -> _Reference:
             ),
             outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
             title_shapes={name: _title_shape(word, name) for name in TITLE_STYLES},
+            empty=_emptied(docx.Document(io.BytesIO(blob))),
         )
     return _REFERENCES[key]
 
 
 def _open_reference(reference: _Reference) -> WordDocument:
-    word = docx.Document(io.BytesIO(reference.blob))
+    return deepcopy(reference.empty)
+
+
+def _emptied(word: WordDocument) -> WordDocument:
     body = word.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -227,8 +234,9 @@ class _Flow:
             if outline and level is not None and level < TOC_LEVELS:
                 n = len(self.toc_entries) + 1
                 add_bookmark(p, n)
-                self.toc_entries.append(TocEntry(level + 1, " ".join((toc_text or text).split()),
-                                                 bookmark_name(n)))
+                entry = " ".join((toc_text or text).split())
+                self.toc_entries.append(TocEntry(level + 1, entry, bookmark_name(n),
+                                                 own_text=entry != " ".join(text.split())))
         self.sect.addprevious(p)
         paragraph = body_paragraph(p, self.word)
         if new_page and not self.page_top:
@@ -295,7 +303,12 @@ class _Flow:
     def finish(self) -> None:
         if self.toc_anchor is not None:
             styles = {n: self.paragraph_style_ids[f"toc {n}"] for n in range(1, TOC_LEVELS + 1)}
-            for p in toc_paragraphs(self.toc_entries, styles, TOC_PLACEHOLDER):
+            # A 目录 whose entries are not their headings' text ("一、收入支出决算总表" for the
+            # title 收入支出决算总表) would lose them when Word or LibreOffice rebuilds a TOC field
+            # from the headings (every --pdf does): such a 目录 is fixed text, only its page
+            # numbers are fields (PAGEREF), which every update refreshes.
+            fixed = any(entry.own_text for entry in self.toc_entries)
+            for p in toc_paragraphs(self.toc_entries, styles, TOC_PLACEHOLDER, field=not fixed):
                 self.toc_anchor.addprevious(p)
             self.toc_anchor.getparent().remove(self.toc_anchor)
         self.sect.addprevious(self._section_properties(self.kind))

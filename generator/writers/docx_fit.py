@@ -32,10 +32,12 @@ def text_width(text: str, size_pt: float) -> float:
     return sum(map(_ems, text)) * size_pt * 20
 
 
-def lines_needed(text: str, size_pt: float, width: float, first_indent: float = 0) -> list[str]:
+@lru_cache(maxsize=8192)
+def lines_needed(text: str, size_pt: float, width: float, first_indent: float = 0) -> tuple[str, ...]:
     """The lines a greedy line breaker (Word, LibreOffice) makes of `text` in `width` twips;
     CJK text breaks anywhere, a run of Latin letters/digits only as a whole. Half an em is
-    kept in hand: a line the estimate fills to the last twip may well wrap."""
+    kept in hand: a line the estimate fills to the last twip may well wrap. (Cached: every
+    department of a profile has the same titles and headers in the same widths.)"""
     width -= size_pt * 10
     lines: list[str] = []
     line, used, limit = "", 0.0, width - first_indent
@@ -47,7 +49,7 @@ def lines_needed(text: str, size_pt: float, width: float, first_indent: float = 
         line += token
         used += w
     lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def _tokens(text: str) -> list[str]:
@@ -68,6 +70,7 @@ def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in ("W", "F")
 
 
+@lru_cache(maxsize=4096)
 def balanced(text: str, size_pt: float, width: float) -> str:
     """`text` with line breaks ("\\n") so that its lines are as even as possible, when it needs
     more than one line: a centred title never ends with one character alone. Breaks prefer

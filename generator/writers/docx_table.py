@@ -7,6 +7,7 @@ text around and guesses; here every gridSpan and vMerge is exactly the one the m
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from generator.document import Cell, HeaderCell, Table
 from generator.readback.content import as_read
@@ -52,7 +53,8 @@ class TableStyles:
     right: CellStyle
 
     def for_align(self, align: str) -> CellStyle:
-        return {"left": self.left, "center": self.center, "right": self.right}[align]
+        return self.right if align == "right" else self.left if align == "left" else \
+            {"center": self.center}[align]
 
     def sized(self, size_pt: float) -> TableStyles:
         """The same styles with every run at `size_pt` (a table too wide for 10 pt)."""
@@ -153,10 +155,15 @@ def table_grid(table: Table) -> list[list[str]]:
         i = 0
         while i < len(cells):
             span = max(1, min(cells[i].colspan, table.ncols - len(row)))
-            row += [as_read(clean(cells[i].text))] * span
+            row += [_as_read(cells[i].text)] * span
             i += span if padded else 1
         rows.append(row)
     return rows
+
+
+@lru_cache(maxsize=16384)
+def _as_read(text: str) -> str:
+    return as_read(clean(text))
 
 
 def _table_properties(total_width: int, style_id: str) -> str:

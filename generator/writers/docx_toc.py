@@ -25,6 +25,7 @@ from generator.writers.zipfix import normalized_zip
 
 TOC_LEVELS = 2  # TOC \o "1-2": outline levels 0..1 (部分标题; 一级标题 and 表标题), see layout-variations.md
 TOC_INSTRUCTION = rf'TOC \o "1-{TOC_LEVELS}" \h \z \u'
+FIXED_TOC_BOOKMARK = "_GenReportToc"  # templates/GenReport.xba reads the fixed 目录 by this name
 _PAGEREF = re.compile(r"^\s*PAGEREF\s+(\S+)")
 
 
@@ -33,6 +34,7 @@ class TocEntry:
     level: int  # 1-based TOC level (outline level + 1)
     text: str
     bookmark: str
+    own_text: bool = False  # the entry's text is not its heading's (a field update would lose it)
 
 
 def bookmark_name(n: int) -> str:
@@ -52,10 +54,11 @@ def add_bookmark(p: _Element, n: int) -> None:
 
 
 def toc_paragraphs(entries: list[TocEntry], style_ids: dict[int, str], placeholder: str,
-                   pages: dict[str, str] | None = None) -> list[_Element]:
+                   pages: dict[str, str] | None = None, field: bool = True) -> list[_Element]:
     """The TOC field spread over one paragraph per entry: begin/instruction/separate in the
     first, end in the last, as Word writes it. Without entries, one paragraph holding
-    `placeholder` as the result."""
+    `placeholder` as the result. `field=False`: the same paragraphs as fixed text (their
+    PAGEREF page numbers are still fields), which no TOC update rewrites."""
     pages = pages or {}
     paragraphs = []
     for entry in entries or [None]:
@@ -74,6 +77,11 @@ def toc_paragraphs(entries: list[TocEntry], style_ids: dict[int, str], placehold
             link.extend(_field(f"PAGEREF {entry.bookmark} \\h", pages.get(entry.bookmark, "")))
             p.append(link)
         paragraphs.append(p)
+    if not field and entries:
+        # a bookmark over the whole 目录: the PDF pass reads its laid-out text (page numbers)
+        paragraphs[0].find(f"{{{W_NS}}}pPr").addnext(el("w:bookmarkStart", id="0", name=FIXED_TOC_BOOKMARK))
+        paragraphs[-1].append(el("w:bookmarkEnd", id="0"))
+        return paragraphs
     begin = _field(TOC_INSTRUCTION, None)
     for run in reversed(begin[:3]):  # begin, instruction, separate
         paragraphs[0].find(f"{{{W_NS}}}pPr").addnext(run)

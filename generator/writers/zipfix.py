@@ -3,28 +3,74 @@
 A zip member records its time, permissions and the system that wrote it; python-docx and
 openpyxl stamp the current time, so two runs on the same input would differ. Every member is
 written with a fixed timestamp, fixed permissions and the writer's own (deterministic) order.
+
+The bytes are exactly those Python's zipfile writes for the same members (ZipInfo with the
+fixed metadata, ZIP_DEFLATED at zlib's default level, a seekable output; tests/test_zipfix.py
+compares the two), but written here directly: most members of a Word file (the reference
+document's styles, theme, …, about 0.5 MB) are the same for every department, so their
+deflated form is kept per process and reused when a member's content is unchanged.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+_DOS_DATE = (FIXED_DATE_TIME[0] - 1980) << 9 | FIXED_DATE_TIME[1] << 5 | FIXED_DATE_TIME[2]
+_DOS_TIME = FIXED_DATE_TIME[3] << 11 | FIXED_DATE_TIME[4] << 5 | FIXED_DATE_TIME[5] // 2
+_VERSION = 20  # zipfile's DEFAULT_VERSION: what deflate needs
+_EXTERNAL_ATTR = 0o644 << 16
+_UTF8_NAME = 0x800
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # zipfile.structFileHeader
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # zipfile.structCentralDir
+_END = struct.Struct("<4s4H2LH")  # zipfile.structEndArchive
+_LIMIT = 0xFFFFFFFF >> 1  # zipfile.ZIP64_LIMIT; Office parts are far smaller
+
+# member name -> (content, crc32, deflated content): the last content deflated under that name
+_DEFLATED: dict[str, tuple[bytes, int, bytes]] = {}
+_CACHED_FROM = 2048  # smaller members cost less to deflate again than to compare and keep
+
+
+def _deflate(name: str, data: bytes) -> tuple[int, bytes]:
+    cached = _DEFLATED.get(name)
+    if cached is not None and cached[0] == data:
+        return cached[1], cached[2]
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    deflated = compressor.compress(data) + compressor.flush()
+    crc = zlib.crc32(data)
+    if len(data) >= _CACHED_FROM:
+        _DEFLATED[name] = (data, crc, deflated)
+    return crc, deflated
 
 
 def zip_bytes(members: Iterable[tuple[str, bytes | str]]) -> bytes:
     """A deflated zip of (name, content) in the given order, with fixed member metadata."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, content in members:
-            info = zipfile.ZipInfo(name, date_time=FIXED_DATE_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 0
-            z.writestr(info, content.encode("utf-8") if isinstance(content, str) else content)
-    return out.getvalue()
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, content in members:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        crc, deflated = _deflate(name, data)
+        if max(len(data), len(deflated), offset) > _LIMIT:
+            raise ValueError(f"zip member too large: {name}")
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), _UTF8_NAME
+        out += (_LOCAL.pack(b"PK\x03\x04", _VERSION, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                            crc, len(deflated), len(data), len(raw), 0), raw, deflated)
+        central += (_CENTRAL.pack(b"PK\x01\x02", _VERSION, 0, _VERSION, 0, flags, zipfile.ZIP_DEFLATED,
+                                  _DOS_TIME, _DOS_DATE, crc, len(deflated), len(data), len(raw), 0, 0, 0, 0,
+                                  _EXTERNAL_ATTR, offset), raw)
+        offset += _LOCAL.size + len(raw) + len(deflated)
+    directory = b"".join(central)
+    count = len(central) // 2
+    end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
+    return b"".join(out) + directory + end
 
 
 def normalized_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
