@@ -690,3 +690,93 @@ def test_the_bundled_examples_use_words_of_their_kind() -> None:
 
     for example in sorted((ROOT / "data" / "examples").glob("*.yaml")):
         assert not [p for p in prepare(example).problems if p.code == "wrong-kind-word"], example.name
+
+
+# -- text naming another unit ------------------------------------------------------------------------
+def test_text_naming_another_unit_as_this_one(run, tmp_path: Path) -> None:
+    # what 示例单位 2023 once said: its 单位构成 was another department's
+    path = _minimal(tmp_path, "别的单位.yaml", ("部门名称: 示例市某某服务中心", "部门名称: 示例单位"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if "单位构成" in x)
+    code, _, err = run("check", path)
+    assert code == 0
+    assert err.splitlines()[:3] == [
+        f"[警告] {path} 第{line}行第3列：文字中说本文档的单位是“示例市某某服务中心”，而本文档是“示例单位”的",
+        "    实际：本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+        "    提示：这句话可能是从其他单位的文档沿用的，请改为本部门的名称；如果“示例市某某服务中心”就是本部门"
+        "（如更名前的名称）或所属单位，可不理会本警告"]
+
+
+def test_a_copied_overview_names_the_other_department(tmp_path: Path) -> None:
+    from generator.build import prepare
+
+    example = ROOT / "data" / "examples" / "清远市政务服务数据管理局-2020-决算.yaml"
+    path = tmp_path / "抄来的.yaml"
+    path.write_text(example.read_text(encoding="utf-8").replace(
+        "部门名称: 清远市政务服务数据管理局", "部门名称: 清远市某某局"), encoding="utf-8")
+    found = [(p.location.line, p.message) for p in prepare(path).problems if p.code == "other-unit"]
+    assert found == [(12, "文字中说本文档的单位是“清远市政务服务数据管理局”，而本文档是“清远市某某局”的"),
+                     (28, "文字中说本文档的单位是“清远市政务服务数据管理局”，而本文档是“清远市某某局”的")]
+
+
+def test_own_short_names_and_listed_units_are_fine(run, tmp_path: Path) -> None:
+    fine = ("纳入我部门（某某服务中心）决算编报范围的单位共2个，包括中心本级和下属单位。"
+            "下属单位分别是：示例市某某检测站。部门决算为示例市某某检测站本级决算和中心本级决算的汇总。")
+    path = _minimal(tmp_path, "简称.yaml", ("单位构成: 本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+                                          f"单位构成: {fine}"))
+    code, _, err = run("check", path)
+    assert code == 0 and "本文档的单位是" not in err
+
+
+def test_the_bundled_examples_name_their_own_unit() -> None:
+    from generator.build import prepare
+
+    for example in sorted((ROOT / "data" / "examples").glob("*.yaml")):
+        assert not [p for p in prepare(example).problems if p.code == "other-unit"], example.name
+
+
+# -- full-width colon and space wherever they matter --------------------------------------------------
+def test_full_width_colon_inside_braces(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "括号.yaml", ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入：10.00}"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if "'2080505': {财政拨款收入" in x)
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第21列：“财政拨款收入”后面用了全角冒号“：”，键与值之间应为半角冒号加空格“: ”",
+        "    提示：请改为：财政拨款收入: 10.00", ONE_ERROR]
+
+
+def test_full_width_colon_that_yaml_reads_as_text(run, tmp_path: Path) -> None:
+    # “概况:” then “  单位构成：…”: valid YAML (概况 is a text), so the schema objects; the colon is named too
+    text = MINIMAL.read_text(encoding="utf-8")
+    start, end = text.index("概况:\n"), text.index("\n# ---- 三")
+    path = tmp_path / "当成文字.yaml"
+    path.write_text(text[:start] + "概况:\n  单位构成：本部门无下属单位\n" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第1列：行“概况”：应为“键: 值”形式的键值表，实际为“单位构成：本部门无下属单位”",
+        f"[警告] {path} 第{line + 1}行第7列：“单位构成”后面用了全角冒号“：”；如果“单位构成”是键，键与值之间应为半角冒号加空格“: ”",
+        "    提示：请改为：单位构成: 本部门无下属单位", "共 1 个错误，1 个警告。未生成任何文件。"]
+
+
+def test_full_width_space_as_indentation(run, tmp_path: Path) -> None:
+    # “　年末结转和结余” parses as a key of its own (YAML does not count “　” as a space)
+    path = _minimal(tmp_path, "全角缩进.yaml", ("收入支出决算总表:\n  年初结转和结余: 0",
+                                            "收入支出决算总表:\n  年初结转和结余: 0\n\u3000年末结转和结余: 0"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if x == "收入支出决算总表:") + 2
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第1列：这里用了全角空格“　”，YAML 只认半角空格",
+        "    提示：请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）", ONE_ERROR]
+
+
+def test_full_width_space_in_a_key(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "键中空格.yaml", ("  年初结转和结余: 0", "  年初结转和结余\u3000: 0"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if x == "  年初结转和结余: 0")
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第10列：这里用了全角空格“　”，YAML 只认半角空格",
+        "    提示：请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）", ONE_ERROR]
