@@ -281,7 +281,7 @@ def _departments(tmp_path: Path, n: int) -> list[Path]:
     out = []
     for i in range(n):
         path = tmp_path / f"部门{i}.yaml"
-        path.write_text(text.replace("部门名称: 示例市某某服务中心", f"部门名称: 示例市第{i}服务中心"), encoding="utf-8")
+        path.write_text(text.replace("示例市某某服务中心", f"示例市第{i}服务中心"), encoding="utf-8")
         out.append(path)
     return out
 
