@@ -54,6 +54,7 @@ PERF_KIND = "自评表类别"  # column A of a block's first row; column B: 项�
 PERF_FIELDS = ("名称", "年度预算数", "执行数", "预算执行率分值", "偏差原因")
 PERF_AMOUNTS = ("年度预算数", "执行数")
 PERF_COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+PERF_TEXT = "文字"  # an indicator column "文字.偏差原因分析及改进措施": a text the profile's 指标列 print
 
 # Header words the reader looks for (normalised, see `norm`).
 H_ITEM = "项目"

@@ -46,6 +46,7 @@ from .excel_layout import (
     PERF_KIND,
     PERF_KINDS,
     PERF_LAYOUT_KEYS,
+    PERF_TEXT,
     SHEET_GLOSSARY,
     SHEET_HELP,
     SHEET_INFO,
@@ -889,7 +890,7 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
         start = rows[0]
         kind = norm(sheet.get(start, 2))
         values: list[tuple[Path_, Any, Location]] = []
-        header: dict[int, str] | None = None
+        header: dict[int, tuple[str, ...]] | None = None
         header_row = start
         rows_of: list[Location] = []  # each indicator's row (its first cell)
         for r in rows[1:]:
@@ -912,7 +913,9 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
                     values.append(((key,), value, reader.loc(sheet, r, 2)))
                 continue
             if header is None and label == norm(PERF_COLUMNS[0]):
-                header = {c: k for c, t in sheet.row_texts(r).items() for k in PERF_COLUMNS if t == norm(k)}
+                header = {c: (k,) for c, t in sheet.row_texts(r).items() for k in PERF_COLUMNS if t == norm(k)}
+                header |= {c: (PERF_TEXT, str(plain(sheet.get(r, c))).strip().split(".", 1)[1])
+                           for c, t in sheet.row_texts(r).items() if t.startswith(PERF_TEXT + ".")}
                 header_row = r
                 continue
             if header is None:
@@ -923,7 +926,7 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
                 if isinstance(value, str):
                     value = value.strip() or None
                 if value is not None:
-                    values.append((("指标", str(len(rows_of)), key), value, reader.loc(sheet, r, c)))
+                    values.append((("指标", str(len(rows_of)), *key), value, reader.loc(sheet, r, c)))
                     found = True
             if found:
                 rows_of.append(reader.loc(sheet, r, 1))

@@ -227,6 +227,8 @@ class Indicator(_Strict):
     actual: str = Field(alias="实际完成值")
     weight: Annotated[Decimal, Field(ge=0, le=100)] = Field(alias="分值")
     score: Annotated[Decimal, Field(ge=0, le=100)] = Field(alias="得分")
+    # texts the profile's 绩效自评表版式 prints in columns of their own (偏差原因分析及改进措施 …)
+    texts: dict[str, str] = Field(default_factory=dict, alias="文字")
 
     _texts = field_validator("target", "actual", mode="before")(classmethod(lambda cls, v: str(v)))
 

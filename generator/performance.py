@@ -17,10 +17,9 @@ from .document import Cell, HeaderCell, Table
 from .errors import Problem, error
 from .load import Source
 from .model import Report, SelfEvaluationTable
-from .profiles import Profile
+from .profiles import INDICATOR_WIDTHS, Profile
 
 KINDS = {"项目": "项目支出绩效自评表", "部门整体": "部门整体支出绩效自评表"}
-COLUMNS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
 HUNDRED = Decimal(100)
 
 
@@ -91,6 +90,14 @@ def layout_problems(record: SelfEvaluationTable, path: tuple[str, ...], source: 
                                       location=source.loc(path + (key, name)),
                                       expected=f"模板“{profile.model.name}”的绩效自评表版式中{key}可用：" + (
                                           "、".join(allowed) or "（无）")))
+    for j, indicator in enumerate(record.indicators):
+        for name in indicator.texts:
+            if name not in layout.indicator_texts:
+                problems.append(error("unknown-performance-field",
+                                      f"“{record.name}”的指标“{indicator.level3}”的文字中不认识“{name}”",
+                                      location=source.loc(path + ("指标", str(j), "文字", name)),
+                                      expected=f"模板“{profile.model.name}”的绩效自评表版式中指标列的文字可用："
+                                      + ("、".join(layout.indicator_texts) or "（无）")))
     for name in layout.header_fields:
         if not record.header.get(name, "").strip():
             problems.append(error("missing-performance-field", f"“{record.name}”缺少表头“{name}”",
@@ -137,41 +144,66 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
 
     r = ev.record
     layout = profile.model.performance_layout
+    columns = layout.columns
+    n = len(columns)  # the indicator block's columns set the table's width (at least 6)
+
+    def pad(used: int) -> list[Cell]:
+        """Empty cells after the first `used` columns of the funds block (one cell spans them)."""
+        return [Cell("", colspan=n - used)] + [Cell("")] * (n - used - 1) if n > used else []
+
+    def wide(label: str, value: str) -> list[Cell]:
+        """A label over two columns, its text over the rest."""
+        return text(label, 2) + [Cell(value, colspan=n - 2)] + [Cell("")] * (n - 3)
+
     rate = f"{format_number(round_half_up(ev.rate * HUNDRED, 2))}%" if ev.rate is not None else "--"
-    rows = [text(field, 2) + text(r.header.get(field, ""), 5) for field in layout.header_fields]
+    rows = [text(field, 2) + text(r.header.get(field, ""), n - 2) for field in layout.header_fields]
     if layout.funds:  # a label column: 年度资金总额, then 其中：财政拨款, 其他资金 …
         rows += [
-            text("资金") + text("年度预算数") + text("执行数") + text("预算执行率") + text("分值") + text("得分") + text(""),
+            text("资金") + text("年度预算数") + text("执行数") + text("预算执行率") + text("分值") + text("得分")
+            + (text("", n - 6) if n > 6 else []),
             [Cell("年度资金总额", align="center"), amount(r.budget), amount(r.spent), Cell(rate, align="center"),
-             score(r.execution_weight), score(ev.execution_score), Cell("")],
+             score(r.execution_weight), score(ev.execution_score), *pad(6)],
         ]
         for i, name in enumerate(layout.funds):
             fund = r.funds.get(name)
             if fund is not None:
                 rows.append([Cell(("其中：" if i == 0 else "") + name), amount(fund.budget), amount(fund.spent),
-                             percent(fund.spent, fund.budget), Cell(""), Cell(""), Cell("")])
+                             percent(fund.spent, fund.budget), Cell(""), Cell(""), *pad(6)])
     else:
         rows += [
             text("年度预算数") + text("执行数") + text("预算执行率") + text("") + text("分值") + text("得分")
-            + text(""),
+            + (text("", n - 6) if n > 6 else []),
             [amount(r.budget), amount(r.spent), Cell(rate, align="center"), Cell(""),
-             score(r.execution_weight), score(ev.execution_score), Cell("")],
+             score(r.execution_weight), score(ev.execution_score), *pad(6)],
         ]
-    rows.append([Cell(c, align="center") for c in COLUMNS])
+    rows.append([Cell(c.header, align="center") for c in columns])
+    previous: tuple[str, str] | None = None
     for ind in r.indicators:
-        rows.append([Cell(ind.level1), Cell(ind.level2), Cell(ind.level3), Cell(ind.target), Cell(ind.actual),
-                     score(ind.weight), score(ind.score)])
+        fields = {"一级指标": ind.level1, "二级指标": ind.level2, "三级指标": ind.level3,
+                  "年度指标值": ind.target, "实际完成值": ind.actual}
+        if layout.grouped and previous is not None:  # 一级/二级指标 once per block of equal ones
+            if previous[0] == ind.level1:
+                fields["一级指标"] = ""
+                if previous[1] == ind.level2:
+                    fields["二级指标"] = ""
+        previous = (ind.level1, ind.level2)
+        rows.append([score(ind.weight) if c.content == "分值" else score(ind.score) if c.content == "得分"
+                     else Cell(fields[c.content]) if c.content in fields else Cell(ind.texts.get(c.content, ""))
+                     for c in columns])
     weights = r.execution_weight + sum((i.weight for i in r.indicators), Decimal(0))
-    rows.append(text("总分", 5) + [score(weights), score(ev.total)])
-    rows.append(text("自评等级", 5) + text(ev.grade, 2))
+    contents = [c.content for c in columns]
+    first = min(contents.index("分值"), contents.index("得分"))
+    rows.append(text("总分", first) + [score(weights) if c == "分值" else score(ev.total) if c == "得分" else Cell("")
+                                      for c in contents[first:]])
+    rows.append(text("自评等级", first) + text(ev.grade, n - first))
     if r.note:
-        rows.append(text("偏差原因及改进措施", 2) + [Cell(r.note, colspan=5)] + [Cell("")] * 4)
+        rows.append(wide("偏差原因及改进措施", r.note))
     for name in layout.texts:
-        rows.append(text(name, 2) + [Cell(r.texts.get(name, "") or "无", colspan=5)] + [Cell("")] * 4)
+        rows.append(wide(name, r.texts.get(name, "") or "无"))
     header = (HeaderCell("项目名称" if title.startswith("项目") else "部门名称", 0, 0, 1, 2),
-              HeaderCell(r.name if title.startswith("项目") else report.department, 0, 2, 1, 5))
+              HeaderCell(r.name if title.startswith("项目") else report.department, 0, 2, 1, n - 2))
     return Table(number=number, title=title, org_label=f"{profile.model.org_label}：{report.department}",
-                 unit_label=f"单位：{unit}", ncols=len(COLUMNS), header_rows=1, header=header,
+                 unit_label=f"单位：{unit}", ncols=n, header_rows=1, header=header,
                  rows=tuple(tuple(row) for row in rows), notes=(), landscape=True,
-                 widths=(1.6, 1.6, 2.4, 2.0, 2.0, 1.0, 1.0), number_format=display.number_format(),
-                 unit=unit, places=display.places)
+                 widths=tuple(c.width or INDICATOR_WIDTHS.get(c.content, 2.4) for c in columns),
+                 number_format=display.number_format(), unit=unit, places=display.places)

@@ -292,13 +292,51 @@ class CodeBaselineSpec(_Strict):
     column: str | None = Field(None, alias="列")
 
 
+# what an indicator column of a 绩效自评表 can print: the indicator's own fields; any other
+# name is a text each indicator may carry under 文字 (偏差原因分析及改进措施 …)
+INDICATOR_FIELDS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+INDICATOR_WIDTHS = {"一级指标": 1.6, "二级指标": 1.6, "三级指标": 2.4, "年度指标值": 2.0, "实际完成值": 2.0,
+                    "分值": 1.0, "得分": 1.0}
+
+
+class IndicatorColumn(_Strict):
+    header: str = Field(alias="表头", min_length=1)
+    content: str = Field(alias="内容", min_length=1)
+    width: float | None = Field(None, alias="宽", gt=0)
+
+
 class PerformanceLayout(_Strict):
-    """绩效自评表版式: what a region's 绩效自评表 prints beyond the indicators: header fields
-    (主管部门, 实施单位, 项目级次), 资金来源 rows under the 年度资金总额, and closing texts."""
+    """绩效自评表版式: what a region's 绩效自评表 prints: header fields (主管部门, 实施单位,
+    项目级次), 资金来源 rows under the 年度资金总额, the indicator block's columns (which
+    indicator field or text each prints, under what header; 一级/二级指标 once per block when
+    grouped), and closing texts."""
 
     header_fields: list[str] = Field(default_factory=list, alias="表头字段")
     funds: list[str] = Field(default_factory=list, alias="资金来源")
     texts: list[str] = Field(default_factory=list, alias="文字")
+    columns: list[IndicatorColumn] = Field(
+        default_factory=lambda: [IndicatorColumn.model_validate({"表头": f, "内容": f}) for f in INDICATOR_FIELDS],
+        alias="指标列")
+    grouped: bool = Field(False, alias="指标分组")
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_fit(cls, columns: list[IndicatorColumn]) -> list[IndicatorColumn]:
+        contents = [c.content for c in columns]
+        if repeated := sorted({c for c in contents if contents.count(c) > 1}):
+            raise ValueError("“指标列”的内容重复：" + "、".join(repeated))
+        if missing := [f for f in ("三级指标", "分值", "得分") if f not in contents]:
+            raise ValueError("“指标列”缺少内容：" + "、".join(missing) + "（可用：" + "、".join(INDICATOR_FIELDS)
+                             + "，或每个指标的一项文字）")
+        if len(columns) < 6:
+            raise ValueError(f"“指标列”至少 6 列（资金一栏印 资金、年度预算数、执行数、预算执行率、分值、得分），"
+                             f"现有 {len(columns)} 列")
+        return columns
+
+    @property
+    def indicator_texts(self) -> list[str]:
+        """The per-indicator texts the columns print (each indicator's 文字 keys)."""
+        return [c.content for c in self.columns if c.content not in INDICATOR_FIELDS]
 
 
 class ProfileModel(_Strict):

@@ -441,3 +441,31 @@ def test_names_2018():
         assert (old[code], new[code]) == (before, after)
     assert "224" not in old and "224" in new  # 灾害防治及应急管理支出 is new in 2019
     assert "20137" not in old and "20138" not in old
+
+
+# Revisions of the official catalogue during a year, as the Ministry's notices name them
+# (data/catalogues/README.md 年度差异 gives the notices): present from that year on, absent before.
+REVISIONS = {
+    2024: {"22006": "耕地保护考核奖惩基金支出", "23004": "政府性基金转移支付", "2300412": "自然资源海洋气象等"},
+    2025: {"2170404": "中央金融机构注资特别国债支出", "22911": "中央金融机构注资特别国债财务基金支出",
+           "23107": "中央金融机构注资特别国债还本支出"},
+}
+
+
+def test_revisions_from_their_year_on():
+    for since, codes in REVISIONS.items():
+        for year in YEARS:
+            catalogue = entries("功能分类", year)
+            for code, name in codes.items():
+                if year >= since:
+                    assert catalogue.get(code) == name, (year, code)
+                else:
+                    assert code not in catalogue, (year, code)
+
+
+def test_2026_is_the_revised_2025_and_2025_the_revised_2024():
+    """No change of 2026 could be substantiated (README): 2026 repeats the revised 2025."""
+    assert entries("功能分类", 2026) == entries("功能分类", 2025)
+    assert entries("经济分类", 2026) == entries("经济分类", 2025) == entries("经济分类", 2024)
+    added = set(entries("功能分类", 2025)) - set(entries("功能分类", 2024))
+    assert added == set(REVISIONS[2025]) and set(entries("功能分类", 2024)) <= set(entries("功能分类", 2025))

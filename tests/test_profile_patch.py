@@ -95,6 +95,7 @@ def test_a_patched_profile_generates(tmp_path: Path) -> None:
     ("显示: {金额单位: 千元}\n", "应为以下之一：元、万元", 4, ""),
     ("部分: [{名称: 甲, 标题: 甲, 内容: [表格, 表格]}]\n", "内容“表格”出现了两次", 4, ""),
     ("封面: [\"{部门}\"]\n", "占位符“{部门}”不认识", 4, "{部门名称}"),
+    ("表格式: 无\n", "不认识的键“表格式”", 4, "表号格式"),
 ])
 def test_patch_mistakes_are_located(tmp_path: Path, patch: str, message: str, line: int, hint: str) -> None:
     text = "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + patch

@@ -17,16 +17,23 @@ from generator.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_2023 = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"
 
-# 甲区：tables in whole 元 without separators, zeros "-", 合计 last, table 1 lists only the 类
-# with amounts, table 3's codes in 类|款|项, the 三公 table in 万元 with 0.00, narrative in 万元.
+# 甲区：title "2024年度XX部门决算"; tables in whole 元 without separators, zeros "-", 合计 last,
+# table 1 lists only the 类 with amounts and says "使用非财政拨款结余" (one label changed), table 3's
+# codes in 类|款|项 under a title with the department's name, the 三公 table in 万元 with 0.00,
+# an empty-table note naming the year, narrative in 万元.
 JIA = """\
     名称: 甲区-决算-2024
     基于: 决算-2023
     适用年度: [2024]
+    文档标题: "{年度}年度{部门名称}部门决算"
     显示: {金额单位: 元, 千分位: false, 小数位: 0, 零值: "-", 合计行: 末行}
     情况说明显示: {金额单位: 万元}
     表格:
-      收入支出决算总表: {显示: {列出: 有数, 千分位: true}}
+      收入支出决算总表:
+        显示: {列出: 有数, 千分位: true}
+        左: {底部: {使用非财政拨款结余（含专用结余）: {标签: 使用非财政拨款结余}}}
+      政府性基金预算财政拨款收入支出决算表:
+        无发生额注: "注：本部门{年度}年无政府性基金预算财政拨款安排的支出，故本表为空表。"
       收入决算表: {显示: {零值: 空白, 小数位: 2}}
       财政拨款“三公”经费支出决算表:
         显示: {金额单位: 万元, 小数位: 2, 零值: 0.00}
@@ -40,6 +47,7 @@ JIA = """\
           顺序: [决算数/合计, 决算数/因公出国（境）费, 决算数/公务接待费, 决算数/公务用车购置及运行维护费/小计,
                 决算数/公务用车购置费, 决算数/公务用车运行维护费, 决算数/会议费, 决算数/培训费, 机关运行经费]
       支出决算表:
+        标题: "{部门名称}{年度}年度支出决算表"
         列:
           功能分类科目编码: {表头: [科目编码, 类], 内容: 类}
           科目名称: {表头: [科目名称]}
@@ -76,6 +84,19 @@ def region(tmp_path: Path, name: str, profile: str, year: int | None = 2024, exa
     return out
 
 
+def through_the_workbook(tmp_path: Path, name: str) -> dict:
+    """The region's input (written by `region`) converted to the input workbook and back."""
+    import yaml
+
+    data, inp = tmp_path / "data", tmp_path / f"{name}.yaml"
+    book, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
+    for args in (["convert", str(inp), "-o", str(book)], ["convert", str(book), "-o", str(back)]):
+        with pytest.raises(SystemExit) as e:
+            main([*args, "--data-dir", str(data)])
+        assert e.value.code == 0
+    return yaml.safe_load(back.read_text(encoding="utf-8"))
+
+
 def rows(table: docx.table.Table) -> list[list[str]]:
     return [[c.text for c in r.cells] for r in table.rows]
 
@@ -83,14 +104,20 @@ def rows(table: docx.table.Table) -> list[list[str]]:
 def test_jia_units_formats_totals_and_code_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = region(tmp_path, "甲区-决算-2024", JIA)
     assert "核对通过" in capsys.readouterr().out
+    assert [p.name for p in out.glob("*.docx")] == ["2024年度清远市清城区大数据中心部门决算.docx"]
     word = docx.Document(str(next(out.glob("*.docx"))))
     paragraphs = [p.text for p in word.paragraphs]
+    assert "清远市清城区大数据中心2024年度支出决算表" in paragraphs
+    assert "注：本部门2024年无政府性基金预算财政拨款安排的支出，故本表为空表。" in paragraphs
+    assert not any("{" in p for p in paragraphs)
     t1, t2, t3 = (rows(word.tables[i]) for i in range(3))
     # table 1: whole 元 with separators, zeros "-", only the 类 with amounts on the right
     assert t1[3][:3] == ["一、一般公共预算财政拨款收入", "1", "8,554,600"]
     assert t1[4][2] == "-"
     right = [r[3] for r in t1[3:] if r[3]]
     assert "二、科学技术支出" in right and not any("国防支出" in r for r in right)
+    left = [r[0] for r in t1[3:]]
+    assert "使用非财政拨款结余" in left and "使用非财政拨款结余（含专用结余）" not in left
     # table 2: 2 decimals without separators, zeros blank, 合计 last
     assert t2[3][:4] == ["201", "一般公共服务支出", "2492300.00", "2492300.00"] and t2[3][4] == ""
     assert t2[-1][0] == "合计" and t2[-1][2] == "8580000.00"
@@ -140,10 +167,12 @@ def test_display_rounds_each_cell_half_up_from_yuan(settings: dict, yuan: str, t
 # 乙区（a Shanghai-like district budget, patch of 预算-2024): chapters without "第N部分" in
 # another order, tables last; a cover line "预算主管部门：…"; every page landscape; captions
 # "公开01表"; header line "编制部门：… 单位：元"; tables in 元 but the 三公 table and the narrative
-# in 万元; tables 1 and 4 list only the 类 with amounts; the 目录 numbers tables "一、…".
+# in 万元; tables 1 and 4 list only the 类 with amounts; the 目录 numbers tables "一、…"; an input
+# may accept 0.02 万元 between a total and its items (cells rounded from 元 one by one).
 YI = """\
     名称: 乙区-预算-2024
     基于: 预算-2024
+    勾稽容差上限: 0.02
     文档标题: "乙区{部门名称}{年度}年区级部门预算"
     封面: ["预算主管部门：{部门名称}"]
     部分:
@@ -175,9 +204,11 @@ YI = """\
     """
 
 
-def test_yi_frame_captions_header_line_and_units(tmp_path: Path) -> None:
+def test_yi_frame_captions_header_line_and_units(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = region(tmp_path, "乙区-预算-2024", YI, year=None, kind="预算",
-                 example=ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml")
+                 example=ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml",
+                 replace={"金额单位: 万元\n": "金额单位: 万元\n勾稽容差: 0.02\n"})
+    assert "本文档按输入的勾稽容差 0.02 万元核对（模板为 0.01 万元，上限 0.02 万元）" in capsys.readouterr().err
     [docx_file] = out.glob("*.docx")
     assert docx_file.name == "乙区清远市政务服务中心2024年区级部门预算.docx"
     word = docx.Document(str(docx_file))
@@ -343,16 +374,109 @@ def test_bing_layout_fields_and_tolerance_survive_the_workbook(tmp_path: Path) -
               "金额单位: 万元": "金额单位: 万元\n勾稽容差: 0.01"}
     region(tmp_path, "丙区-决算-2022", BING, year=None, example=ROOT / "data/examples/示例单位-2022-决算.yaml",
            replace=fields)
-    data, inp = tmp_path / "data", tmp_path / "丙区-决算-2022.yaml"
-    book, back = tmp_path / "录入.xlsx", tmp_path / "back.yaml"
-    for args in (["convert", str(inp), "-o", str(book)], ["convert", str(book), "-o", str(back)]):
-        with pytest.raises(SystemExit) as e:
-            main([*args, "--data-dir", str(data)])
-        assert e.value.code == 0
-    import yaml
-
-    again = yaml.safe_load(back.read_text(encoding="utf-8"))
+    again = through_the_workbook(tmp_path, "丙区-决算-2022")
     project = again["绩效自评表"]["项目"][0]
     assert project["表头"] == {"主管部门": "示例市某某局", "实施单位": "示例市某某服务中心"}
     assert project["资金来源"]["其他资金"] == {"年度预算数": 2, "执行数": 1.5}
     assert project["文字"] == {"改进措施": "加强进度管理。"} and again["勾稽容差"] == 0.01
+
+
+# 丙区 with its own indicator block: a column per indicator text (偏差原因分析及改进措施), headers
+# renamed, 一级/二级指标 printed once per block of equal ones; no header line above the tables at
+# all; a table placed in the first part (概况).
+BING_INDICATORS = BING.replace('    表头左: "单位名称：{部门名称}"\n', '    表头左: ""\n').replace(
+    "      财政拨款“三公”经费支出决算表: {位置: 说明}\n",
+    "      财政拨款“三公”经费支出决算表: {位置: 说明}\n      国有资本经营预算财政拨款支出决算表: {位置: 概况}\n").replace(
+    "    绩效自评表版式: {表头字段: [主管部门, 实施单位], 资金来源: [财政拨款, 其他资金], 文字: [改进措施]}\n",
+    """    绩效自评表版式:
+      表头字段: [主管部门, 实施单位]
+      资金来源: [财政拨款, 其他资金]
+      指标列:
+        - {表头: 一级指标, 内容: 一级指标}
+        - {表头: 二级指标, 内容: 二级指标}
+        - {表头: 三级指标, 内容: 三级指标}
+        - {表头: 指标值, 内容: 年度指标值}
+        - {表头: 完成值, 内容: 实际完成值}
+        - {表头: 分值, 内容: 分值}
+        - {表头: 得分, 内容: 得分}
+        - {表头: 偏差原因分析及改进措施, 内容: 偏差原因分析及改进措施, 宽: 3}
+      指标分组: true
+      文字: [改进措施]
+""")
+INDICATOR_TEXTS = {
+    "      年度预算数: 22.00\n      执行数: 20.00\n": "      年度预算数: 22.00\n      执行数: 20.00\n"
+    "      表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n"
+    "      资金来源: {财政拨款: {年度预算数: 20.00, 执行数: 18.50}, 其他资金: {年度预算数: 2.00, 执行数: 1.50}}\n"
+    "      文字: {改进措施: 加强进度管理。}\n",
+    "    年度预算数: 120.00\n    执行数: 115.00\n": "    年度预算数: 120.00\n    执行数: 115.00\n"
+    "    表头: {主管部门: 示例市某某局, 实施单位: 示例市某某服务中心}\n",
+    "实际完成值: 5600人次, 分值: 30, 得分: 30}": "实际完成值: 5600人次, 分值: 30, 得分: 30, 文字: {偏差原因分析及改进措施: 无偏差}}",
+    "实际完成值: 95%, 分值: 20, 得分: 18}": "实际完成值: 95%, 分值: 20, 得分: 18, 文字: {偏差原因分析及改进措施: 个别事项延后。}}",
+}
+
+
+def test_bing_indicator_columns_come_from_the_profile(tmp_path: Path) -> None:
+    assert BING_INDICATORS.count("表头左: \"\"") == 1 and "{位置: 概况}" in BING_INDICATORS
+    out = region(tmp_path, "丙区-决算-2022", BING_INDICATORS, year=None,
+                 example=ROOT / "data/examples/示例单位-2022-决算.yaml", replace=INDICATOR_TEXTS)
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    assert not [t for s, t in styled if s == "表头信息"]  # 表头左 and 表头右 both ""
+    texts = [t for _, t in styled]
+    assert texts.index("国有资本经营预算财政拨款支出决算表") < texts.index("第二部分 2022年度部门决算情况说明")
+    project = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "项目名称"))
+    assert all(len(r) == 8 for r in project)
+    at = next(i for i, r in enumerate(project) if r[0] == "一级指标")
+    assert project[at] == ["一级指标", "二级指标", "三级指标", "指标值", "完成值", "分值", "得分", "偏差原因分析及改进措施"]
+    assert project[at + 1] == ["产出指标", "数量指标", "服务人次", "≥5000人次", "5600人次", "30.00", "30.00", "无偏差"]
+    assert project[at + 2] == ["", "时效指标", "按时完成率", "100%", "95%", "20.00", "18.00", "个别事项延后。"]
+    assert project[at + 3][:3] == ["效益指标", "社会效益指标", "办事便利度提升"] and project[at + 3][7] == ""
+    total = next(r for r in project if r[0] == "总分")
+    assert total[5:] == ["100.00", "95.09", ""]  # 10 × 20/22 + 30 + 18 + 28 + 10
+    assert next(r for r in project if r[0] == "自评等级")[5] == "优"
+    assert project[-1][0] == "改进措施" and project[-1][2:] == ["加强进度管理。"] * 6
+    # the department's table has the same block, without any indicator text
+    whole = rows(next(t for t in word.tables if t.rows[0].cells[0].text == "部门名称"))
+    assert len(whole[0]) == 8
+    # the workbook of tables prints the same 8 columns
+    book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
+    sheet = next(book[n] for n in book.sheetnames if any(
+        c.value == "偏差原因分析及改进措施" for row in book[n].iter_rows() for c in row))
+    assert any(c.value == "个别事项延后。" for row in sheet.iter_rows() for c in row)
+    # the input workbook has a column for the indicator text, read back into 文字
+    indicators = through_the_workbook(tmp_path, "丙区-决算-2022")["绩效自评表"]["项目"][0]["指标"]
+    assert indicators[1]["文字"] == {"偏差原因分析及改进措施": "个别事项延后。"} and "文字" not in indicators[2]
+
+
+def test_bing_indicator_text_outside_the_layout_is_a_located_error(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    bad = dict(INDICATOR_TEXTS)
+    bad["实际完成值: 95%, 分值: 20, 得分: 18}"] = "实际完成值: 95%, 分值: 20, 得分: 18, 文字: {改进建议: 无}}"
+    with pytest.raises(AssertionError):
+        region(tmp_path, "丙区-决算-2022", BING_INDICATORS, year=None,
+               example=ROOT / "data/examples/示例单位-2022-决算.yaml", replace=bad)
+    err = capsys.readouterr().err
+    assert "第175行" in err and "“某某服务专项”的指标“按时完成率”的文字中不认识“改进建议”" in err
+    assert "指标列的文字可用：偏差原因分析及改进措施" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("columns,message", [
+    ("[{表头: 一级指标, 内容: 一级指标}, {表头: 三级指标, 内容: 三级指标}, {表头: 分值, 内容: 分值}]",
+     "“指标列”缺少内容：得分"),
+    ("[{表头: 甲, 内容: 三级指标}, {表头: 乙, 内容: 三级指标}, {表头: 分值, 内容: 分值}, {表头: 得分, 内容: 得分}]",
+     "“指标列”的内容重复：三级指标"),
+    ("[{表头: 三级指标, 内容: 三级指标}, {表头: 分值, 内容: 分值}, {表头: 得分, 内容: 得分}]", "“指标列”至少 6 列"),
+])
+def test_bad_indicator_columns_are_located_profile_errors(tmp_path: Path, columns: str, message: str) -> None:
+    from generator.errors import UserError
+    from generator.profiles import load_profile
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    path = data / "profiles" / "丙区-决算-2022.yaml"
+    path.write_text("名称: 丙区-决算-2022\n基于: 决算-2023\n适用年度: [2022]\n"
+                    f"绩效自评表版式:\n  指标列: {columns}\n", encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(path, 2022, data)
+    [problem] = e.value.problems
+    assert message in problem.message and problem.location.file == str(path) and problem.location.line == 5

@@ -52,6 +52,7 @@ from ..excel_layout import (
     PERF_FIELDS,
     PERF_KIND,
     PERF_KINDS,
+    PERF_TEXT,
     SHEET_GLOSSARY,
     SHEET_HELP,
     SHEET_INFO,
@@ -443,7 +444,9 @@ def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
     ws["A3"] = ("每张自评表一块：“自评表类别”填“项目”（项目支出绩效自评表，每个项目一块）或“部门整体”；"
                 "再填各项和每个指标一行。预算执行率及其得分、总分和自评等级由程序推算，不用填写。"
                 "项目多于空块时，复制一个空块粘贴在下方。")
-    for c, width in enumerate((16, 24, 24, 20, 20, 10, 10), start=1):
+    # the indicator columns, then one per text the profile's 指标列 print ("文字.偏差原因分析及改进措施")
+    texts = [f"{PERF_TEXT}.{name}" for name in profile.model.performance_layout.indicator_texts]
+    for c, width in enumerate((16, 24, 24, 20, 20, 10, 10, *[30] * len(texts)), start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
     notes = {"名称": "必填", "年度预算数": f"金额（{unit}）", "执行数": f"金额（{unit}）",
              "预算执行率分值": "不填为 10", "偏差原因": "可不填：偏差原因及改进措施"}
@@ -469,13 +472,16 @@ def _performance(ws: Worksheet, profile: Profile, raw: Any, unit: str) -> None:
             if is_amount:
                 _amount_validation(ws, f"B{row}")
             row += 1
-        _header(ws, row, list(PERF_COLUMNS))
+        _header(ws, row, [*PERF_COLUMNS, *texts])
         row += 1
         indicators = [i for i in record.get("指标") or [] if isinstance(i, dict)]
         for r in range(max(len(indicators) + 2, PERF_BLANK_INDICATORS)):
             indicator = indicators[r] if r < len(indicators) else {}
             for c, key in enumerate(PERF_COLUMNS, start=1):
                 _put(ws, row, c, indicator.get(key), text=c <= 5)
+            own = indicator.get(PERF_TEXT) if isinstance(indicator.get(PERF_TEXT), dict) else {}
+            for c, key in enumerate(texts, start=len(PERF_COLUMNS) + 1):
+                _put(ws, row, c, own.get(key.split(".", 1)[1]), text=True)
             row += 1
         row += 1
     v = DataValidation(type="list", formula1=f'"{",".join(PERF_KINDS)}"', allow_blank=True)
