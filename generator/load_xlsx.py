@@ -459,10 +459,11 @@ def _check_sheet_names(reader: _Reader, profile: Profile, found: dict[str, _Shee
     if full:
         missing += [k for k in (SHEET_TEXTS,) if k not in found]
     claimed: set[str] = set()
-    for title, sheet in reader.sheets.items():
-        if title in used or not sheet.cells:
-            continue
+    unknown = [title for title, sheet in reader.sheets.items() if title not in used and sheet.cells]
+    for title in unknown:
         close = nearest(title, missing) or nearest(title, list(expected_sheets(profile)))
+        if not close and len(unknown) == 1 and len(missing) == 1:  # “Sheet1” where a table's sheet is missing
+            close = missing[:]
         claimed.update(close[:1])
         reader.problems.append(error(
             "unknown-sheet", f"不认识的工作表“{title}”（其中的内容不会被使用）",

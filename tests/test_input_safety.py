@@ -98,6 +98,15 @@ def test_renamed_table_sheet_is_named_with_a_suggestion(run, workbook: Path) -> 
         "    提示：是否想写“支出决算表”？请把工作表改回这个名称", ONE_ERROR]
 
 
+def test_a_table_sheet_renamed_beyond_recognition(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["支出决算表"], "title", "Sheet1"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} Sheet1!A1：不认识的工作表“Sheet1”（其中的内容不会被使用）",
+        "    提示：是否想写“支出决算表”？请把工作表改回这个名称", ONE_ERROR]
+
+
 def test_deleted_sheet_of_a_table_that_may_be_empty_is_a_warning(run, workbook: Path) -> None:
     # 表7 has a “无发生额” note: officers delete the sheets of the funds they do not have
     _edit(workbook, lambda wb: wb.remove(wb["政府性基金预算财政拨款收入支出决算表"]))
