@@ -11,7 +11,9 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from .amounts import UNIT_SCALE
+import jinja2
+
+from .amounts import UNIT_SCALE, round_half_up
 from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
 from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
@@ -26,20 +28,21 @@ from .tables import TableRenderer, chinese_number
 from .text import blocks_from_markup, render_template, residue_problems, shared_environment
 
 
-def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> Document:
+def render(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS, env: jinja2.Environment | None = None) -> Document:
     """The document; a problem found while rendering (a template's fault, a missing baseline)
-    is reported together with the warnings the earlier stages found."""
+    is reported together with the warnings the earlier stages found. `env`: the templates'
+    environment, if not the shared one of `options.templates_dir` (profile_check.py)."""
     try:
-        return _render(prepared, options)
+        return _render(prepared, options, env)
     except UserError as e:
         known = set(e.problems)
         raise UserError([*e.problems, *(p for p in prepared.problems if p not in known)],
                         e.nothing_written) from e
 
 
-def _render(prepared: Prepared, options: RunOptions) -> Document:
+def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | None) -> Document:
     report, profile = prepared.report, prepared.profile
-    env = shared_environment(options.templates_dir.resolve())
+    env = env or shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()
     writer, context = narrative_context(prepared)
     overview_text = writer.rendered(lambda: render_template(env, profile.model.overview_template, context))
@@ -88,8 +91,10 @@ def _render(prepared: Prepared, options: RunOptions) -> Document:
         toc=profile.model.toc.show,
         text_landscape=profile.model.text_orientation == "横向",
     )
-    return replace(document, citations=citations(document.tables(), overview_text.citations + narrative_text.citations, prepared.figures.ledger,
-                                                 narrative_display))
+    cited = overview_text.citations + narrative_text.citations
+    placed = citations(document.tables(), cited, prepared.figures.ledger, narrative_display)
+    uncited = tuple(dict.fromkeys(key for key, _ in cited if key not in placed))
+    return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited)
 
 
 class _Finisher:
@@ -223,15 +228,17 @@ def narrative_style(prepared: Prepared, display: Display) -> Style:
 
 
 def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: Ledger,
-              narrative: Display) -> tuple[Citation, ...]:
-    """Each cited figure with the first table cell that shows it: in the narrative's unit
-    and decimals if a table prints it so, else in a table that prints it exactly (元 with
-    cents), from which the narrative's number follows by scaling and rounding half up."""
+              narrative: Display) -> dict[str, Citation]:
+    """Each cited figure (by key) with the first table cell that shows it: in the narrative's
+    unit and decimals if a table prints it so, else in a table of a finer unit (元) from whose
+    printed figure the narrative's number follows by scaling and rounding half up (exactly, or
+    rounded to whole 元). A figure no table prints is not in the result (verify names it)."""
     same: dict[str, Citation] = {}
     scaled: dict[str, Citation] = {}
+    scale = UNIT_SCALE[narrative.unit]
     for i, t in enumerate(tables):
         exact = UNIT_SCALE[t.unit]
-        factor = exact / UNIT_SCALE[narrative.unit]
+        factor = exact / scale
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
                 key = cell.source
@@ -239,15 +246,16 @@ def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: L
                     continue
                 if t.unit == narrative.unit and t.places == narrative.places:
                     same.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i))
-                elif cell.value * exact == ledger.value(key) and factor <= 1:
-                    scaled.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i,
-                                                    factor=str(factor.normalize()), places=narrative.places))
-    out = []
+                elif factor <= 1 and key not in scaled and round_half_up(cell.value * factor, narrative.places) \
+                        == round_half_up(ledger.value(key) / scale, narrative.places):
+                    scaled[key] = Citation("", t.number, t.header_rows + r, c, index=i,
+                                           factor=str(factor.normalize()), places=narrative.places)
+    out: dict[str, Citation] = {}
     for key, text in cited:
         where = same.get(key) or scaled.get(key)
         if where is not None:
-            out.append(replace(where, text=text))
-    return tuple(dict.fromkeys(out))
+            out.setdefault(key, replace(where, text=text))
+    return out
 
 
 def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:

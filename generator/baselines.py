@@ -88,6 +88,7 @@ def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures
         baseline = Baseline()
         direct = _amounts(source, spec.key, unit, keys, problems, negative_ok=False)
         change = _amounts(source, spec.change_key, unit, keys, problems) if spec.change_key else {}
+        stated_at = {item: where for item, (_, where) in {**change, **direct}.items()}
         for item in sorted(set(direct) | set(change)):
             if item in change:
                 try:
@@ -107,6 +108,7 @@ def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures
                 baseline.values[item] = direct[item][0] if item in direct else derived
             else:
                 baseline.values[item] = direct[item][0]
+        problems += derive_parents(baseline, stated_at, figures, spec.key, tolerance)
         out[spec.name] = baseline
     for key in TEXT_KEYS:
         raw = source.data.get(key) or {}
@@ -120,6 +122,52 @@ def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures
                 hint=f"是否想写“{close[0]}”？" if close else
                 "可用的项目：" + a_few(item, comparisons) + "；或写科目编码（如 2010301）"))
     return out, problems
+
+
+_WIDTHS = (7, 5, 3)  # 项 款 类 (经济分类: 款 类)
+
+
+def derive_parents(baseline: Baseline, stated_at: dict[str, Location], figures: Figures, key: str,
+                   tolerance: Decimal) -> list[Problem]:
+    """A 类 or 款 row's baseline is the sum of its rows' (principle 1: typed once): given
+    by 项 only, the 款 and 类 follow; given at both levels, they are checked. A parent is
+    derived only when every row under it has the figure (this year's rows, and any row the
+    input gives the figure for: last year's 科目 that this year lacks), never from a part."""
+    problems: list[Problem] = []
+    phrases = Phrases(Style())
+    groups: dict[tuple[str, str], dict[str, str]] = {}  # (section, column) → code → ledger key
+    for item in baseline.values:
+        parts = item.split(".")
+        rows = figures.rows.get(parts[0])
+        if rows is None or len(parts) < 2 or not _CODE.match(parts[1]):
+            continue
+        groups.setdefault((parts[0], ".".join(parts[2:])), {})[parts[1]] = item
+    for (section, column), given in groups.items():
+        def key_of(code: str, section: str = section, column: str = column) -> str:
+            return ".".join(p for p in (section, code, column) if p)
+
+        codes = set(given) | set(figures.rows[section].codes)
+        for width in _WIDTHS[1:]:
+            codes |= {c[:width] for c in codes if len(c) > width}
+        for child, parent in ((7, 5), (5, 3)):
+            for code in sorted(c for c in codes if len(c) == parent):
+                children = sorted(c for c in codes if len(c) == child and c.startswith(code))
+                known = [baseline.values.get(key_of(c)) for c in children]
+                if not children or any(v is None for v in known):
+                    continue
+                total = sum(known, Decimal(0))  # type: ignore[arg-type]
+                stated = baseline.values.get(key_of(code))
+                if stated is None:
+                    baseline.values[key_of(code)] = total
+                    continue
+                if stated != total:
+                    make = warning if abs(stated - total) <= tolerance else error
+                    problems.append(make(
+                        "baseline-sum", f"“{key}”中 {code} 与其下级科目之和不一致",
+                        location=stated_at.get(key_of(code), Location()), row=key_of(code),
+                        expected=f"{'、'.join(children)} 之和 {phrases.amount(total)}", found=phrases.amount(stated),
+                        hint="上年有、本年没有的科目也请填写其上年数；或只填下级科目，上级由程序推算"))
+    return problems
 
 
 class CodeKeys:

@@ -146,14 +146,14 @@ def generate(input_file: Path, options: RunOptions, fmt: str, verbose: bool, als
     result = build_report(input_file, options)
     if also_verify:
         # lazy: each command imports only what it runs (start-up)
-        from .verify import verify_docx
+        from .verify import verify_report
 
         docx_path = next(p for p in result.outputs if p.suffix == ".docx")
-        checked, problems = verify_docx(docx_path)
+        checked, uncited, problems = verify_report(docx_path)
         if problems:
             raise UserError(problems, nothing_written=False)
         if fmt != "json":
-            click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致")
+            click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致" + _uncited_note(uncited))
     report_problems(result.warnings, fmt)
     if fmt == "json":
         extra = {"changes": [c.as_dict() for c in result.changes]} if result.previous else {}
@@ -292,16 +292,24 @@ def verify(docx_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
     """Reads only the document (its citations and tables travel inside it); the run options are
     accepted so that one set of options can be given to every command."""
     # lazy: each command imports only what it runs (start-up)
-    from .verify import verify_docx
+    from .verify import verify_report
 
-    checked, problems = verify_docx(docx_file)
+    checked, uncited, problems = verify_report(docx_file)
     if problems:
         raise UserError(problems, nothing_written=False)
     if fmt == "json":
-        _emit_json([], checked=checked)
+        _emit_json([], checked=checked, uncited=uncited)
         return
     click.echo(f"核对通过：每个表格单元格和文字中的每个数都与生成时一致，"
-               f"情况说明引用的 {checked} 个数均与表中一致（{docx_file}）")
+               f"情况说明引用的 {checked} 个数均与表中一致{_uncited_note(uncited)}（{docx_file}）")
+
+
+def _uncited_note(uncited: list[str]) -> str:
+    """The cited figures no table prints (they were compared with the document as written)."""
+    if not uncited:
+        return ""
+    names = "、".join(k.split(".", 1)[-1] for k in uncited[:3])
+    return f"；另有 {len(uncited)} 个数（{names}{' 等' if len(uncited) > 3 else ''}）不在任何表中，只核对未被改动"
 
 
 @cli.command("init", help="生成空白的 Excel 录入表（按模板列出各表、上年数、年初预算数、文字说明等工作表）。")

@@ -137,6 +137,8 @@ class Document:
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
     citations: tuple[Citation, ...] = field(default_factory=tuple)
+    # figures the narrative cites that no table prints (其他重要事项.机关运行经费 …): verify names them
+    uncited: tuple[str, ...] = ()
     # the front matter: lines under the title (() = the department, "2020年度部门决算公开"),
     # and whether a 目录 page follows
     cover: tuple[str, ...] = ()

@@ -11,12 +11,13 @@ import json
 import re
 import typing
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from .facts import facts_model
+from .facts import facts_model, spec_of
 from .model import NarrativeInput, StyleInput, core_type
 from .profiles import baseline_specs
 
@@ -158,6 +159,75 @@ def narrative_paths(profile: Any = None) -> list[str]:
     """The 情况说明 rows of the workbook: the profile's 情况说明字段 (facts.py), else the built-in."""
     declared = getattr(getattr(profile, "model", None), "facts", None)
     return model_paths(facts_model(declared) if declared is not None else NarrativeInput, "")
+
+
+_SCALAR_FACTS = ("金额", "数量", "数值", "百分比", "日期", "文字")
+
+
+@dataclass(frozen=True)
+class FactListSheet:
+    """A 列表 of records the profile declares in 情况说明字段 (项目情况, 会议费培训费.会议 …):
+    its own sheet, one record per row, one column per field ("组" fields as "组.字段")."""
+
+    title: str  # the sheet's name: the field's dotted path, cut to Excel's 31 characters
+    path: tuple[str, ...]  # under 情况说明
+    columns: tuple[str, ...]  # dotted paths inside a record
+    kinds: tuple[str, ...]  # each column's type (金额, 文字, 段落 …)
+    required: tuple[str, ...]  # columns that must be filled (必填)
+
+
+def fact_list_sheets(profile: Any) -> list[FactListSheet]:
+    """Every declared 列表 whose records are flat enough for one row each (scalars, 段落,
+    组 and 分项 of scalars); any other stays as dotted rows on the 文字说明 sheet."""
+    declared = getattr(getattr(profile, "model", None), "facts", None)
+    out: list[FactListSheet] = []
+    taken = {SHEET_HELP, SHEET_INFO, SHEET_TEXTS, SHEET_OVERVIEW, SHEET_GLOSSARY, SHEET_PERFORMANCE}
+    taken |= {name[:31] for name in getattr(getattr(profile, "model", None), "data", {})}
+
+    def walk(fields: Any, path: tuple[str, ...]) -> None:
+        for label, field in fields.items():
+            spec = spec_of(field)
+            if spec.type == "组":
+                walk(spec.fields, (*path, label))
+            elif spec.type == "列表":
+                columns = _record_columns(spec.fields, ())
+                if columns is None:
+                    continue
+                title = ".".join((*path, label))[:31]
+                if title in taken:
+                    title = f"情况说明.{title}"[:31]
+                taken.add(title)
+                out.append(FactListSheet(title, (*path, label), tuple(c for c, _, _ in columns),
+                                         tuple(k for _, k, _ in columns), tuple(c for c, _, r in columns if r)))
+
+    if declared is not None:
+        walk(declared, ())
+    return out
+
+
+def _record_columns(fields: Any, prefix: tuple[str, ...]) -> list[tuple[str, str, bool]] | None:
+    """(column, type, required) of a record's fields; None when one does not fit a cell."""
+    out: list[tuple[str, str, bool]] = []
+    for label, field in fields.items():
+        spec = spec_of(field)
+        name = ".".join((*prefix, label))
+        if spec.type in (*_SCALAR_FACTS, "段落"):
+            out.append((name, spec.type, spec.required))
+        elif spec.type == "组":
+            inner = _record_columns(spec.fields, (*prefix, label))
+            if inner is None:
+                return None
+            out += inner
+        elif spec.type == "分项" and spec_of(spec.value).type in _SCALAR_FACTS:
+            out += [(f"{name}.{key}", spec_of(spec.value).type, False) for key in spec.keys]
+        else:
+            return None
+    return out
+
+
+def in_fact_list(path: str, sheets: list[FactListSheet]) -> bool:
+    """Whether a dotted 情况说明 path ("项目情况.1.项目名称") belongs to a list's own sheet."""
+    return any(path == ".".join(s.path) or path.startswith(".".join(s.path) + ".") for s in sheets)
 
 
 def style_paths() -> list[str]:

@@ -56,7 +56,9 @@ from .excel_layout import (
     SPLIT_CODE_HEADERS,
     TEXT_KEYS,
     YES,
+    FactListSheet,
     baseline_sheets,
+    fact_list_sheets,
     norm,
     optional_sections,
     split_optional,
@@ -384,6 +386,9 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
     if (sheet := found.get(SHEET_TEXTS)) is not None:
         _table_of_items(reader, sheet, comparisons, TEXT_KEYS, amounts=False)
         _narrative(reader, sheet)
+    for spec in fact_list_sheets(profile):
+        if (sheet := found.get(spec.title)) is not None:
+            _fact_list(reader, sheet, spec)
     if (sheet := found.get(SHEET_OVERVIEW)) is not None:
         _overview(reader, sheet)
     if (sheet := found.get(SHEET_GLOSSARY)) is not None:
@@ -421,7 +426,7 @@ def expected_sheets(profile: Profile) -> dict[str, tuple[str, ...]]:
     for name in profile.model.data:
         out[name] = (name, name[:31], profile.table_for_section(name).split(" ")[-1])
     for key in (SHEET_PERFORMANCE, *(b[0] for b in baseline_sheets(profile)), SHEET_TEXTS, SHEET_OVERVIEW,
-                SHEET_GLOSSARY):
+                SHEET_GLOSSARY, *(s.title for s in fact_list_sheets(profile))):
         out[key] = (key,)
     return out
 
@@ -819,6 +824,41 @@ def _narrative(reader: _Reader, sheet: _Sheet) -> None:
         if not key or value is None:
             continue
         reader.put(("情况说明", *_path(key)), value, reader.loc(sheet, r, 2))
+
+
+def _fact_list(reader: _Reader, sheet: _Sheet, spec: FactListSheet) -> None:
+    """A declared 列表's own sheet: one record per filled row, located at its cells (a
+    record's own problems, such as a missing 必填 field, at its first cell)."""
+    wanted = {norm(c): c for c in spec.columns}
+    header = sheet.find_header(set(wanted))
+    if header is None:
+        _no_header(reader, sheet, ".".join(spec.path), "找不到表头（应有" + "、".join(f"“{c}”" for c in spec.columns) + "列）")
+        return
+    cols = {wanted[t]: c for c, t in sheet.row_texts(header).items() if t in wanted}
+    kinds = dict(zip(spec.columns, spec.kinds, strict=True))
+    base = ("情况说明", *spec.path)
+    reader.locations.setdefault(base, Location(file=reader.file, sheet=sheet.title, cell="A1"))
+    count = 0
+    for r in range(header + 1, sheet.max_row + 1):
+        record: list[tuple[str, Any, int]] = []
+        for column, c in cols.items():
+            if kinds[column] == "金额":
+                value = reader.amount(sheet, r, c)
+            else:
+                value = plain(sheet.get(r, c))
+                if isinstance(value, str):
+                    value = value.strip() or None
+                if kinds[column] == "段落" and value is not None:
+                    value = [line.strip() for line in str(value).splitlines() if line.strip()]
+            if value is not None:
+                record.append((column, value, c))
+        if not record:
+            continue
+        index = str(count)
+        count += 1
+        reader.locations[(*base, index)] = reader.loc(sheet, r, min(c for _, _, c in record))
+        for column, value, c in record:
+            reader.put((*base, index, *column.split(".")), value, reader.loc(sheet, r, c))
 
 
 def _overview(reader: _Reader, sheet: _Sheet) -> None:

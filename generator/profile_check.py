@@ -1,13 +1,21 @@
-"""`gen-report profiles --check DIR`: render every profile's templates with made-up data.
+"""`gen-report profiles --check DIR`: render every branch of every profile's templates with made-up data.
 
 A typo in a template branch that no department has reached yet (a misspelt field, a call
 with a wrong argument, a baseline the profile does not name) would otherwise surface the
 day some department reaches it. Each profile of DIR/profiles is rendered three times: with
 every table, every 情况说明 field, every reason and every 可选内容 filled ("有数"); the same
 with the fields that may be left empty (可空) left out ("部分有数"); with nothing but the
-required texts ("无数"); so both sides of the usual `{% if … %}` run. Every
-baseline answers a made-up figure. Table identities are not checked (the data is made up);
-every problem found is reported with the template's file and line.
+required texts ("无数"). Every baseline answers a made-up figure.
+
+The templates are instrumented as they are parsed (template_branches.py): every arm of every
+`{% if %}` / `{% elif %}` / `{% else %}` and inline `… if … else …` records whether it ran.
+Each arm that none of the three renders reached is then forced (with the arms on the way to
+it, through `{% include %}` too) and rendered with the "有数" data, so every branch runs at
+least once. A fault that only the forcing causes (a value the data left empty, printed where
+the template's own condition would have skipped it) is not reported; an arm that still did
+not run (inside a loop no data enters) is reported as a warning. Table identities are not
+checked (the data is made up); every problem found is reported with the template's file and
+line.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from pydantic import BaseModel
 from .assemble import render
 from .baselines import Baseline
 from .compute import Prepared
-from .errors import Location, Problem, UserError, error
+from .errors import Location, Problem, UserError, error, warning
 from .facts import Declaration, spec_of
 from .figures import build_figures
 from .inputs import check_input
@@ -32,9 +40,13 @@ from .model import NarrativeInput, SelfEvaluationTables, core_type
 from .optional import with_optional_tables
 from .options import RunOptions
 from .profiles import Profile, baseline_specs, load_profile, read_profile_model
+from .template_branches import Arm, BranchEnvironment, branch_environment, load_all
+from .text import environment
 
 VARIANTS = ("有数", "部分有数", "无数")
 _EXAMPLE_TEXT = "1"  # parses as text, a number of days and a count alike
+# faults a forced arm may cause that its own condition would have prevented
+_FORCING_ONLY = ("空值", "missing-baseline", "narrative-residue")
 
 
 def check_profiles(data_dir: Path, options: RunOptions) -> tuple[list[str], list[Problem]]:
@@ -48,16 +60,59 @@ def check_profiles(data_dir: Path, options: RunOptions) -> tuple[list[str], list
         except UserError as e:
             problems += e.problems
             continue
-        for variant in VARIANTS:
-            problems += [_in_variant(p, path.stem, variant) for p in _render(profile, variant, options)]
+        problems += _check_profile(profile, options)
     return names, list(dict.fromkeys(problems))
 
 
-def _in_variant(problem: Problem, name: str, variant: str) -> Problem:
-    return replace(problem, message=f"（模板“{name}”，示例数据“{variant}”）{problem.message}")
+def _check_profile(profile: Profile, options: RunOptions) -> list[Problem]:
+    env = branch_environment(options.templates_dir, environment)
+    problems: list[Problem] = []
+    try:
+        load_all(env, [t for t in (profile.model.overview_template, profile.model.narrative_template) if t])
+    except Exception:  # noqa: BLE001,S110 - a template that does not parse is reported by the renders below
+        pass
+    prepared: dict[str, Prepared] = {}
+    for variant in VARIANTS:
+        ready = _prepare(profile, variant, options)
+        if isinstance(ready, list):
+            problems += [_in_variant(p, profile.model.name, variant) for p in ready]
+            continue
+        prepared[variant] = ready
+        problems += [_in_variant(p, profile.model.name, variant) for p in _render(ready, options, env)]
+    full = prepared.get("有数")
+    if full is None or problems:
+        return problems
+    branches = env.branches
+    for arm in branches.missed():
+        if arm.key in branches.hits:
+            continue  # reached while forcing another arm
+        path = branches.path_to(arm)
+        if path is None:
+            continue
+        branches.force = path
+        # only a fault in the forced arm's own lines: what follows it may rely on the
+        # condition (a profile without 国有资本经营预算 never names those figures)
+        found = [p for p in _render(full, options, env)
+                 if not _forcing_only(p) and arm.holds(p.location.file, p.location.line)]
+        branches.force = {}
+        problems += [_in_variant(p, profile.model.name, "有数", arm) for p in found]
+    problems += [warning("branch-not-run", f"（模板“{profile.model.name}”）这一分支没有被示例数据执行到，未检查"
+                         + ("（它在一个循环中，示例数据没有进入这个循环）" if arm.ancestors else ""),
+                         location=Location(file=arm.template, line=arm.line))
+                 for arm in branches.missed() if not problems]
+    return problems
 
 
-def _render(profile: Profile, variant: str, options: RunOptions) -> list[Problem]:
+def _forcing_only(problem: Problem) -> bool:
+    return problem.code in _FORCING_ONLY or "空值" in problem.message
+
+
+def _in_variant(problem: Problem, name: str, variant: str, arm: Arm | None = None) -> Problem:
+    forced = f"，强制执行 {arm.template} 第{arm.line}行的分支" if arm else ""
+    return replace(problem, message=f"（模板“{name}”，示例数据“{variant}”{forced}）{problem.message}")
+
+
+def _prepare(profile: Profile, variant: str, options: RunOptions) -> Prepared | list[Problem]:
     full = variant != "无数"
     data = example_input(profile, full, optional_fields=variant == "有数")
     source = Source(data=data, file=f"（{profile.model.name} 的示例数据）", locations={})
@@ -70,12 +125,18 @@ def _render(profile: Profile, variant: str, options: RunOptions) -> list[Problem
         optional = list(profile.model.optional) if full else []
         with_tables = with_optional_tables(checked.profile, optional)
         figures, _ = build_figures(with_tables, source, checked.header.unit, checked.sections)
-        made_up = {name: Baseline(fallback=lambda key: Decimal(8000)) for name in baseline_specs(profile.model)}
-        prepared = Prepared(source=source, report=checked.report, profile=with_tables, figures=figures,
-                            baselines=made_up, facts=checked.facts, optional=optional)
-        render(prepared, options)
     except UserError as e:
         return e.problems
+    made_up = {name: Baseline(fallback=lambda key: Decimal(8000)) for name in baseline_specs(profile.model)}
+    return Prepared(source=source, report=checked.report, profile=with_tables, figures=figures,
+                    baselines=made_up, facts=checked.facts, optional=optional)
+
+
+def _render(prepared: Prepared, options: RunOptions, env: BranchEnvironment) -> list[Problem]:
+    try:
+        render(prepared, options, env)
+    except UserError as e:
+        return [p for p in e.problems if p.severity == "错误"]
     return []
 
 
@@ -88,6 +149,8 @@ def example_input(profile: Profile, full: bool, optional_fields: bool = True) ->
         "部门名称": "示例单位", "年度": profile.year, "类型": model.kind, "模板": model.name,
         "概况": {"主要职责": {"条目": ["示例职责。"]}, "机构设置": ["办公室"], "单位构成": "示例单位本级。"},
     }
+    if full:
+        data["概况"]["机构设置"] = ["办公室", {"名称": "示例科", "职责": "示例职责。"}]
     if not full:
         return data
     for name, spec in model.data.items():

@@ -107,7 +107,7 @@ class _Merger:
         names = [item_name(item, base) for item in base]
         items: list[tuple[str, Any, Source, Path_]] = [
             (names[i], item, bsrc, bpath + (str(i),)) for i, item in enumerate(base)]
-        allowed = "、".join(n for n in names if n) or "（无）"
+        allowed = "、".join(n or f"第{i}项" for i, n in enumerate(names, start=1)) or "（无）"
         what = _what(out)
 
         def find(name: object, where: Path_) -> int | None:

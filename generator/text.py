@@ -30,8 +30,9 @@ _RESIDUE = [
 ]
 
 
-def environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
-    env = jinja2.Environment(
+def environment(templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None,
+                cls: type[jinja2.Environment] = jinja2.Environment) -> jinja2.Environment:
+    env = cls(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         bytecode_cache=bytecode_cache,
         undefined=jinja2.StrictUndefined,
@@ -119,36 +120,58 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any])
     except TemplateVocabularyError as e:
         raise UserError([error("template-vocabulary", f"模板写法有误：{e}", location=_where(e, name, env),
                                hint="可用的写法见 docs/模板配置.md")]) from e
-    except jinja2.TemplateSyntaxError as e:
+    except jinja2.TemplateSyntaxError as e:  # TemplateAssertionError too (an unknown filter or test)
         raise UserError([error("template-syntax", f"模板语法错误：{syntax_message(e.message)}",
                                location=Location(file=_relative(e.filename, env) or e.name or name,
-                                                 line=e.lineno))]) from e
+                                                 line=e.lineno), hint=_SYNTAX_HINT)]) from e
     except UnicodeDecodeError as e:
         raise UserError([error("template-encoding", "模板文件不是 UTF-8 编码，无法读取",
                                location=Location(file=_undecodable(env, name)),
                                hint="请用记事本或 VS Code 打开这个模板，“另存为”时编码选 UTF-8")]) from e
-    except (TypeError, KeyError, ZeroDivisionError) as e:
+    except UserError:
+        raise
+    except jinja2.TemplateError as e:  # at run time: an unknown test, a bad {% include %} …
+        raise UserError([error("template-runtime", f"模板写法有误：{syntax_message(e.message)}",
+                               location=_where(e, name, env), hint=_SYNTAX_HINT)]) from e
+    except Exception as e:  # noqa: BLE001 - any other fault of a template is reported, in Chinese, at its line
         raise UserError([error("template-call", f"模板中的函数调用有误：{_call_message(e)}",
                                location=_where(e, name, env),
                                hint="请核对函数名和参数（可用的写法见 docs/模板配置.md）")]) from e
 
 
+_SYNTAX_HINT = "请检查这一行的 {{ }}、{% %} 是否成对、写法是否正确（见 docs/模板配置.md“说明文字的模板语言”）"
 _UNDEFINED = [
     (re.compile(r"^'([^']+)' is undefined$"), "“{0}”未定义（既不是模板函数，也不是输入中的键）"),
     (re.compile(r"^'([^']+) object' has no attribute '([^']+)'$"), "{0}中没有“{1}”"),
     (re.compile(r"^'([^']+)' has no attribute '([^']+)'$"), "“{0}”中没有“{1}”"),
-    (re.compile(r"^([^ ]+) has no element (.+)$"), "{0}中没有第 {1} 项"),
+    (re.compile(r"^(.+?) has no element (.+)$"), "{0}中没有第 {1} 项（从 0 数起）"),
 ]
 _OBJECT_WORDS = {"dict": "这组数据", "Row": "表格行", "list": "列表", "str": "文字", "NoneType": "空值",
-                 "Decimal": "数", "int": "数"}
+                 "None": "空值（没有填写的项）", "Decimal": "数", "int": "数", "float": "数", "bool": "真假值",
+                 "tuple": "列表", "Undefined": "未定义的值", "StrictUndefined": "未定义的值", "Macro": "宏",
+                 "function": "函数", "method": "函数", "builtin_function_or_method": "函数"}
+# Jinja's names of tokens, as a template writer sees them
+_TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end of template": "模板结尾",
+           "name": "名称", "integer": "整数", "float": "小数", "string": "文字", "begin of print statement": "{{",
+           "begin of statement block": "{%", "end of comment": "#}", "operator": "运算符"}
 _SYNTAX = [
+    (re.compile(r"^unexpected '([^']*)', expected '([^']*)'$"), "此处应为“{1}”，实际为“{0}”"),
     (re.compile(r"^unexpected '(.+)'$"), "此处不应出现“{0}”"),
     (re.compile(r"^Unexpected end of template\..*"), "模板在语句结束前就结束了（缺少 endif / endfor / endmacro？）"),
     (re.compile(r"^Encountered unknown tag '([^']+)'\..*"), "不认识的语句“{0}”（或缺少与之配对的开始语句）"),
     (re.compile(r"^expected token '([^']+)', got '([^']+)'$"), "此处应为“{0}”，实际为“{1}”"),
+    (re.compile(r"^Expected an expression, got '([^']+)'$"), "此处应有一个值或表达式，实际为“{0}”"),
     (re.compile(r"^unexpected char '(.+)' at \d+$"), "不认识的字符“{0}”"),
     (re.compile(r"^unexpected end of template, expected '(.+)'\.$"), "模板意外结束，缺少“{0}”"),
+    (re.compile(r"^No filter named '([^']+)'.*"), "没有名为“{0}”的过滤器（| 后面的词；可用的过滤器见 docs/模板配置.md）"),
+    (re.compile(r"^No test named '([^']+)'.*"), "没有名为“{0}”的测试（is 后面的词）"),
+    (re.compile(r"^tag name expected$"), "{% 后面应为语句名（if、for、set 等）"),
+    (re.compile(r"^(?:can't|cannot) assign to .*"), "这里不能赋值（set 的左边应为一个名称）"),
+    (re.compile(r"^Block '([^']+)' defined twice$"), "块“{0}”定义了两次"),
+    (re.compile(r"^missing end of comment tag$"), "注释 {# 没有对应的 #}"),
+    (re.compile(r"^unexpected end of template$"), "模板意外结束（缺少 }} 或 %}？）"),
 ]
+_SYNTAX_FALLBACK = "这一行的写法不符合模板语言"
 
 
 def undefined_message(message: str | None) -> str:
@@ -157,8 +180,14 @@ def undefined_message(message: str | None) -> str:
     for pattern, words in _UNDEFINED:
         m = pattern.match(text)
         if m:
-            return words.format(*(_OBJECT_WORDS.get(g.rsplit(".", 1)[-1], g) for g in m.groups()))
-    return text
+            return words.format(*(_object_word(g) for g in m.groups()))
+    return "模板取了一个不存在的值"
+
+
+def _object_word(word: str) -> str:
+    word = word.rsplit(".", 1)[-1]
+    bare = word[: -len(" object")] if word.endswith(" object") else word
+    return _OBJECT_WORDS.get(word, _OBJECT_WORDS.get(bare, word))
 
 
 def syntax_message(message: str | None) -> str:
@@ -166,26 +195,50 @@ def syntax_message(message: str | None) -> str:
     for pattern, words in _SYNTAX:
         m = pattern.match(text)
         if m:
-            return words.format(*m.groups())
-    return text
+            return words.format(*(_TOKENS.get(g, g) for g in m.groups()))
+    return _SYNTAX_FALLBACK
+
+
+_CALLS = [
+    (re.compile(r"^(\S+)\(\) got an unexpected keyword argument '([^']+)'$"), "参数名“{1}”不对"),
+    (re.compile(r"^(\S+)\(\) missing \d+ required (?:positional|keyword-only) arguments?.*"), "缺少参数"),
+    (re.compile(r"^(\S+)\(\) takes .* but \d+ (?:were|was) given$"), "参数个数不对"),
+    (re.compile(r"^(\S+)\(\) got multiple values for argument '([^']+)'$"), "参数“{1}”写了两次"),
+    (re.compile(r"^macro '([^']+)' takes not more than (\d+) argument\(s\)$"), "宏“{0}”最多有 {1} 个参数，多写了"),
+    (re.compile(r"^macro '([^']+)' takes no keyword argument '([^']+)'$"), "宏“{0}”没有名为“{1}”的参数"),
+    (re.compile(r"^macro '([^']+)' was invoked with two values for the special caller argument.*"),
+     "宏“{0}”的 caller 参数写了两次"),
+    (re.compile(r"^'([^']+)' object is not callable$"), "{0}不是函数，不能在后面加括号调用"),
+    (re.compile(r"^'([^']+)' object is not iterable$"), "{0}不能逐项列举（for 循环的对象应为列表）"),
+    (re.compile(r"^'([^']+)' object is not subscriptable$"), "{0}不能用 [ ] 取其中的项"),
+    (re.compile(r"^unsupported operand type\(s\) for ([^:]+): '([^']+)' and '([^']+)'$"),
+     "不能对{1}和{2}做“{0}”运算（文字与数不能相加；连接文字请用 ~）"),
+    (re.compile(r"^bad operand type for unary (.+): '([^']+)'$"), "不能对{1}做“{0}”运算"),
+    (re.compile(r"^'(.+)' not supported between instances of '([^']+)' and '([^']+)'$"),
+     "不能比较{1}与{2}的大小（“{0}”）"),
+    (re.compile(r"^can only concatenate (\w+) \(not \"?'?(\w+)'?\"?\) to (\w+)$"), "{0}只能与{0}相加（连接文字与数请用 ~）"),
+    (re.compile(r"^type (\S+) doesn't define __round__ method$"), "不能对{0}取整"),
+    (re.compile(r"^invalid literal for int\(\) with base \d+: '?(.*?)'?$"), "“{0}”不是整数"),
+    (re.compile(r"^could not convert string to float: '?(.*?)'?$"), "“{0}”不是数"),
+    (re.compile(r"^(?:float |integer |decimal )?division(?: or modulo)? by zero$"), "除数为 0"),
+]
+_EXCEPTION_WORDS = {"TypeError": "数据类型不对（如把文字当作数、对不是函数的值加了括号）",
+                    "ValueError": "值不对（如把不是数的文字当作数）", "AttributeError": "取了不存在的属性",
+                    "IndexError": "列表中没有这一项", "RecursionError": "宏或模板循环调用了自己",
+                    "OverflowError": "数太大", "InvalidOperation": "无法计算的数（如 0 除以 0）"}
 
 
 def _call_message(e: BaseException) -> str:
     text = str(e)
-    m = re.match(r"^(\S+)\(\) got an unexpected keyword argument '([^']+)'$", text)
-    if m:
-        return f"参数名“{m.group(2)}”不对"
-    m = re.match(r"^(\S+)\(\) missing \d+ required positional argument", text)
-    if m:
-        return "缺少参数"
-    m = re.match(r"^(\S+)\(\) takes .* but \d+ (were|was) given$", text)
-    if m:
-        return "参数个数不对"
+    for pattern, words in _CALLS:
+        m = pattern.match(text)
+        if m:
+            return words.format(*(_object_word(g) for g in m.groups()))
     if isinstance(e, ZeroDivisionError):
         return "除数为 0"
     if isinstance(e, KeyError):
         return f"没有“{e.args[0] if e.args else ''}”"
-    return text
+    return _EXCEPTION_WORDS.get(type(e).__name__, "模板运行时出错")
 
 
 def _where(e: BaseException, name: str, env: jinja2.Environment) -> Location:

@@ -39,6 +39,13 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 def verify_docx(path: Path) -> tuple[int, list[Problem]]:
     """(number of citations checked, problems found)."""
+    checked, _, problems = verify_report(path)
+    return checked, problems
+
+
+def verify_report(path: Path) -> tuple[int, list[str], list[Problem]]:
+    """(number of citations checked, figures the narrative cites that no table prints — their
+    text is still compared with the snapshot —, problems found)."""
     where = Location(file=str(path))
     try:
         with zipfile.ZipFile(path) as z:
@@ -52,6 +59,8 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
         raise UserError([error("not-docx", "不是 gen-report 生成的 Word 文档，无法核对", location=where)]) from e
     citations = [c for root in cited if root.tag == f"{{{NAMESPACE}}}citations"
                  for c in root.findall(f"{{{NAMESPACE}}}c")]
+    uncited = [u.get("key") or "" for root in cited if root.tag == f"{{{NAMESPACE}}}citations"
+               for u in root.findall(f"{{{NAMESPACE}}}u")]
     if not cited or not any(r.tag == f"{{{NAMESPACE}}}citations" for r in cited):
         raise UserError([error("no-citations", "文档中没有引用记录，无法核对（可能不是 gen-report 生成的文档）",
                                location=where)])
@@ -83,7 +92,7 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
         if text not in narrative:
             problems.append(error("verify-not-cited", f"情况说明中找不到引用的数 {text}", location=where,
                                   table=table))
-    return len(citations), problems
+    return len(citations), uncited, problems
 
 
 def _style_id(styles: etree._Element, name: str) -> str | None:

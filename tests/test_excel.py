@@ -126,7 +126,11 @@ def test_init_workbook(run, tmp_path: Path) -> None:
                              "一般公共预算财政拨款基本支出决算表", "三公经费支出决算表",
                              "政府性基金预算财政拨款收入支出决算表", "国有资本经营预算财政拨款支出决算表",
                              "其他重要事项", "非税收入征缴情况表", "会议费培训费", "绩效自评表",
-                             "上年数", "年初预算数", "全年预算数", "文字说明", "概况", "名词解释补充"]
+                             "上年数", "年初预算数", "全年预算数", "文字说明", "会议费培训费.会议", "绩效.项目", "概况",
+                             "名词解释补充"]
+    meetings = wb["会议费培训费.会议"]  # a declared 列表 of 情况说明: a sheet of its own, a record per row
+    assert [c.value for c in meetings[3]] == ["名称", "天数", "人数", "金额"]
+    assert not meetings["D4"].protection.locked and meetings["D4"].number_format == "#,##0.00"
     assert wb["填表说明"]["A1"].value.startswith("决算录入表（模板：决算-2023")
     # the profile's 可选内容 are offered, marked, and explained; switched on in 基本信息
     mark = "（可选：在基本信息的“可选表格”中选用后填写）"
@@ -149,7 +153,7 @@ def test_init_workbook(run, tmp_path: Path) -> None:
     assert rules["A6:A65"] == ("textLength", "between", "3")
     assert rules["D6:D65"] == ("decimal", "greaterThanOrEqual", "0")
     last = {str(v.sqref): v.formula1 for v in wb["上年数"].data_validations.dataValidation}
-    assert last["C4:C46"] == "-10000000000000"  # 比上年增减 may be negative (23 items, 20 rows for codes)
+    assert last["C4:C48"] == "-10000000000000"  # 比上年增减 may be negative (25 items, 20 rows for codes)
     detail = wb["一般公共预算财政拨款基本支出决算表"]
     assert [detail.cell(4, c).value for c in range(1, 7)] == ["科目编码", "科目名称", "金额"] * 2
     assert detail["A5"].value == "301" and detail["D5"].value == "302"

@@ -81,7 +81,57 @@ def test_declared_facts_from_the_workbook(data_dir: Path, tmp_path: Path) -> Non
     rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
     # every declared field has its row, the 8 classes included
     assert rows["国有资产.车辆.业务用车"] == 3 and "国有资产.车辆.离退休干部服务用车" in rows
-    assert rows["项目情况.2.项目名称"] == "数据共享交换"
+    assert not any(str(k).startswith("项目情况") for k in rows)  # the list has a sheet of its own
+    projects = openpyxl.load_workbook(workbook)["项目情况"]
+    assert [c.value for c in projects[3]] == ["项目名称", "项目概述", "立项依据", "实施主体", "实施方案", "实施周期",
+                                              "年度预算安排", "绩效目标"]
+    assert [projects.cell(r, 1).value for r in (4, 5, 6)] == ["政务云平台运维", "数据共享交换", None]
+    assert projects["G4"].value == 20 and projects["G5"].value == 12.5 and projects["F4"].value == "2023年1月至12月"
+    assert _sentences(workbook, data_dir) == EXPECTED
+
+
+def test_list_sheet_round_trips_through_convert(data_dir: Path, tmp_path: Path) -> None:
+    """YAML → workbook → YAML: the 项目情况 records come back as written."""
+    import yaml
+
+    workbook, back = tmp_path / "甲单位.xlsx", tmp_path / "甲单位.yaml"
+    options = RunOptions(data_dir=data_dir)
+    convert_input(INPUT, workbook, options)
+    convert_input(workbook, back, options)
+    original = yaml.safe_load(INPUT.read_text(encoding="utf-8"))["情况说明"]
+    original["国有资产"]["截至日期"] = str(original["国有资产"]["截至日期"])  # YAML reads 2023-12-31 as a date
+    assert yaml.safe_load(back.read_text(encoding="utf-8"))["情况说明"] == original
+    assert original["项目情况"][0]["年度预算安排"] == 20
+
+
+@pytest.mark.parametrize("cell,value,message,row", [
+    ("G5", "十二万", "“十二万”不是数字", "情况说明/项目情况/第2项/年度预算安排"),
+    ("A5", None, "缺少必填项“项目名称”", "情况说明/项目情况/第2项"),
+])
+def test_bad_value_on_the_list_sheet_is_located(data_dir: Path, tmp_path: Path, cell: str, value: object,
+                                                message: str, row: str) -> None:
+    workbook = tmp_path / "甲单位.xlsx"
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
+    wb = openpyxl.load_workbook(workbook)
+    wb["项目情况"][cell] = value
+    wb.save(workbook)
+    [problem] = _problems(workbook, data_dir)
+    assert message in problem.message and problem.row == row
+    assert (problem.location.sheet, problem.location.cell) == ("项目情况", cell if value else "G5")
+
+
+def test_list_as_rows_of_the_texts_sheet_still_read(data_dir: Path, tmp_path: Path) -> None:
+    """Workbooks made before the list had its sheet wrote “项目情况.1.项目名称” rows on 文字说明."""
+    workbook = tmp_path / "甲单位.xlsx"
+    convert_input(INPUT, workbook, RunOptions(data_dir=data_dir))
+    wb = openpyxl.load_workbook(workbook)
+    projects, texts = wb["项目情况"], wb["文字说明"]
+    row = max(r for r in range(1, texts.max_row + 1) if texts.cell(r, 1).value is not None) + 1
+    texts.cell(row, 1).value, texts.cell(row, 2).value = "项目情况.2.项目名称", "数据共享交换"
+    texts.cell(row + 1, 1).value, texts.cell(row + 1, 2).value = "项目情况.2.年度预算安排", 12.5
+    for c in range(1, 9):
+        projects.cell(5, c).value = None
+    wb.save(workbook)
     assert _sentences(workbook, data_dir) == EXPECTED
 
 
@@ -146,3 +196,46 @@ def test_builtin_profiles_declare_todays_fields() -> None:
     assert list(fields) == ["会议费培训费", "三公经费", "国有资产", "绩效", "其他事项"]
     with pytest.raises(Exception, match="应为|literal_error|Input should be"):
         model.model_validate({"国有资产": {"车辆": {"业务用车": 1}}})
+
+
+BUDGET = ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml"
+
+
+def test_budget_profile_declares_its_fields(tmp_path: Path) -> None:
+    """预算-2024 (a patch of 决算-2023) declares its own 情况说明字段: the 国有资产 facts its
+    narrative quotes and 其他事项; a 决算 field, a bad count or a bad date is located."""
+    from generator.facts import facts_model
+    from generator.profiles import load_profile
+
+    profile = load_profile(ROOT / "data/profiles/预算-2024.yaml", 2024)
+    fields = profile.model.facts
+    assert fields is not None and list(fields) == ["国有资产", "其他事项"]
+    assets = {f.alias for f in facts_model(fields).model_fields["f0"].annotation.model_fields.values()}
+    assert assets == {"截至日期", "房屋面积", "车辆数", "车辆", "单位价值100万元以上设备", "拟购置说明"}
+    text = BUDGET.read_text(encoding="utf-8")
+    for old, new, message in [
+        ("    车辆数: 1\n", "    车辆数: 一辆\n", "应为整数"),
+        ("    截至日期: 2024年2月19日\n", "    截至日期: 2024年2月30日\n", "不是有效的日期"),
+        ("情况说明:\n", "情况说明:\n  三公经费: {出国团组数: 0}\n", "不认识的键“三公经费”"),
+    ]:
+        path = tmp_path / "预算.yaml"
+        path.write_text(text.replace(old, new), encoding="utf-8")
+        with pytest.raises(UserError) as e:
+            prepare(path)
+        [problem] = e.value.problems
+        assert message in problem.message
+        line = next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+                    if new.splitlines()[-1].strip() in t)
+        assert problem.location.line == line
+
+
+def test_budget_fields_in_the_workbook(tmp_path: Path) -> None:
+    workbook = tmp_path / "预算.xlsx"
+    convert_input(BUDGET, workbook)
+    sheet = openpyxl.load_workbook(workbook)["文字说明"]
+    rows = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(1, sheet.max_row + 1)}
+    assert rows["国有资产.车辆数"] == 1 and rows["国有资产.截至日期"] == "2024年2月19日"
+    assert "国有资产.车辆.岗位保障用车" in rows and not any(str(k).startswith("三公经费") for k in rows)
+    narrative = [getattr(b, "text", "") for b in __import__("generator.build", fromlist=["render"]).render(
+        prepare(workbook)).part("情况说明").blocks]
+    assert any("截至2024年2月19日，本部门固定资产金额" in t and "车辆1辆" in t for t in narrative)

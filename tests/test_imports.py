@@ -27,7 +27,8 @@ STAGES: list[tuple[str, set[str]]] = [
     ("render", {"tables", "rows", "narrative", "text", "charts", "assemble"}),
     ("write", {"writers", "readback", "yaml_out", "diff"}),
     ("build", {"build"}),
-    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "profile_check", "serve", "cli"}),
+    ("commands", {"batch", "convert", "schema", "verify", "diff_command", "profile_check", "template_branches", "serve",
+                  "cli"}),
 ]
 
 

@@ -645,7 +645,7 @@ def test_long_hints_name_a_few_nearest(run, tmp_path: Path) -> None:
     path.write_text(MINIMAL.read_text(encoding="utf-8") + "\n上年数:\n  XYZ: 1\n", encoding="utf-8")
     code, _, err = run("check", path)
     assert code == 1
-    assert err.splitlines()[1] == ("    提示：可用的项目：项目支出、附属单位上缴收入、经营收入、经营支出、机关运行经费 等（共 23 项）；"
+    assert err.splitlines()[1] == ("    提示：可用的项目：项目支出、附属单位上缴收入、经营收入、经营支出、机关运行经费 等（共 25 项）；"
                                    "或写科目编码（如 2010301、支出决算表.2010301）")
 
 

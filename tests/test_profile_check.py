@@ -54,3 +54,48 @@ def test_typo_found_at_its_file_and_line(run, tmp_path: Path, template: str, old
     first = err.splitlines()[0]
     assert first.startswith(f"[错误] {template} 第{line}行：（模板“")
     assert f"（模板“{profile}”，示例数据“{variant}”）模板用到了没有的数据：{message}" in err
+
+
+@pytest.mark.parametrize("template,old,new,message", [
+    # no example data reaches the 非税收入 paragraph's {% else %} (every variant that enables it has
+    # 非税收入): the check forces that arm
+    ("决算/可选-非税收入.md.j2", "{{ 年度 }}年度本部门没有征缴非税收入。", "{{ 年渡 }}年度本部门没有征缴非税收入。",
+     "模板用到了没有的数据：“年渡”未定义"),
+    ("决算/可选-非税收入.md.j2", "{{ 年度 }}年度本部门没有征缴非税收入。", "{{ 比(\"合计\", \"上年预算\") }}",
+     "模板写法有误：没有名为“上年预算”的比较基准"),
+    # a typo in a template only a forced arm includes is found in that file
+    ("决算/可选-非税收入.md.j2", "{{ 年度 }}年度本部门没有征缴非税收入。", "{{ 金额(1, 2) }}", "模板中的函数调用有误：参数个数不对"),
+])
+def test_typo_in_a_branch_no_data_reaches(run, tmp_path: Path, template: str, old: str, new: str,  # noqa: ANN001
+                                          message: str) -> None:
+    data, templates = _copy(tmp_path)
+    line = _edit(templates / template, old, new)
+    code, _, err = run("profiles", "--check", data)
+    assert code == 1
+    first = err.splitlines()[0]
+    assert first.startswith(f"[错误] {template} 第{line}行：（模板“决算-")
+    assert f"，示例数据“有数”，强制执行 {template} 第{line}行的分支）{message}" in first
+
+
+def test_forcing_reaches_every_arm_of_the_builtin_templates() -> None:
+    """After the three variants and the forced renders, no arm of a built-in template is left unrun."""
+    from generator import profile_check
+    from generator.options import RunOptions
+    from generator.profiles import load_profile
+
+    seen = []
+    render = profile_check._render
+
+    def spy(prepared, options, env):  # noqa: ANN001,ANN202
+        seen.append(env)
+        return render(prepared, options, env)
+
+    profile_check._render = spy
+    try:
+        for name, year in (("决算-2023", 2023), ("决算-2020", 2020), ("预算-2024", 2024)):
+            profile = load_profile(ROOT / f"data/profiles/{name}.yaml", year, ROOT / "data")
+            assert profile_check._check_profile(profile, RunOptions(data_dir=ROOT / "data")) == []
+            branches = seen[-1].branches
+            assert len(branches.arms) > 10 and branches.missed() == []
+    finally:
+        profile_check._render = render

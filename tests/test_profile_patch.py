@@ -96,6 +96,18 @@ def test_a_patched_profile_generates(tmp_path: Path) -> None:
     ("部分: [{名称: 甲, 标题: 甲, 内容: [表格, 表格]}]\n", "内容“表格”出现了两次", 4, ""),
     ("封面: [\"{部门}\"]\n", "占位符“{部门}”不认识", 4, "{部门名称}"),
     ("表格式: 无\n", "不认识的键“表格式”", 4, "表号格式"),
+    # an unnamed row (每类) is named by its position; the hint says so
+    ("表格:\n  收入支出决算总表:\n    右: {行: {第99项: {有数才列: true}}}\n", "原模板的行中没有名为“第99项”的项", 6,
+     "第1项"),
+    ("显示: {千分位: 是}\n", "应为 true 或 false", 4, ""),
+    ("显示: {小数位: 5}\n", "不能大于 4", 4, ""),
+    ("显示: {合计行: 中间}\n", "应为以下之一：首行、末行", 4, ""),
+    ("显示: {列出: 部分}\n", "应为以下之一：全部、有数", 4, ""),
+    ("情况说明显示: {金额单位: 千元}\n", "应为以下之一：元、万元", 4, ""),
+    ("表格方向: 斜向\n", "应为以下之一：按表、纵向、横向", 4, ""),
+    ("正文方向: 斜向\n", "应为以下之一：纵向、横向", 4, ""),
+    ("目录: {表格编号: 罗马数字}\n", "应为以下之一：表号、中文序号、无", 4, ""),
+    ("目录: {列表: false}\n", "不认识的键“列表”", 4, "列出表格"),
 ])
 def test_patch_mistakes_are_located(tmp_path: Path, patch: str, message: str, line: int, hint: str) -> None:
     text = "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + patch
@@ -110,20 +122,42 @@ def test_patch_mistakes_are_located(tmp_path: Path, patch: str, message: str, li
     assert hint in problem.hint + problem.expected
 
 
-def test_patch_mistake_through_the_command_is_chinese_and_writes_nothing(tmp_path: Path, capsys) -> None:
-    data, _ = data_with(tmp_path, "某区-决算-2024", "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n"
-                        "表格:\n  收入表: {标题: X}\n")
+BAD_INPUT = {  # issue 12's "Bad input": each through the command
+    "unknown key": ("表格式: 无\n", "第4行", "不认识的键“表格式”", "表号格式"),
+    "missing table": ("表格:\n  收入表: {标题: X}\n", "第5行", "没有名为“收入表”", "收入支出决算总表"),
+    "missing row": ("表格:\n  收入支出决算总表:\n    左: {底部: {结余: {标签: X}}}\n", "第6行", "没有名为“结余”",
+                    "使用非财政拨款结余（含专用结余）"),
+    "unknown placeholder": ("表格:\n  收入决算表: {注: [\"注：{单位}\"]}\n", "第5行", "占位符“{单位}”不认识", "{部门名称}"),
+    "unit": ("显示: {金额单位: 千元}\n", "第4行", "应为以下之一：元、万元", ""),
+    "format": ("表格:\n  收入决算表: {显示: {零值: 空}}\n", "第5行", "应为以下之一：空白、0.00、0、-", ""),
+    "catalogue code": ("", "功能分类-2024.yaml 第6行", "科目目录中的编码“20101x”格式不对", "7 位"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_profile_through_the_command_is_chinese_located_and_writes_nothing(tmp_path: Path, capsys,
+                                                                                case: str) -> None:
+    patch, where, message, allowed = BAD_INPUT[case]
+    data, _ = data_with(tmp_path, "某区-决算-2024", "名称: 某区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + patch)
+    if case == "catalogue code":
+        catalogue = data / "catalogues" / "功能分类-2024.yaml"
+        text = catalogue.read_text(encoding="utf-8")
+        catalogue.write_text(text.replace("  '201': 一般公共服务支出\n", "  '201': 一般公共服务支出\n  '20101x': 人大事务\n", 1),
+                             encoding="utf-8")
     source = (ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml").read_text(encoding="utf-8")
     inp = tmp_path / "in.yaml"
-    inp.write_text(source.replace("年度: 2023", "年度: 2024", 1)
-                   .replace("类型: 决算\n", "类型: 决算\n模板: 某区-决算-2024\n", 1), encoding="utf-8")
+    text = source.replace("年度: 2023", "年度: 2024", 1).replace("类型: 决算\n", "类型: 决算\n模板: 某区-决算-2024\n", 1)
+    inp.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     with pytest.raises(SystemExit) as e:
         main(["generate", str(inp), "-o", str(out), "--data-dir", str(data)])
     assert e.value.code != 0
     err = capsys.readouterr().err
-    assert "某区-决算-2024.yaml 第5行" in err and "没有名为“收入表”" in err and "Traceback" not in err
+    [line] = [x for x in err.splitlines() if x.startswith("[错误]")]
+    assert where in line and message in line, err
+    assert allowed in err and "Traceback" not in err and "未生成任何文件" in err
     assert not out.exists() or not any(out.iterdir())
+    assert inp.read_text(encoding="utf-8") == text
 
 
 @pytest.mark.parametrize("line,message", [

@@ -34,7 +34,9 @@ JIA = """\
         左: {底部: {使用非财政拨款结余（含专用结余）: {标签: 使用非财政拨款结余}}}
       政府性基金预算财政拨款收入支出决算表:
         无发生额注: "注：本部门{年度}年无政府性基金预算财政拨款安排的支出，故本表为空表。"
-      收入决算表: {显示: {零值: 空白, 小数位: 2}}
+      收入决算表:
+        显示: {零值: 空白, 小数位: 2}
+        注: ["注：本表金额单位为{金额单位}，{上年}年数见{上年}年度{类型}，{下年}年数见{下年}年度预算。"]
       财政拨款“三公”经费支出决算表:
         显示: {金额单位: 万元, 小数位: 2, 零值: 0.00}
         列:   # 决算数 only, 出国 | 接待 | 公务用车…, plus 会议费, 培训费 and 机关运行经费
@@ -109,6 +111,7 @@ def test_jia_units_formats_totals_and_code_columns(tmp_path: Path, capsys: pytes
     paragraphs = [p.text for p in word.paragraphs]
     assert "清远市清城区大数据中心2024年度支出决算表" in paragraphs
     assert "注：本部门2024年无政府性基金预算财政拨款安排的支出，故本表为空表。" in paragraphs
+    assert "注：本表金额单位为元，2023年数见2023年度决算，2025年数见2025年度预算。" in paragraphs
     assert not any("{" in p for p in paragraphs)
     t1, t2, t3 = (rows(word.tables[i]) for i in range(3))
     # table 1: whole 元 with separators, zeros "-", only the 类 with amounts on the right
@@ -123,7 +126,8 @@ def test_jia_units_formats_totals_and_code_columns(tmp_path: Path, capsys: pytes
     assert t2[-1][0] == "合计" and t2[-1][2] == "8580000.00"
     # table 3: 类 | 款 | 项 under one header, whole 元, zeros "-"
     assert t3[0][:4] == ["科目编码", "科目编码", "科目编码", "科目名称"]
-    assert t3[1][:3] == ["类", "款", "项"]
+    assert t3[1][:4] == ["类", "款", "项", "科目名称"]  # one label spanning both header rows
+    assert word.tables[2].rows[0].cells[3]._tc is word.tables[2].rows[1].cells[3]._tc
     assert t3[5][:7] == ["201", "37", "50", "事业运行", "2497600", "2144600", "353000"]
     assert t3[5][7] == "-"
     # 三公 in 万元: 决算数 only, columns in the region's order, 会议费/培训费/机关运行经费 added
@@ -229,6 +233,8 @@ def test_yi_frame_captions_header_line_and_units(tmp_path: Path, capsys: pytest.
     t1 = rows(word.tables[1])  # tables[0] is the narrative's 重点项目 table
     listed = [r[2] for r in t1[2:] if r[2]]
     assert "一般公共服务支出" in listed[0] and not any("国防支出" in x for x in listed)
+    t4 = rows(word.tables[4])  # 财政拨款收支总体情况表: also only the 类 with amounts
+    assert any("一般公共服务支出" in c for r in t4 for c in r) and not any("国防支出" in c for r in t4 for c in r)
     book = openpyxl.load_workbook(next(out.glob("*.xlsx")))
     assert "公开01表" in book.sheetnames and "名词解释" in book.sheetnames
     # 经济分类 × (合计 | 人员经费 | 公用经费), codes in 类 | 款
@@ -480,3 +486,24 @@ def test_bad_indicator_columns_are_located_profile_errors(tmp_path: Path, column
         load_profile(path, 2022, data)
     [problem] = e.value.problems
     assert message in problem.message and problem.location.file == str(path) and problem.location.line == 5
+
+
+# The rest of the frame, on 决算-2023: no 目录 at all and captions "一"…; the 目录 numbering the
+# tables "表1 …"; no caption, the tables numbered "一、…" in the 目录 only. Text pages portrait,
+# the wide tables landscape (each table's 方向).
+@pytest.mark.parametrize("frame,toc,captions", [
+    ('目录: {显示: false}\n表号格式: "{中文序号}"\n', [], ["一", "二", "三"]),
+    ("目录: {表格编号: 表号}\n", ["表1 收入支出决算总表", "表9 财政拨款“三公”经费支出决算表"], ["表1", "表2", "表3"]),
+    ("目录: {表格编号: 中文序号}\n表号格式: 无\n", ["一、收入支出决算总表", "九、财政拨款“三公”经费支出决算表"], []),
+])
+def test_toc_and_captions(tmp_path: Path, frame: str, toc: list[str], captions: list[str]) -> None:
+    profile = "名称: 丁区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n" + frame
+    out = region(tmp_path, "丁区-决算-2024", profile)
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    entries = [t.split("\t")[0] for s, t in styled if s.startswith("toc")]
+    assert all(e in entries for e in toc) and bool(entries) == bool(toc)
+    if not toc:
+        assert not any(s == "目录标题" for s, _ in styled)
+    assert [t for s, t in styled if s == "表号"][:3] == captions
+    assert {s.orientation for s in word.sections} == {0, 1} and word.sections[0].orientation == 0

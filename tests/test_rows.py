@@ -30,7 +30,7 @@ TEMPLATE = """\
 """
 
 EXPECTED_A = [
-    "一般公共服务支出（类）支出100万元，占一般公共预算财政拨款支出的90.9%，完成年初预算的111.11%，完成全年预算数的95.24%。",
+    "一般公共服务支出（类）支出100万元，占一般公共预算财政拨款支出的90.9%，完成年初预算的100%，完成全年预算数的95.24%。",
     "社会保障和就业支出（类）支出10万元，占一般公共预算财政拨款支出的9.1%，完成年初预算的100%，完成全年预算数的83.33%。",
     "1.一般公共服务支出（类）政府办公厅（室）及相关机构事务（款）行政运行（项）80万元，占72.7%，"
     "比上年决算数增加10万元，增长14.3%，完成年初预算的106.67%，完成全年预算数的100%。主要用于机关正常运转。",
@@ -117,6 +117,38 @@ def test_missing_baseline_by_code_is_reported(tmp_path: Path) -> None:
                               "上年数“一般公共预算财政拨款支出决算表.2080505.本年支出合计”"]
 
 
+def test_class_and_subclass_baselines_are_summed_from_items() -> None:
+    """甲单位 gives 上年数 and 年初预算数 by 项 only: each 款 and 类 is the sum of its 项."""
+    template = ('{% for r in 行("一般公共预算财政拨款支出决算表", 级="款") %}{{ r.编码 }}：上年{{ r.基准金额("上年") }}，'
+                '年初预算{{ r.基准金额("年初预算") }}，{{ r.比上年() }}，{{ r.完成() }}；{% endfor %}'
+                '{% for r in 行("一般公共预算财政拨款支出决算表", 级="类") %}{{ r.编码 }}：{{ r.比上年() }}；{% endfor %}')
+    assert _render(A, template)[0] == [
+        # 20103: 上年 70 + 25 = 95, 年初预算 75 + 25 = 100; 20805: 上年 0, 年初预算 10
+        "20103：上年95万元，年初预算100万元，比上年决算数增加5万元，增长5.3%，完成年初预算的100%；"
+        "20805：上年0万元，年初预算10万元，比上年决算数增加10万元，增长--（基数为0，不可比），完成年初预算的100%；"
+        "201：比上年决算数增加5万元，增长5.3%；208：比上年决算数增加10万元，增长--（基数为0，不可比）；"]
+
+
+def test_stated_class_baseline_is_checked_against_its_items(tmp_path: Path) -> None:
+    text = A.read_text(encoding="utf-8").replace("    '2010301': 75\n", "    '201': 90\n    '2010301': 75\n")
+    with pytest.raises(UserError) as e:
+        prepare(_variant(tmp_path, text))
+    [problem] = e.value.problems
+    assert problem.code == "baseline-sum" and problem.severity == "错误"
+    assert "“年初预算数”中 201 与其下级科目之和不一致" in problem.message
+    assert problem.location.line == text.splitlines().index("    '201': 90") + 1
+    assert problem.expected == "20103 之和 100万元" and problem.found == "90万元"
+
+
+def test_class_is_never_summed_from_part_of_its_items(tmp_path: Path) -> None:
+    """Without 2010302's 年初预算数, 20103 and 201 are not 75: they are missing, and named."""
+    text = A.read_text(encoding="utf-8").replace("    '2010302': 25\n", "", 1)
+    writer, context = narrative_context(prepare(_variant(tmp_path, text)))
+    rendered = writer.rendered(lambda: environment(ROOT / "templates").from_string(TEMPLATE).render(**context))
+    assert list(rendered.missing)[:2] == ["年初预算数“一般公共预算财政拨款支出决算表.201.本年支出合计”",
+                                  "年初预算数“一般公共预算财政拨款支出决算表.2010302.本年支出合计”"]
+
+
 @pytest.mark.parametrize("entry,why", [
     ("'2010377': 5", "科目编码 2010377 不在功能分类科目目录中"),
     ("支出决算表.2010301.项目: 5", "“支出决算表”没有列“项目”"),
@@ -195,7 +227,7 @@ def test_error_in_an_included_macro_names_the_macro_file(tmp_path: Path) -> None
     assert "没有“没有”" in problem.message
 
 
-@pytest.mark.parametrize("tables_in", ["万元", "元"])
+@pytest.mark.parametrize("tables_in", ["万元", "元", "元, 小数位: 0"])
 def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     """A per-项 section generated, then `verify`: every amount a row printed is checked against
     its table cell (a 万元 narrative over tables printed in 元 included)."""
@@ -213,7 +245,10 @@ def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     shutil.copytree(ROOT / "templates", templates)
     (templates / "甲地").mkdir()
     (templates / "甲地" / "说明.md.j2").write_text("# 一、支出情况\n" + TEMPLATE, encoding="utf-8")
-    path = _variant(tmp_path, A.read_text(encoding="utf-8").replace("金额单位: 万元\n", "金额单位: 万元\n模板: 甲地决算\n"))
+    text = A.read_text(encoding="utf-8").replace("金额单位: 万元\n", "金额单位: 万元\n模板: 甲地决算\n")
+    # 元 with cents: a table printed to whole 元 still shows the 万元 the narrative prints
+    text = text.replace("'2010301': {基本支出: 80}", "'2010301': {基本支出: 80.000049}")
+    path = _variant(tmp_path, text)
     result = build_report(path, RunOptions(data_dir=data, templates_dir=templates, out_dir=tmp_path / "out"))
     docx = next(p for p in result.outputs if p.suffix == ".docx")
     checked, problems = verify_docx(docx)

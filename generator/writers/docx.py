@@ -101,7 +101,7 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
     embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
-        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "", snapshot)
+        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "", snapshot, doc.uncited)
     return package_bytes(word, {word.part: document_xml})
 
 

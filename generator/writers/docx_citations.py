@@ -54,12 +54,14 @@ def read_snapshot(root: Any) -> Body | None:
     return Body(tables, paragraphs)
 
 
-def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot: str = "") -> bytes:
+def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot: str = "",
+                  uncited: tuple[str, ...] = ()) -> bytes:
+    """`uncited`: the figures the narrative cites that no table prints (verify names them)."""
     rows = "".join(
         f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\""
         + (f" index=\"{c.index}\"" if c.index >= 0 else "")
         + (f" factor=\"{c.factor}\" places=\"{c.places}\"" if c.factor else "") + "/>"
-        for c in citations)
+        for c in citations) + "".join(f"<u key={quoteattr(key)}/>" for key in uncited)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<citations xmlns="{NAMESPACE}"'
             + (f" narrative={quoteattr(narrative)}" if narrative else "")
@@ -67,11 +69,11 @@ def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot
 
 
 def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "",
-                    snapshot: str = "") -> None:
+                    snapshot: str = "", uncited: tuple[str, ...] = ()) -> None:
     """`narrative`: the heading of the part that holds the 情况说明 (verify reads it);
     `snapshot`: snapshot_xml of the written document."""
     package = word.part.package
-    blob = citations_xml(citations, narrative, snapshot)
+    blob = citations_xml(citations, narrative, snapshot, uncited)
     # A stable id from the content keeps the output byte-identical across runs.
     item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -61,9 +61,12 @@ from ..excel_layout import (
     SHEET_TEXTS,
     TEXT_KEYS,
     TOLERANCE_KEY,
+    FactListSheet,
     baseline_sheets,
     cell_value,
+    fact_list_sheets,
     flatten,
+    in_fact_list,
     narrative_paths,
     optional_sections,
     style_bool_paths,
@@ -117,6 +120,8 @@ def input_workbook_bytes(profile: Profile, data: dict[str, Any]) -> bytes:
     for sheet, direct, change in baseline_sheets(profile):
         _baseline(wb.create_sheet(sheet), profile, direct, change, data, unit)
     _texts(wb.create_sheet(SHEET_TEXTS), profile, data)
+    for sheet in fact_list_sheets(profile):
+        _fact_list(wb.create_sheet(sheet.title), sheet, data.get("情况说明"), unit)
     _overview(wb.create_sheet(SHEET_OVERVIEW), data.get("概况") or {})
     _glossary(wb.create_sheet(SHEET_GLOSSARY), data.get("名词解释补充") or [])
     # the same input gives the same workbook: dates from the year, never the clock
@@ -144,6 +149,8 @@ def _help(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
         "   也可以不填，改用 gen-report 的 --prev 选项（或在基本信息中填“上年文件”）从上年的录入文件中取数。",
         "7. “年初预算数”工作表同理，填“年初预算数”或“比年初预算增减”。",
         "8. “文字说明”工作表：各比较项的变动原因、补充说明，以及情况说明所需的数量和文字（如公务用车保有量）。",
+        *([f"   情况说明中的列表各有一个工作表（{'、'.join(s.title for s in fact_list_sheets(profile))}）：每条一行，"
+           "每个字段一列。"] if fact_list_sheets(profile) else []),
         "9. “概况”工作表：主要职责（每条一行）、机构设置（每个机构一行）、单位构成。“名词解释补充”：本部门增加的名词解释。",
         *_optional_help(profile),
         "",
@@ -534,7 +541,10 @@ def _texts(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     _header(ws, row, [H_NARRATIVE, H_CONTENT, H_NOTE])
     row += 1
     flat = dict(flatten(data.get("情况说明") or {}, ""))
+    lists = fact_list_sheets(profile)  # on sheets of their own
     for path in dict.fromkeys(narrative_paths(profile) + list(flat)):
+        if in_fact_list(path, lists):
+            continue
         _put(ws, row, 1, path, derived=True)
         _put(ws, row, 2, flat.get(path), text=isinstance(flat.get(path), str))
         note = ("列表项的序号（如 项目.1、项目.2）可以增加；可在下方空行中增加项目" if ".1." in path or path.endswith(".1")
@@ -546,6 +556,36 @@ def _texts(ws: Worksheet, profile: Profile, data: dict[str, Any]) -> None:
     for r in range(row, row + 20):
         _put(ws, r, 1, None)
         _put(ws, r, 2, None)
+    _protect(ws)
+
+
+def _fact_list(ws: Worksheet, sheet: FactListSheet, facts: Any, unit: str) -> None:
+    """A declared 列表 of 情况说明 (项目情况 …): one record per row, its fields as columns."""
+    records: Any = facts
+    for key in sheet.path:
+        records = records.get(key) if isinstance(records, dict) else None
+    records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+    ws["A1"] = f"情况说明：{'.'.join(sheet.path)}（每条一行，没有的留空；可插入行）"
+    ws["A1"].font = Font(bold=True, size=14)
+    required = "、".join(f"“{c}”" for c in sheet.required)
+    ws["A2"] = (f"金额单位：{unit}。" if "金额" in sheet.kinds else "") + (f"每条必填：{required}。" if required else "") + \
+        ("“段落”列的多段文字在单元格内换行（Alt+Enter）。" if "段落" in sheet.kinds else "")
+    _header(ws, 3, list(sheet.columns), [40 if k in ("文字", "段落") else 16 for k in sheet.kinds])
+    first, last = 4, 3 + len(records) + LIST_BLANK_ROWS
+    for r in range(first, last + 1):
+        record = records[r - first] if r - first < len(records) else {}
+        for c, (column, kind) in enumerate(zip(sheet.columns, sheet.kinds, strict=True), start=1):
+            value: Any = record
+            for key in column.split("."):
+                value = value.get(key) if isinstance(value, dict) else None
+            if kind == "段落" and isinstance(value, list):
+                value = "\n".join(str(v) for v in value)
+            _put(ws, r, c, value, amount=kind == "金额", text=kind in ("文字", "段落", "日期"))
+    for c, kind in enumerate(sheet.kinds, start=1):
+        if kind == "金额":
+            letter = get_column_letter(c)
+            _amount_validation(ws, f"{letter}{first}:{letter}{last}")
+    ws.freeze_panes = ws.cell(first, 2)
     _protect(ws)
 
 
