@@ -67,8 +67,12 @@ def from_yuan(yuan: Decimal, unit: str, places: int = 2) -> Decimal:
     return round_half_up(yuan / UNIT_SCALE[unit], places)
 
 
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}  # 1, 0.1, 0.01, …
+
+
 def round_half_up(value: Decimal, places: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_number(

@@ -237,12 +237,13 @@ class _Flow:
                 entry = " ".join((toc_text or text).split())
                 self.toc_entries.append(TocEntry(level + 1, entry, bookmark_name(n),
                                                  own_text=entry != " ".join(text.split())))
-        self.sect.addprevious(p)
-        paragraph = body_paragraph(p, self.word)
         if new_page and not self.page_top:
-            paragraph.paragraph_format.page_break_before = True
+            # what paragraph_format.page_break_before = True writes, in its schema place:
+            # after w:pStyle, before w:outlineLvl (nothing else is in a new w:pPr)
+            p_pr.insert(0 if style_id is None else 1, el("w:pageBreakBefore"))
+        self.sect.addprevious(p)
         self.page_top = False
-        return paragraph
+        return body_paragraph(p, self.word)
 
     def _title_run(self, text: str, style: str) -> _Element:
         """A title or heading never ends with one character alone on its last line: a centred
@@ -252,7 +253,7 @@ class _Flow:
         if shape is None:
             return text_run(text)
         size, centred, indent = shape
-        width = self._widths.get(self.kind) or self._widths.setdefault(self.kind, self.usable_width())
+        width = self.usable_width()
         if centred:
             return text_run(balanced(text, size, width - indent))
         spacing = (condensing(text, size, width, indent)
@@ -283,10 +284,14 @@ class _Flow:
         return b"".join(out)
 
     def usable_width(self) -> int:
-        sect = self._section_properties(self.kind)
-        size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
-        return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
-                - int(margins.get(qn("w:right"))))
+        """The text width of the current section's pages (by section kind, worked out once)."""
+        width = self._widths.get(self.kind)
+        if width is None:
+            sect = self._section_properties(self.kind)
+            size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+            width = self._widths[self.kind] = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
+                                               - int(margins.get(qn("w:right"))))
+        return width
 
     def switch_to(self, kind: str) -> None:
         if kind == self.kind:
@@ -453,11 +458,27 @@ def _write_table(flow: _Flow, table: Table) -> None:
     if table.org_label or table.unit_label:
         labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
         # The right tab sits on the text edge, which differs between portrait and landscape.
-        labels.paragraph_format.tab_stops.add_tab_stop(Twips(flow.usable_width()),
-                                                       WD_TAB_ALIGNMENT.RIGHT)
+        _right_tab(labels, flow.usable_width())
     flow.table(table_xml(table, flow.usable_width(), flow.table_styles), table)
     for note in table.notes:
         flow.paragraph(note, "表注")
+
+
+def _right_tab(paragraph: WordParagraph, position: int) -> None:
+    """A right-aligned tab stop at `position` twips: what python-docx's tab_stops.add_tab_stop
+    writes (w:tabs after w:pStyle), built directly when the paragraph's w:pPr holds nothing
+    that must come after it."""
+    p_pr = paragraph_element(paragraph).find(qn("w:pPr"))
+    if p_pr is None or any(child.tag not in _BEFORE_TABS for child in p_pr):
+        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.RIGHT)
+        return
+    tab = el("w:tab", pos=str(position), val="right")  # python-docx's attribute order
+    tabs = el("w:tabs")
+    tabs.append(tab)
+    p_pr.append(tabs)
+
+
+_BEFORE_TABS = {qn(f"w:{t}") for t in ("pStyle", "keepNext", "keepLines", "pageBreakBefore")}
 
 
 def _write_figure(flow: _Flow, figure: Figure) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -32,13 +33,18 @@ def snapshot_xml(body: Body) -> str:
     for t in body.tables:
         out.append(f'<table index="{t.index}" label={quoteattr(t.label)} header="{t.header_rows}">')
         for row in t.grid:
-            out.append("<r>" + "".join(f"<v>{escape(v)}</v>" for v in row) + "</r>")
+            out.append("<r>" + "".join(map(_value_xml, row)) + "</r>")
         out.append("</table>")
     for p in body.paragraphs:
         out.append(f"<p style={quoteattr(p.style)} heading={quoteattr(p.heading)}>"
                    f"{escape(p.text)}</p>")
     out.append("</snapshot>")
     return "".join(out)
+
+
+@lru_cache(maxsize=16384)
+def _value_xml(text: str) -> str:
+    return f"<v>{escape(text)}</v>"  # (cached: a table's cell texts recur, as in docx_table)
 
 
 def read_snapshot(root: Any) -> Body | None:

@@ -29,6 +29,7 @@ from generator.writers.xlsx_cells import (
     wrap,
 )
 from generator.writers.xlsx_xml import (
+    XCell,
     XFont,
     XImage,
     XProperties,
@@ -264,9 +265,13 @@ def _column_widths(table: Table) -> list[float]:
 
 def _box(ws: XSheet, r1: int, c1: int, r2: int, c2: int, font: XFont) -> None:
     # Borders go on every cell, including those hidden by a merge, or the grid shows gaps.
+    # (ws.cell inlined: a table body is most of a workbook's cells)
+    cells, default = ws.cells, ws.default_font
     for row in range(r1, r2 + 1):
         for col in range(c1, c2 + 1):
-            cell = ws.cell(row, col)
+            cell = cells.get((row, col))
+            if cell is None:
+                cell = cells[row, col] = XCell(default)
             cell.border = THIN_BORDER
             cell.font = font
 

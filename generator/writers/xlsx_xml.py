@@ -16,6 +16,7 @@ import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -137,6 +138,7 @@ def _num(value: float) -> str:
 _TEXT_ESCAPES = {"\r": "&#13;"}  # a literal CR would be read back as a line feed
 
 
+@lru_cache(maxsize=16384)
 def _text(value: str) -> str:
     return escape(value, _TEXT_ESCAPES) if "\r" in value else escape(value)
 
@@ -154,8 +156,16 @@ class StyleBook:
         self.borders: dict[XBorder, int] = {NO_BORDER: 0}
         self.formats: dict[str, int] = {}
         self.xfs: dict[tuple[int, int, int, XAlign | None], int] = {(0, 0, 0, None): 0}
+        self._by_look: dict[tuple[XFont, XBorder, str, XAlign | None], int] = {}
 
     def xf(self, c: XCell) -> int:
+        look = (c.font, c.border, c.number_format, c.alignment)
+        found = self._by_look.get(look)
+        if found is None:
+            found = self._by_look[look] = self._new_xf(c)
+        return found
+
+    def _new_xf(self, c: XCell) -> int:
         font = self.fonts.setdefault(c.font, len(self.fonts))
         border = self.borders.setdefault(c.border, len(self.borders))
         fmt = _BUILTIN_FORMATS.get(c.number_format)
@@ -207,22 +217,28 @@ def sheet_xml(ws: XSheet, styles: StyleBook, drawing: bool) -> str:
     rows: dict[int, list[str]] = {r: [] for r in ws.row_heights}
     max_row = max_col = 1
     xf = styles.xf
+    letters = _LETTERS if max((c for _, c in ws.cells), default=0) < len(_LETTERS) else None
     for (r, c), cell in sorted(ws.cells.items()):
-        max_row, max_col = max(max_row, r), max(max_col, c)
+        if r > max_row:
+            max_row = r
+        if c > max_col:
+            max_col = c
         value = cell.value
         s = xf(cell)
+        if value is None and not s:
+            continue  # an empty cell is written only to carry its style (a border)
+        row = rows.get(r)
+        if row is None:
+            row = rows[r] = []
+        ref = f"{letters[c] if letters else _letter(c)}{r}"
         if value is None:
-            if s:  # an empty cell is written only to carry its style (a border)
-                rows.setdefault(r, []).append(f'<c r="{_letter(c)}{r}" s="{s}"/>')
-            continue
-        ref = f'{_letter(c)}{r}'
-        if isinstance(value, str):
+            row.append(f'<c r="{ref}" s="{s}"/>')
+        elif isinstance(value, str):
             space = ' xml:space="preserve"' if value != value.strip() else ""
-            rows.setdefault(r, []).append(
-                f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
+            row.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
         else:
             # 16 significant digits of the float, as openpyxl stored numbers: same values.
-            rows.setdefault(r, []).append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
+            row.append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
     data = []
     for r in sorted(rows):
         height = ws.row_heights.get(r)
