@@ -131,8 +131,9 @@ def derive_parents(baseline: Baseline, stated_at: dict[str, Location], figures: 
                    tolerance: Decimal) -> list[Problem]:
     """A 类 or 款 row's baseline is the sum of its rows' (principle 1: typed once): given
     by 项 only, the 款 and 类 follow; given at both levels, they are checked. A parent is
-    derived only when every row under it has the figure (this year's rows, and any row the
-    input gives the figure for: last year's 科目 that this year lacks), never from a part."""
+    derived only when every row under it has the figure (this year's rows that are not zero,
+    and any row the input gives the figure for: last year's 科目 that this year lacks), never
+    from a part."""
     problems: list[Problem] = []
     phrases = Phrases(Style())
     groups: dict[tuple[str, str], dict[str, str]] = {}  # (section, column) → code → ledger key
@@ -146,7 +147,10 @@ def derive_parents(baseline: Baseline, stated_at: dict[str, Location], figures: 
         def key_of(code: str, section: str = section, column: str = column) -> str:
             return ".".join(p for p in (section, code, column) if p)
 
-        codes = set(given) | set(figures.rows[section].codes)
+        ledger = figures.ledger
+        # this year's rows with a figure (an 经济分类 table lists its whole catalogue, zeros too)
+        codes = set(given) | {c for c in figures.rows[section].codes
+                              if ledger.knows(key_of(c)) and ledger.value(key_of(c)) != 0}
         for width in _WIDTHS[1:]:
             codes |= {c[:width] for c in codes if len(c) > width}
         for child, parent in ((7, 5), (5, 3)):

@@ -108,6 +108,8 @@ def fact_rule_problems(profile: Profile, facts: dict[str, Any] | None, figures: 
                     total += t.sign * figures.ledger.value(t.ref)
             return total
 
+        if check.only_if_given and not all(_given(facts, token.split(".")) for token in named):
+            continue
         try:
             a, b, op = evaluate(left), evaluate(right), m.group(2)
         except InvalidFigure:  # a figure it needs could not be read: reported where it is
@@ -119,6 +121,13 @@ def fact_rule_problems(profile: Profile, facts: dict[str, Any] | None, figures: 
                          expected=f"{m.group(1)} {op} {m.group(3)}",
                          found=f"{_shown(a)} 与 {_shown(b)}"))
     return out
+
+
+def _given(data: Any, path: list[str]) -> bool:
+    """Whether the input filled in the fact at `path` (not left empty)."""
+    for key in path:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data not in (None, "", {}, [])
 
 
 def _shown(value: Decimal) -> str:

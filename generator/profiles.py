@@ -201,6 +201,13 @@ class CheckSpec(_Strict):
     condition: str = Field(alias="条件")
 
 
+class FactCheckSpec(CheckSpec):
+    """A 情况说明校验; `都填写时: true` checks it only when every fact it names is filled in
+    (车辆数 = Σ 车辆 when both are given: either alone is the department's choice)."""
+
+    only_if_given: bool = Field(False, alias="都填写时")
+
+
 class SubsetSpec(_Strict):
     """Row by row, the parts (财政拨款 tables) never exceed the whole (the all-funds table):
     for every code row, the sum of each part's column ≤ the whole's column it maps to."""
@@ -397,7 +404,7 @@ class ProfileModel(_Strict):
     code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
     # 情况说明's own fields and their checks (facts.py); None: the built-in fields (model.py)
     facts: dict[str, FieldSpec | FactType] | None = Field(None, alias="情况说明字段")
-    fact_checks: list[CheckSpec] = Field(default_factory=list, alias="情况说明校验")
+    fact_checks: list[FactCheckSpec] = Field(default_factory=list, alias="情况说明校验")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
     class_list: list[str] = Field(default_factory=list, alias="功能分类类级")

@@ -141,7 +141,7 @@ def test_init_workbook(run, tmp_path: Path) -> None:
     help_text = [c.value for c in wb["填表说明"]["A"] if c.value]
     assert any(line.startswith("10. 可选内容：") for line in help_text)
     assert "    会议费培训费：情况说明“三公”经费部分增加会议费、培训费与预算的比较，并列出金额较大的会议；" \
-           "填写：会议费培训费、文字说明（会议费培训费.…各行）" in help_text
+           "填写：会议费培训费、会议费培训费.会议、文字说明（会议费培训费.…各行）" in help_text
     assert wb["基本信息"]["A8"].value == "可选表格" and not wb["基本信息"]["B8"].protection.locked
     income = wb["收入决算表"]
     assert [c.value for c in income[4]] == ["科目编码", "科目名称", "本年收入合计", "财政拨款收入", "上级补助收入",

@@ -239,3 +239,17 @@ def test_budget_fields_in_the_workbook(tmp_path: Path) -> None:
     narrative = [getattr(b, "text", "") for b in __import__("generator.build", fromlist=["render"]).render(
         prepare(workbook)).part("情况说明").blocks]
     assert any("截至2024年2月19日，本部门固定资产金额" in t and "车辆1辆" in t for t in narrative)
+
+
+def test_budget_vehicle_count_checked_only_when_both_given(tmp_path: Path) -> None:
+    """预算-2024: 车辆数 = Σ 车辆 when both are filled in (`都填写时: true`); either alone is fine."""
+    text = BUDGET.read_text(encoding="utf-8")
+    path = tmp_path / "预算.yaml"
+    path.write_text(text.replace("    车辆数: 1\n", "    车辆数: 1\n    车辆: {岗位保障用车: 1}\n"), encoding="utf-8")
+    prepare(path)
+    path.write_text(text.replace("    车辆数: 1\n", "    车辆数: 1\n    车辆: {岗位保障用车: 2}\n"), encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        prepare(path)
+    [problem] = [p for p in e.value.problems if p.severity == "错误"]  # 003's tolerance warnings aside
+    assert problem.message == "情况说明不符合“车辆数等于各类车辆之和”" and problem.found == "1 与 2"
+    assert problem.location.line == path.read_text(encoding="utf-8").splitlines().index("    车辆数: 1") + 1

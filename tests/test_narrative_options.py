@@ -67,3 +67,27 @@ def test_missing_figure_for_an_option_is_named(tmp_path: Path) -> None:
     with pytest.raises(UserError) as e:
         _narrative(tmp_path, EXAMPLE_001, "\n可选表格: [基本支出完成年初预算]\n")
     assert "情况说明需要年初预算数“一般公共预算财政拨款基本支出”，但输入中没有" in str(e.value)
+
+
+def test_verify_checks_the_options_figures(tmp_path: Path) -> None:
+    """Every amount the options print is tied to a table cell: 收支总计 (表1), the 基本支出 and its
+    人员经费/公用经费 (表5, 表6), the 非税收入 classes (the optional table)."""
+    from generator.build import build_report
+    from generator.options import RunOptions
+    from generator.verify import verify_report
+
+    path = tmp_path / "input.yaml"
+    path.write_text(EXAMPLE_001.read_text(encoding="utf-8") + """
+可选表格: [收支总计比上年, 基本支出完成年初预算, 非税收入征缴情况表, 非税收入全部类别]
+上年数: {收支总计: 900}
+年初预算数: {一般公共预算财政拨款基本支出: 300}
+""" + NON_TAX, encoding="utf-8")
+    result = build_report(path, RunOptions(out_dir=tmp_path / "out"))
+    checked, uncited, problems = verify_report(next(p for p in result.outputs if p.suffix == ".docx"))
+    assert problems == []
+    # 33 without the options (test_verify_edits); + 基本支出 (表5), 人员经费合计, 公用经费合计 (表6), the 非税收入
+    # total, its two columns and its 9 classes (收支总计 is 表1 总计, cited already)
+    assert checked == 48
+    assert uncited == ["其他重要事项.机关运行经费", "其他重要事项.政府采购.总额", "其他重要事项.政府采购.货物",
+                       "其他重要事项.政府采购.工程", "其他重要事项.政府采购.服务", "其他重要事项.政府采购.授予中小企业",
+                       "其他重要事项.政府采购.授予小微企业"]

@@ -129,6 +129,12 @@ def test_class_and_subclass_baselines_are_summed_from_items() -> None:
         "201：比上年决算数增加5万元，增长5.3%；208：比上年决算数增加10万元，增长--（基数为0，不可比）；"]
 
 
+def test_economic_class_baseline_is_summed_from_its_items(tmp_path: Path) -> None:
+    text = A.read_text(encoding="utf-8").replace("上年数:\n", "上年数:\n  一般公共预算财政拨款基本支出决算表.30101: 80\n")
+    template = '{% for r in 行("一般公共预算财政拨款基本支出决算表", 级="类") %}{{ r.编码 }}{{ r.比上年() }}{% endfor %}'
+    assert _render(_variant(tmp_path, text), template)[0] == ["301比上年决算数增加10万元，增长12.5%"]
+
+
 def test_stated_class_baseline_is_checked_against_its_items(tmp_path: Path) -> None:
     text = A.read_text(encoding="utf-8").replace("    '2010301': 75\n", "    '201': 90\n    '2010301': 75\n")
     with pytest.raises(UserError) as e:

@@ -179,8 +179,9 @@ def _optional_help(profile: Profile) -> list[str]:
         sheets = [s for s, n in optional.items() if n == name]
         if spec.performance:
             sheets.append(f"{SHEET_PERFORMANCE}（{spec.performance}）")
-        if name == "会议费培训费":
-            sheets.append(f"{SHEET_TEXTS}（会议费培训费.…各行）")
+        if name in (profile.model.facts or {}):  # its 情况说明 fields: a list's own sheet, the rest as rows
+            sheets += [s.title for s in fact_list_sheets(profile) if s.path[0] == name]
+            sheets.append(f"{SHEET_TEXTS}（{name}.…各行）")
         where = f"；填写：{'、'.join(sheets)}" if sheets else ""
         lines.append(f"    {name}：{spec.description or name}{where}{'（默认启用）' if spec.default else ''}")
     lines.append("    标有“（可选：…）”的工作表只在选用后才需要填写。")
