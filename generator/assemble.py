@@ -59,7 +59,12 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     narrative_text = (writer.rendered(lambda: render_template(env, profile.model.narrative_template, context))
                       if profile.model.narrative_template else NarrativeText(""))
     narrative = _place_tables(blocks_from_markup(narrative_text.text), placed, profile)
-    _check_narrative(overview_text.missing + narrative_text.missing, narrative, prepared)
+    own_texts = {spec.name: writer.rendered(lambda spec=spec: render_template(env, spec.template, context))
+                 for spec in profile.frame if spec.template}
+    own = {name: _place_tables(blocks_from_markup(t.text), placed, profile) for name, t in own_texts.items()}
+    texts = [overview_text, narrative_text, *own_texts.values()]
+    _check_narrative(tuple(m for t in texts for m in t.missing), [*narrative, *(b for bs in own.values() for b in bs)],
+                     prepared)
     glossary = [GlossaryEntry(t, e) for t, e in profile.glossary]
     glossary += [GlossaryEntry(g.term, g.explanation) for g in report.glossary_extra]
     if profile.model.glossary_numbered:
@@ -74,11 +79,11 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     parts: list[Part] = []
     finish = _Finisher(profile, report.department)
     for spec in profile.frame:
-        blocks = [b for content in spec.contents for b in contents[content]]
+        blocks = own.get(spec.name, []) + [b for content in spec.contents for b in contents[content]]
         blocks += in_parts.get(spec.name, [])
         if blocks:  # a part with nothing in it (no 名词解释) is left out, heading and all
             parts.append(Part(spec.name, fill(spec.title, values), tuple(finish(b) for b in blocks),
-                              tuple(spec.contents)))
+                              tuple(spec.contents) + (("文字",) if spec.template else ())))
     document = Document(
         title=fill(profile.model.title, values),
         department=report.department,
@@ -91,7 +96,7 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
         toc=profile.model.toc.show,
         text_landscape=profile.model.text_orientation == "横向",
     )
-    cited = overview_text.citations + narrative_text.citations
+    cited = tuple(c for t in texts for c in t.citations)
     placed = citations(document.tables(), cited, prepared.figures.ledger, narrative_display)
     uncited = tuple(dict.fromkeys(key for key, _ in cited if key not in placed))
     return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited)

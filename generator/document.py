@@ -120,7 +120,7 @@ class Part:
     key: str  # the part's name in the profile: 概况 / 表格 / 情况说明 / 名词解释 / any other
     heading: str  # "第一部分 清远市政务服务数据管理局概况"
     blocks: tuple[Block, ...]
-    holds: tuple[str, ...] = ()  # what it holds (概况, 表格, 情况说明, 名词解释, 绩效); () = (key,)
+    holds: tuple[str, ...] = ()  # what it holds (概况, 表格, 情况说明, 名词解释, 绩效; 文字: its own template's); () = (key,)
 
     def has(self, content: str) -> bool:
         return content in (self.holds or (self.key,))

@@ -68,7 +68,8 @@ def _check_profile(profile: Profile, options: RunOptions) -> list[Problem]:
     env = branch_environment(options.templates_dir, environment)
     problems: list[Problem] = []
     try:
-        load_all(env, [t for t in (profile.model.overview_template, profile.model.narrative_template) if t])
+        load_all(env, [t for t in (profile.model.overview_template, profile.model.narrative_template,
+                                   *(part.template for part in profile.frame)) if t])
     except Exception:  # noqa: BLE001,S110 - a template that does not parse is reported by the renders below
         pass
     prepared: dict[str, Prepared] = {}

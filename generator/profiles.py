@@ -273,7 +273,16 @@ class PartSpec(_Strict):
 
     name: str = Field(alias="名称", min_length=1)
     title: str = Field(alias="标题")
-    contents: list[PartContent] = Field(alias="内容", min_length=1)
+    contents: list[PartContent] = Field(default_factory=list, alias="内容")
+    # the part's own text (a chapter "二、机构设置" or "六、其他相关情况说明" of its own), printed
+    # before its 内容, rendered like the 情况说明 (same functions, cited figures verified)
+    template: str | None = Field(None, alias="模板", min_length=1)
+
+    @model_validator(mode="after")
+    def _holds_something(self) -> PartSpec:
+        if not self.contents and not self.template:
+            raise ValueError(f"部分“{self.name}”应写“内容”或“模板”（或两者）")
+        return self
 
 
 class TocSpec(_Strict):
@@ -478,7 +487,7 @@ PLACEHOLDERS = {
     "金额单位": "该表（或情况说明）印出的金额单位，元 或 万元",
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-_NOT_TEXT = {"数据", "比较项", "汇总列", "值", "条件", "科目目录", "概况模板", "情况说明模板", "名词解释", "表号格式"}
+_NOT_TEXT = {"数据", "比较项", "汇总列", "值", "条件", "科目目录", "概况模板", "情况说明模板", "模板", "名词解释", "表号格式"}
 
 
 def frame_problems(model: ProfileModel, source: Source) -> list[Problem]:

@@ -119,8 +119,8 @@ def _read_body(body: etree._Element, part_style: str | None = None,
             style = child.find(f"{_W}pPr/{_W}pStyle")
             is_part = part_style is not None and style is not None and style.get(f"{_W}val") == part_style
             parts_seen += is_part
-            if is_part and heading is not None:
-                in_narrative = text == heading
+            if is_part and heading is not None:  # the headings of the parts with text, one a line
+                in_narrative = text in heading.split("\n")
             elif (is_part and parts_seen == 3) or (part_style is None and text.startswith("第三部分")):
                 in_narrative = True
             elif is_part or (part_style is None and text.startswith("第四部分")):

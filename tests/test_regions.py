@@ -507,3 +507,101 @@ def test_toc_and_captions(tmp_path: Path, frame: str, toc: list[str], captions: 
         assert not any(s == "目录标题" for s, _ in styled)
     assert [t for s, t in styled if s == "表号"][:3] == captions
     assert {s.orientation for s in word.sections} == {0, 1} and word.sections[0].orientation == 0
+
+
+# 戊区（a district budget, patch of 预算-2024) with seven top-level chapters and no "第N部分":
+# 一、主要职能 二、机构设置 三、名词解释 四、编制说明 五、预算表 六、其他相关情况说明 七、项目经费情况说明.
+# The text is split around the tables: a chapter may have its own 模板 (its text, with the same
+# functions as the 情况说明; the figures it cites are verified like the 情况说明's).
+WU = """\
+    名称: 戊区-预算-2024
+    基于: 预算-2024
+    概况模板: 戊区/主要职能.md.j2
+    部分:
+      - {名称: 主要职能, 标题: "一、主要职能", 内容: [概况]}
+      - {名称: 机构设置, 标题: "二、机构设置", 模板: 戊区/机构设置.md.j2}
+      - {名称: 名词解释, 标题: "三、名词解释", 内容: [名词解释]}
+      - {名称: 编制说明, 标题: "四、{年度}年部门预算编制说明", 内容: [情况说明]}
+      - {名称: 表格, 标题: "五、{年度}年部门预算表", 内容: [表格]}
+      - {名称: 其他, 标题: "六、其他相关情况说明", 模板: 戊区/其他.md.j2}
+      - {名称: 项目, 标题: "七、项目经费情况说明", 模板: 戊区/项目.md.j2}
+    """
+WU_TEMPLATES = {
+    "主要职能.md.j2": "{% for item in 概况.主要职责.条目 %}\n{{ loop.index | 中文序号 }}{{ item }}\n{% endfor %}\n",
+    "机构设置.md.j2": "{{ 部门名称 }}内设{{ 概况.机构设置 | length }}个机构。\n",
+    "其他.md.j2": "{{ 年度 }}年本部门“三公”经费预算{{ 金额(\"“三公”经费\") }}。\n",
+    "项目.md.j2": "# （一）项目支出\n{{ 年度 }}年本部门支出预算{{ 金额(\"支出预算\") }}。\n",
+}
+
+
+def test_wu_seven_chapters_with_text_on_both_sides_of_the_tables(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "戊区").mkdir()
+    for name, text in WU_TEMPLATES.items():
+        (templates / "戊区" / name).write_text(text, encoding="utf-8")
+    out = region(tmp_path, "戊区-预算-2024", WU, year=None, kind="预算", options=("--templates-dir", str(templates)),
+                 example=ROOT / "data/examples/清远市政务服务中心-2024-预算.yaml")
+    [docx_file] = out.glob("*.docx")
+    word = docx.Document(str(docx_file))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    texts = [t for _, t in styled]
+    parts = [t for s, t in styled if s == "部分标题"]
+    assert parts == ["一、主要职能", "二、机构设置", "三、名词解释", "四、2024年部门预算编制说明", "五、2024年部门预算表",
+                     "六、其他相关情况说明", "七、项目经费情况说明"]
+    assert [t.rstrip("\t0123456789") for s, t in styled if s == "toc 1"] == parts
+    at = {p: texts.index(p) for p in parts}
+    assert texts[at["二、机构设置"] + 1] == "清远市政务服务中心内设7个机构。"
+    cited = texts[at["六、其他相关情况说明"] + 1]
+    assert cited.startswith("2024年本部门“三公”经费预算") and cited.endswith("万元。")
+    assert texts[at["七、项目经费情况说明"] + 1:at["七、项目经费情况说明"] + 3][0] == "（一）项目支出"
+    assert at["五、2024年部门预算表"] < texts.index("收支总体情况表") < at["六、其他相关情况说明"]
+    # `region` ran verify, which passed: it found the figures cited in chapters 六 and 七 (it reads
+    # every part with text, not only the 情况说明)
+
+
+def test_a_part_without_content_or_template_is_a_located_error(tmp_path: Path) -> None:
+    from generator.errors import UserError
+    from generator.profiles import load_profile
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
+    path = data / "profiles" / "戊区-预算-2024.yaml"
+    path.write_text(textwrap.dedent(WU).replace(", 模板: 戊区/机构设置.md.j2", ""), encoding="utf-8")
+    with pytest.raises(UserError) as e:
+        load_profile(path, 2024, data)
+    [problem] = e.value.problems
+    assert "部分“机构设置”应写“内容”或“模板”" in problem.message and problem.location.line == 6
+
+
+# 三公 as two rows (预算数 | 决算数) under one set of columns: the table's 列 and 行 written out.
+SAN_GONG_ROWS = """\
+    名称: 丁区-决算-2024
+    基于: 决算-2023
+    适用年度: [2024]
+    表格:
+      财政拨款“三公”经费支出决算表:
+        列:
+          - {表头: [项目], 内容: 标签}
+          - {表头: [合计]}
+          - {表头: [因公出国（境）费]}
+          - {表头: [公务用车购置及运行维护费, 小计]}
+          - {表头: [公务用车购置及运行维护费, 公务用车购置费]}
+          - {表头: [公务用车购置及运行维护费, 公务用车运行维护费]}
+          - {表头: [公务接待费]}
+        行:
+          - {标签: 预算数, 值: [三公经费支出决算表.预算数.合计, 三公经费支出决算表.预算数.因公出国（境）费,
+              三公经费支出决算表.预算数.公务用车购置及运行维护费, 三公经费支出决算表.预算数.公务用车购置费,
+              三公经费支出决算表.预算数.公务用车运行维护费, 三公经费支出决算表.预算数.公务接待费]}
+          - {标签: 决算数, 值: [三公经费支出决算表.决算数.合计, 三公经费支出决算表.决算数.因公出国（境）费,
+              三公经费支出决算表.决算数.公务用车购置及运行维护费, 三公经费支出决算表.决算数.公务用车购置费,
+              三公经费支出决算表.决算数.公务用车运行维护费, 三公经费支出决算表.决算数.公务接待费]}
+    """
+
+
+def test_san_gong_as_two_rows(tmp_path: Path) -> None:
+    out = region(tmp_path, "丁区-决算-2024", SAN_GONG_ROWS)
+    san = rows(docx.Document(str(next(out.glob("*.docx")))).tables[8])
+    assert san[1] == ["项目", "合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
+    assert [r[0] for r in san[3:]] == ["预算数", "决算数"]
+    assert san[3][1] == "0.40" and san[3][6] == "0.40" and san[4][1:] == ["0.00"] * 6

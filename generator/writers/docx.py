@@ -97,11 +97,13 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     flow.finish()
     _set_properties(word, doc)
     _enable_field_update(word)
-    narrative = [p.heading for p in doc.parts if p.has("情况说明")]
+    # the parts whose text may cite figures (verify reads them), named unless it is the usual third part
+    texts = [p for p in doc.parts if p.has("情况说明") or p.has("文字")]
+    narrative = "\n".join(p.heading for p in texts) if len(texts) > 1 or (
+        texts and doc.parts.index(texts[0]) != 2) else ""
     document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
-    embed_citations(word, doc.citations, narrative[0] if narrative and doc.parts.index(
-        next(p for p in doc.parts if p.has("情况说明"))) != 2 else "", snapshot, doc.uncited)
+    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited)
     return package_bytes(word, {word.part: document_xml})
 
 
