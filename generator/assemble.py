@@ -211,7 +211,7 @@ def _check_narrative(missing: tuple[str, ...], blocks: list[Any], prepared: Prep
     """A narrative that needs a figure the input lacks, or that shows template residue,
     must never be written."""
     problems = [error("missing-baseline", f"情况说明需要{item}，但输入中没有",
-                      location=Location(file=prepared.source.file),
+                      location=_baseline_block(item, prepared),
                       hint="请在“上年数”（或“比上年增减”）、“年初预算数”（或“比年初预算增减”）等比较数中补上"
                       "（按科目比较时键为科目编码，如 2010301）")
                 for item in dict.fromkeys(missing)]
@@ -219,6 +219,18 @@ def _check_narrative(missing: tuple[str, ...], blocks: list[Any], prepared: Prep
                  for message in residue_problems(blocks, "情况说明")]
     if problems:
         raise UserError(problems)
+
+
+def _baseline_block(item: str, prepared: Prepared) -> Location:
+    """Where the missing figure belongs: the input's block of that baseline (上年数 or
+    比上年增减 …) if it has one, else the input file."""
+    source = prepared.source
+    for spec in baseline_specs(prepared.profile.model).values():
+        if item.startswith(spec.key):
+            for key in (spec.key, spec.change_key):
+                if key and (key,) in source.locations:
+                    return source.locations[(key,)]
+    return Location(file=source.file)
 
 
 def narrative_style(prepared: Prepared, display: Display) -> Style:

@@ -91,3 +91,14 @@ def test_verify_checks_the_options_figures(tmp_path: Path) -> None:
     assert uncited == ["其他重要事项.机关运行经费", "其他重要事项.政府采购.总额", "其他重要事项.政府采购.货物",
                        "其他重要事项.政府采购.工程", "其他重要事项.政府采购.服务", "其他重要事项.政府采购.授予中小企业",
                        "其他重要事项.政府采购.授予小微企业"]
+
+
+def test_check_reports_the_figure_an_option_needs(run, tmp_path: Path) -> None:  # noqa: ANN001
+    path = tmp_path / "input.yaml"
+    path.write_text(EXAMPLE_001.read_text(encoding="utf-8") + "\n可选表格: [收支总计比上年]\n", encoding="utf-8")
+    code, _, err = run("check", path)
+    assert code == 1
+    # located at the input's 比上年增减 block (001 gives its last-year figures as changes)
+    line = EXAMPLE_001.read_text(encoding="utf-8").splitlines().index("比上年增减:") + 1
+    assert f"[错误] {path} 第{line}行第1列：情况说明需要上年数“收支总计”，但输入中没有" in err
+    assert "共 1 个错误，" in err and "个警告。未生成任何文件。" in err  # reported with 001's warnings
