@@ -262,7 +262,8 @@ def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: L
                 if not key or cell.value is None:
                     continue
                 if t.unit == narrative.unit and t.places == narrative.places:
-                    same.setdefault(key, Citation("", t.number, t.header_rows + r, c, index=i))
+                    if key not in same:  # the first cell that shows it
+                        same[key] = Citation("", t.number, t.header_rows + r, c, index=i)
                 elif factor <= 1 and key not in scaled and round_half_up(cell.value * factor, narrative.places) \
                         == round_half_up(ledger.value(key) / scale, narrative.places):
                     scaled[key] = Citation("", t.number, t.header_rows + r, c, index=i,

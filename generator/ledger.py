@@ -120,6 +120,8 @@ class Ledger:
         self.zero_spaces: list[Callable[[str], bool]] = []
         self.conditions: list[Condition] = []
         self._cache: dict[str, Decimal] = {}
+        self._in_space: dict[str, bool] = {}  # knows() of keys outside `figures`
+        self._spaces_asked = 0
         self._busy: set[str] = set()
         self.spoiled: set[str] = set()  # keys and key prefixes whose input could not be read
 
@@ -152,10 +154,15 @@ class Ledger:
     def knows(self, key: str) -> bool:
         if key in self.figures:
             return True
-        for space in self.zero_spaces:  # (a loop, not any(): this is called for every cell)
-            if space(key):
-                return True
-        return False
+        # A key of an implicit zero is asked about several times per table cell (to parse,
+        # to evaluate, to cite): the answer is kept until another zero space is added.
+        if len(self.zero_spaces) != self._spaces_asked:
+            self._in_space.clear()
+            self._spaces_asked = len(self.zero_spaces)
+        known = self._in_space.get(key)
+        if known is None:
+            known = self._in_space[key] = any(space(key) for space in self.zero_spaces)
+        return known
 
     # -- values ---------------------------------------------------------------------------
     def value(self, key: str) -> Decimal:

@@ -80,7 +80,7 @@ class TableRenderer:
         return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
-        if expr in self.ledger.figures and not _OPERATOR.search(expr):
+        if not _OPERATOR.search(expr) and self.ledger.knows(expr):
             # One figure by its key, as nearly every cell names it: what parse_expr and the
             # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
             # exponent and sign of zero), without splitting and resolving the text each time.
