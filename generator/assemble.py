@@ -16,10 +16,19 @@ import jinja2
 from .amounts import UNIT_SCALE, round_half_up
 from .charts import chart_data, font_problem, with_figures
 from .compute import Prepared
-from .document import Citation, Document, GlossaryEntry, Paragraph, Part, Table
+from .document import (
+    Citation,
+    Document,
+    GlossaryEntry,
+    Operand,
+    Paragraph,
+    Part,
+    PercentCheck,
+    Table,
+)
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
-from .narrative import Narrative, NarrativeText, Texts
+from .narrative import Narrative, NarrativeText, Ratio, Texts
 from .options import DEFAULT_OPTIONS, RunOptions
 from .performance import evaluate, performance_tables, records
 from .phrases import Style
@@ -99,7 +108,9 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     cited = tuple(c for t in texts for c in t.citations)
     placed = citations(document.tables(), cited, prepared.figures.ledger, narrative_display)
     uncited = tuple(dict.fromkeys(key for key, _ in cited if key not in placed))
-    return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited)
+    percents = percent_checks(document.tables(), tuple(r for t in texts for r in t.ratios))
+    return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited,
+                   percents=percents)
 
 
 class _Finisher:
@@ -274,6 +285,27 @@ def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: L
         if where is not None:
             out.setdefault(key, replace(where, text=text))
     return out
+
+
+def percent_checks(tables: list[Table], ratios: tuple[Ratio, ...]) -> tuple[PercentCheck, ...]:
+    """The narrative's percentages with the table cells their figures are printed in (the
+    first cell that shows each); one whose figures no table prints cannot go stale and is
+    left out."""
+    cells: dict[str, Operand] = {}
+    for i, t in enumerate(tables):
+        scale = str(UNIT_SCALE[t.unit])
+        for r, row in enumerate(t.rows):
+            for c, cell in enumerate(row):
+                if cell.source and cell.value is not None and cell.source not in cells:
+                    cells[cell.source] = Operand("", t.number, i, t.header_rows + r, c, scale)
+
+    def operand(key: str, value: Decimal) -> Operand:
+        where = cells.get(key) if key else None
+        return replace(where, value=str(value)) if where else Operand(str(value))
+
+    out = [PercentCheck(r.phrase, r.text, r.places, r.kind, operand(r.a_key, r.a), operand(r.b_key, r.b))
+           for r in ratios]
+    return tuple(dict.fromkeys(p for p in out if p.a.index >= 0 or p.b.index >= 0))
 
 
 def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:

@@ -146,14 +146,15 @@ def generate(input_file: Path, options: RunOptions, fmt: str, verbose: bool, als
     result = build_report(input_file, options)
     if also_verify:
         # lazy: each command imports only what it runs (start-up)
-        from .verify import verify_report
+        from .verify import verify_full
 
         docx_path = next(p for p in result.outputs if p.suffix == ".docx")
-        checked, uncited, problems = verify_report(docx_path)
-        if problems:
-            raise UserError(problems, nothing_written=False)
+        verified = verify_full(docx_path)
+        if verified.problems:
+            raise UserError(verified.problems, nothing_written=False)
         if fmt != "json":
-            click.echo(f"核对通过：情况说明引用的 {checked} 个数均与表中一致" + _uncited_note(uncited))
+            click.echo(f"核对通过：情况说明引用的 {verified.checked} 个数均与表中一致"
+                       + _percent_note(verified.percents) + _uncited_note(verified.uncited))
     report_problems(result.warnings, fmt)
     if fmt == "json":
         extra = {"changes": [c.as_dict() for c in result.changes]} if result.previous else {}
@@ -292,16 +293,22 @@ def verify(docx_file: Path, options: RunOptions, fmt: str, verbose: bool) -> Non
     """Reads only the document (its citations and tables travel inside it); the run options are
     accepted so that one set of options can be given to every command."""
     # lazy: each command imports only what it runs (start-up)
-    from .verify import verify_report
+    from .verify import verify_full
 
-    checked, uncited, problems = verify_report(docx_file)
-    if problems:
-        raise UserError(problems, nothing_written=False)
+    verified = verify_full(docx_file)
+    if verified.problems:
+        raise UserError(verified.problems, nothing_written=False)
     if fmt == "json":
-        _emit_json([], checked=checked, uncited=uncited)
+        _emit_json([], checked=verified.checked, percents=verified.percents, uncited=verified.uncited)
         return
     click.echo(f"核对通过：每个表格单元格和文字中的每个数都与生成时一致，"
-               f"情况说明引用的 {checked} 个数均与表中一致{_uncited_note(uncited)}（{docx_file}）")
+               f"情况说明引用的 {verified.checked} 个数均与表中一致{_percent_note(verified.percents)}"
+               f"{_uncited_note(verified.uncited)}（{docx_file}）")
+
+
+def _percent_note(percents: int) -> str:
+    """The narrative's percentages recomputed from the tables' figures."""
+    return f"，另核对 {percents} 个百分比（按表中的数重新计算）" if percents else ""
 
 
 def _uncited_note(uncited: list[str]) -> str:

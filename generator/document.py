@@ -116,6 +116,33 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Operand:
+    """One figure a narrative percentage was computed from: its exact value in 元 as generated
+    and, when a table prints it, that cell (found like a Citation's) and the 元 one unit of
+    that table is worth, so verify can recompute the percentage from the cell as it now stands."""
+
+    value: str
+    table: str = ""
+    index: int = -1
+    row: int = -1
+    column: int = -1
+    scale: str = "1"
+
+
+@dataclass(frozen=True)
+class PercentCheck:
+    """A percentage the narrative prints (`text`, e.g. "87.2%", with `places` decimals) in
+    `phrase`, derived from figures a and b: kind "change" is |a − b| / |b|, "ratio" is a / b."""
+
+    phrase: str
+    text: str
+    places: int
+    kind: str
+    a: Operand
+    b: Operand
+
+
+@dataclass(frozen=True)
 class Part:
     key: str  # the part's name in the profile: 概况 / 表格 / 情况说明 / 名词解释 / any other
     heading: str  # "第一部分 清远市政务服务数据管理局概况"
@@ -139,6 +166,8 @@ class Document:
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     # figures the narrative cites that no table prints (其他重要事项.机关运行经费 …): verify names them
     uncited: tuple[str, ...] = ()
+    # the percentages the narrative derived from table figures (verify recomputes them)
+    percents: tuple[PercentCheck, ...] = ()
     # the front matter: lines under the title (() = the department, "2020年度部门决算公开"),
     # and whether a 目录 page follows
     cover: tuple[str, ...] = ()

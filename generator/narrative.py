@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -38,6 +38,23 @@ Citation = tuple[str, str]  # (figure key, number as printed)
 
 
 @dataclass(frozen=True)
+class Ratio:
+    """A percentage the text prints and the figures it was computed from, so that verify can
+    recompute it from the tables: kind "change" is |a − b| / |b| (增长/下降 of `a` against its
+    baseline `b`), "ratio" is a / b (占, 完成). Each figure is a ledger key ("" for a baseline
+    figure no key names) with its exact value in 元; `phrase` is the text that prints it."""
+
+    phrase: str
+    text: str  # "87.2%"
+    places: int
+    kind: str
+    a_key: str
+    a: Decimal
+    b_key: str
+    b: Decimal
+
+
+@dataclass(frozen=True)
 class NarrativeText:
     """One rendered template: its text, the table figures it cites in the order it prints them
     (verify.py checks each against its table cell), and the baseline figures it needed that
@@ -46,12 +63,14 @@ class NarrativeText:
     text: str
     citations: tuple[Citation, ...] = ()
     missing: tuple[str, ...] = ()
+    ratios: tuple[Ratio, ...] = ()
 
 
 @dataclass
 class _Record:
     citations: list[Citation] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    ratios: list[Ratio] = field(default_factory=list)
 
 
 @dataclass
@@ -94,14 +113,30 @@ class Narrative:
             text = render()
         finally:
             self._record = _Record()
-        return NarrativeText(text, tuple(record.citations), tuple(record.missing))
+        return NarrativeText(text, tuple(record.citations), tuple(record.missing),
+                             tuple(_in_context(text, record.ratios)))
+
+    def key_of(self, x: Any) -> str:
+        """The table figure's key `x` names (itself, or a comparison item's), else ""."""
+        text = self.comparisons.get(x, x) if isinstance(x, str) else None
+        return text if text and _SINGLE_KEY.match(text) and text in self.ledger.figures else ""
 
     def cite(self, x: Any, printed: str) -> None:
         """Note that the text prints `printed` for figure `x` (a table figure's key, or a
         comparison item that names one)."""
-        text = self.comparisons.get(x, x) if isinstance(x, str) else None
-        if text and _SINGLE_KEY.match(text) and text in self.ledger.figures:
-            self._record.citations.append((text, printed))
+        if key := self.key_of(x):
+            self._record.citations.append((key, printed))
+
+    def percent(self, phrase: Callable[[], str], kind: str, a_x: Any, a: Decimal, b_x: Any,
+                b: Decimal) -> str:
+        """`phrase()`, noting the percentage it prints (if any) with the figures it came from."""
+        self.phrases.last_percent = None
+        text = phrase()
+        if self.phrases.last_percent is not None:
+            printed, places = self.phrases.last_percent
+            self._record.ratios.append(Ratio(text, printed, places, kind, self.key_of(a_x), a,
+                                             self.key_of(b_x), b))
+        return text
 
     def spec(self, name: str) -> BaselineSpec:
         if name not in self.specs:
@@ -124,15 +159,19 @@ class Narrative:
     # -- sentences shared by named items and table rows -----------------------------------
     def change(self, item: str, name: str, words: str | None, section: str | None) -> str:
         spec = self.spec(name)
-        return self.phrases.change(self.value(item), self.base(name, item), words or spec.against, section)
+        a, b = self.value(item), self.base(name, item)
+        return self.percent(lambda: self.phrases.change(a, b, words or spec.against, section),
+                            "change", item, a, None, b)
 
     def completion_of(self, item: str, name: str, words: str | None, section: str | None) -> str:
         spec = self.spec(name)
-        return self.phrases.completion_named(self.value(item), self.base(name, item),
-                                             words or spec.completion, section)
+        a, b = self.value(item), self.base(name, item)
+        return self.percent(lambda: self.phrases.completion_named(a, b, words or spec.completion, section),
+                            "ratio", item, a, None, b)
 
     def completion_rate_of(self, item: str, name: str, section: str | None) -> str:
-        return self.phrases.completion_rate(self.value(item), self.base(name, item), section)
+        a, b = self.value(item), self.base(name, item)
+        return self.percent(lambda: self.phrases.completion_rate(a, b, section), "ratio", item, a, None, b)
 
     # -- template functions ---------------------------------------------------------------
     def functions(self) -> dict[str, Any]:
@@ -174,17 +213,19 @@ class Narrative:
 
         @jinja2.pass_context
         def completion(ctx: jinja2.runtime.Context, actual: Any, budget: Any, 名: str = "预算") -> str:
-            b = self.value(budget)
+            a, b = self.value(actual), self.value(budget)
             self.cite(budget, p.number(b))
-            return p.completion(self.value(actual), b, section(ctx), 名)
+            return self.percent(lambda: p.completion(a, b, section(ctx), 名), "ratio", actual, a, budget, b)
 
         @jinja2.pass_context
         def completion_rate(ctx: jinja2.runtime.Context, actual: Any, budget: Any) -> str:
-            return p.completion_rate(self.value(actual), self.value(budget), section(ctx))
+            a, b = self.value(actual), self.value(budget)
+            return self.percent(lambda: p.completion_rate(a, b, section(ctx)), "ratio", actual, a, budget, b)
 
         @jinja2.pass_context
         def share(ctx: jinja2.runtime.Context, part: Any, whole: Any) -> str:
-            return p.share(self.value(part), self.value(whole), section(ctx))
+            a, b = self.value(part), self.value(whole)
+            return self.percent(lambda: p.share(a, b, section(ctx)), "ratio", part, a, whole, b)
 
         def compare_last_year(item: str) -> str:
             return p.compare_word(self.value(item), self.base(LAST_YEAR, item))
@@ -226,3 +267,19 @@ class Narrative:
         }
 
 
+_CLAUSE_END = re.compile(r"[\n。；！？]")
+
+
+def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
+    """Each percentage's phrase widened to its sentence up to the phrase (found in print
+    order), so that verify can point at the right paragraph when a bare "100%" recurs."""
+    out, at = [], 0
+    for r in ratios:
+        pos = text.find(r.phrase, at)
+        if pos < 0:  # printed out of order (a template may hold a phrase in a variable)
+            out.append(r)
+            continue
+        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+        at = pos + len(r.phrase)
+        out.append(replace(r, phrase=text[start:at].strip() or r.phrase))
+    return out

@@ -57,6 +57,8 @@ class Style:
 class Phrases:
     def __init__(self, style: Style) -> None:
         self.style = style
+        # the last percentage printed, with its decimals (the narrative records where it came from)
+        self.last_percent: tuple[str, int] | None = None
 
     # -- numbers --------------------------------------------------------------------------
     def shown(self, yuan: Decimal) -> Decimal:
@@ -78,8 +80,10 @@ class Phrases:
 
     def percent(self, ratio: Decimal, kind: Kind, section: str | None = None) -> str:
         """`ratio` is a fraction (0.872…); printed as "87.2%"."""
-        return format_number(ratio * 100, self.places(kind, section), thousands=False,
-                             strip_zeros=self.style.percent_zeros) + "%"
+        places = self.places(kind, section)
+        text = format_number(ratio * 100, places, thousands=False, strip_zeros=self.style.percent_zeros) + "%"
+        self.last_percent = (text, places)
+        return text
 
     # -- phrases --------------------------------------------------------------------------
     def change(self, current: Decimal, base: Decimal, against: str, section: str | None = None) -> str:

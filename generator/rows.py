@@ -135,8 +135,10 @@ class Row(_Vocabulary):
         """Share of 合计 (the table's total row), of 类 / 款 / 上级 (an ancestor row), or of any
         figure (a comparison item, a ledger key or expression)."""
         n = self.table.narrative
-        whole = self.table.whole(self.code, 分母, 列)
-        return n.phrases.share(self.value(列), whole, self.table.section_word)
+        ref = self.table.whole(self.code, 分母, 列)
+        part, whole = self.value(列), n.value(ref)
+        return n.percent(lambda: n.phrases.share(part, whole, self.table.section_word),
+                         "ratio", self.key(列), part, ref, whole)
 
     # -- against baselines ----------------------------------------------------------------
     def vs_last_year(self, 列: str | None = None, 措辞: str | None = None) -> str:
@@ -249,22 +251,24 @@ class TableRows:
             raise TemplateVocabularyError("行(…)：级应为" + "、".join(levels) + f"之一，实际为“{level}”")
         return [c for c in self.codes if len(c) == levels[level]]
 
-    def whole(self, code: str, whole: Any, column: str | None) -> Decimal:
+    def whole(self, code: str, whole: Any, column: str | None) -> Any:
+        """The figure a share of row `code` is taken of, as the narrative's value() reads it
+        (a ledger key, a comparison item or an expression)."""
         n = self.narrative
         if isinstance(whole, Row):
-            return whole.value(column)
+            return whole.key(column)
         if whole == TOTAL:
             if self.form == "经济分类":
                 raise TemplateVocabularyError("经济分类表的占比请写明分母（如 占(\"人员经费合计\")）")
-            return n.value(f"{self.section}.{TOTAL}.{column or self.column}")
+            return f"{self.section}.{TOTAL}.{column or self.column}"
         if whole in ("类", "款", "上级"):
             width = {"类": 3, "款": 5, "上级": len(code) - 2}[whole]
             if width < 3 or width >= len(code):
                 raise TemplateVocabularyError(f"{code} 没有“{whole}”级的上级科目")
-            return n.value(self.key(code[:width], column))
+            return self.key(code[:width], column)
         if isinstance(whole, str) and n.ledger.knows(f"{self.section}.{whole}"):
-            return n.value(f"{self.section}.{whole}")
-        return n.value(whole)
+            return f"{self.section}.{whole}"
+        return whole
 
 
 def row_functions(narrative: Narrative) -> dict[str, Any]:

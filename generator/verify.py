@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import zipfile
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -46,6 +47,20 @@ def verify_docx(path: Path) -> tuple[int, list[Problem]]:
 def verify_report(path: Path) -> tuple[int, list[str], list[Problem]]:
     """(number of citations checked, figures the narrative cites that no table prints — their
     text is still compared with the snapshot —, problems found)."""
+    result = verify_full(path)
+    return result.checked, result.uncited, result.problems
+
+
+@dataclass(frozen=True)
+class Verified:
+    checked: int  # narrative amounts compared with their table cells
+    percents: int  # narrative percentages recomputed from the tables
+    uncited: list[str]  # figures the narrative cites that no table prints
+    problems: list[Problem]
+
+
+def verify_full(path: Path) -> Verified:
+    """Every check of `verify`, with what it counted."""
     where = Location(file=str(path))
     try:
         with zipfile.ZipFile(path) as z:
@@ -67,11 +82,12 @@ def verify_report(path: Path) -> tuple[int, list[str], list[Problem]]:
     heading = next((r.get("narrative") for r in cited if r.get("narrative")), None)
     tables, narrative = _read_body(body, part_style, heading)
     in_order = [table_grid(t) for t in body.iter(f"{_W}tbl")]
-    problems = []
+    problems: list[Problem] = []
     snapshot = next((s for r in cited if r.tag == f"{{{NAMESPACE}}}citations"
                      if (s := read_snapshot(r)) is not None), None)
+    now = read_body(document_xml, style_names(styles_xml))
     if snapshot is not None:
-        problems += snapshot_changes(snapshot, read_body(document_xml, style_names(styles_xml)), where)
+        problems += snapshot_changes(snapshot, now, where)
     for c in citations:
         text, table, row, column = c.get("text"), c.get("table"), int(c.get("row")), int(c.get("column"))
         index = int(c.get("index", "-1"))
@@ -92,7 +108,65 @@ def verify_report(path: Path) -> tuple[int, list[str], list[Problem]]:
         if text not in narrative:
             problems.append(error("verify-not-cited", f"情况说明中找不到引用的数 {text}", location=where,
                                   table=table))
-    return len(citations), uncited, problems
+    percents = [p for root in cited if root.tag == f"{{{NAMESPACE}}}citations"
+                for p in root.findall(f"{{{NAMESPACE}}}pc")]
+    for p in percents:
+        problems += _percent_problems(p, in_order, snapshot, now, where)
+    return Verified(len(citations), len(percents), uncited, problems)
+
+
+def _percent_problems(p: etree._Element, in_order: list[list[list[str]]], snapshot: Body | None,
+                      now: Body, where: Location) -> list[Problem]:
+    """Recompute one narrative percentage from its figures as the tables now print them: a
+    cell unchanged since generation stands for its exact figure, an edited one for its value."""
+    printed, places, kind, phrase = p.get("text") or "", int(p.get("places") or 0), p.get("kind"), p.get("phrase") or ""
+    built = {t.index: t.grid for t in snapshot.tables} if snapshot is not None else {}
+    values: list[Decimal] = []
+    edited: list[str] = []
+    for o in p.findall(f"{{{NAMESPACE}}}o"):
+        value = Decimal(o.get("value"))
+        if o.get("index") is not None:
+            index, row, column = int(o.get("index")), int(o.get("row")), int(o.get("column"))
+            grid = in_order[index] if index < len(in_order) else []
+            cell = grid[row][column] if row < len(grid) and column < len(grid[row]) else None
+            then = built.get(index)
+            was = then[row][column] if then and row < len(then) and column < len(then[row]) else None
+            if cell is not None and cell != was and (shown := _number(cell)) is not None:
+                value = shown * Decimal(o.get("scale") or "1")
+                edited.append(f"{o.get('table')}“{ReadTable(0, '', 0, grid).row_label(row, column)}”现为 {cell}")
+        values.append(value)
+    if len(values) != 2:
+        return []
+    a, b = values
+    base = abs(b) if kind == "change" else b
+    direction_ok = kind != "change" or ((a - b) < 0) == (f"下降{printed}" in phrase)
+    recomputed = round_half_up(abs(a - b) / base * 100 if kind == "change" else a / base * 100, places) \
+        if base != 0 else None
+    if recomputed is not None and recomputed == _number(printed.rstrip("%")) and direction_ok:
+        return []
+    paragraph, part = _paragraph_of(phrase, snapshot.paragraphs if snapshot else now.paragraphs)
+    found = sentence_at(paragraph.text, paragraph.text.find(part)) if paragraph else phrase
+    if recomputed is None:
+        should = "基数为0，无法计算百分比"
+    elif kind == "change":
+        should = f"{'下降' if a < b else '增长'}{recomputed}%"
+    else:
+        should = f"{recomputed}%"
+    return [error("verify-percent-stale", f"情况说明中的百分比 {printed} 与表中现在的数不符（{'；'.join(edited)}）",
+                  location=where, table=paragraph.heading if paragraph else None,
+                  expected=f"按表中的数重新计算应为 {should}", found=f"情况说明为：{found}")]
+
+
+def _paragraph_of(phrase: str, paragraphs: list[ReadParagraph]) -> tuple[ReadParagraph | None, str]:
+    """The paragraph that prints `phrase` (its sentence up to the percentage, as rendered; the
+    clauses nearest the percentage if a list marker or emphasis changed its start)."""
+    clauses = phrase.split("，")
+    for k in range(len(clauses)):
+        part = "，".join(clauses[k:])
+        found = next((q for q in paragraphs if part in q.text), None)
+        if found is not None:
+            return found, part
+    return None, phrase
 
 
 def _style_id(styles: etree._Element, name: str) -> str | None:

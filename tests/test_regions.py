@@ -605,3 +605,18 @@ def test_san_gong_as_two_rows(tmp_path: Path) -> None:
     assert san[1] == ["项目", "合计", "因公出国（境）费", "小计", "公务用车购置费", "公务用车运行维护费", "公务接待费"]
     assert [r[0] for r in san[3:]] == ["预算数", "决算数"]
     assert san[3][1] == "0.40" and san[3][6] == "0.40" and san[4][1:] == ["0.00"] * 6
+
+
+def test_a_part_with_nothing_in_it_is_left_out(tmp_path: Path) -> None:
+    """No 名词解释 (an empty glossary, none added by the input): no 第四部分 heading, no 目录 entry."""
+    glossary = tmp_path / "data" / "名词解释" / "无.yaml"
+    glossary.parent.mkdir(parents=True)
+    glossary.write_text("名词解释: []\n", encoding="utf-8")
+    shutil.copytree(ROOT / "data", tmp_path / "data", ignore=shutil.ignore_patterns("examples"), dirs_exist_ok=True)
+    out = region(tmp_path, "丁区-决算-2024", "名称: 丁区-决算-2024\n基于: 决算-2023\n适用年度: [2024]\n名词解释: 名词解释/无.yaml\n")
+    word = docx.Document(str(next(out.glob("*.docx"))))
+    styled = [(p.style.name, p.text) for p in word.paragraphs if p.text.strip()]
+    assert [t for s, t in styled if s == "部分标题"] == ["第一部分：清远市清城区大数据中心概况",
+                                                     "第二部分：清远市清城区大数据中心2024年度部门决算表",
+                                                     "第三部分：清远市清城区大数据中心\n2024年度部门决算情况说明"]
+    assert not any("名词解释" in t for s, t in styled if s.startswith("toc") or s == "名词解释")

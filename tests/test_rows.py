@@ -241,7 +241,7 @@ def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
 
     from generator.build import build_report
     from generator.options import RunOptions
-    from generator.verify import verify_docx
+    from generator.verify import verify_docx, verify_full
 
     data, templates = tmp_path / "data", tmp_path / "templates"
     shutil.copytree(ROOT / "data", data, ignore=shutil.ignore_patterns("examples"))
@@ -260,6 +260,42 @@ def test_verify_checks_every_row_amount(tmp_path: Path, tables_in: str) -> None:
     checked, problems = verify_docx(docx)
     assert problems == []
     assert checked == 5  # 2 类 + 3 项, each printed once
+    # and every percentage is recomputed from the tables: 行政运行 edited from 80 to 160 in
+    # the table (in the table's unit), its 占72.7% no longer follows
+    result = verify_full(docx)
+    assert result.percents >= 5 + 4  # a share of each row, the 类' completions, …
+    stale = [p for p in verify_full(_double_cell(docx, tmp_path / "edited.docx", "80万元，占72.7%")).problems
+             if p.code == "verify-percent-stale"]
+    assert any("72.7%" in p.message and p.expected == "按表中的数重新计算应为 145.5%" for p in stale), \
+        [p.render() for p in stale]
+
+
+def _double_cell(path: Path, target: Path, percent: str) -> Path:
+    """A copy of the document with the table cell of the first figure the narrative's percentage
+    printed at the end of `percent` was computed from doubled (as an officer would retype it in Word)."""
+    import zipfile
+    from decimal import Decimal
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        item = next(src.read(n) for n in src.namelist() if n.startswith("customXml/item") and b"<pc " in src.read(n))
+        [o] = [e[0] for e in etree.fromstring(item).iter("{*}pc") if e.get("phrase").endswith(percent)]
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                tr = root.findall(f".//{w}tbl")[int(o.get("index"))].findall(f"{w}tr")[int(o.get("row"))]
+                slots = [tc for tc in tr.findall(f"{w}tc") for _ in range(int(
+                    tc.find(f"{w}tcPr/{w}gridSpan").get(f"{w}val") if tc.find(f"{w}tcPr/{w}gridSpan") is not None
+                    else 1))]
+                t = next(slots[int(o.get("column"))].iter(f"{w}t"))
+                value = Decimal(t.text.replace(",", ""))
+                t.text = f"{2 * value:,.{max(0, -value.as_tuple().exponent)}f}"
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(info, data)
+    return target
 
 
 EXAMPLE_001 = ROOT / "data/examples/清远市清城区大数据中心-2023-决算.yaml"

@@ -13,7 +13,7 @@ from generator.build import build_report
 from generator.errors import Problem
 from generator.options import RunOptions
 from generator.readback.content import read_body, style_names
-from generator.verify import verify_docx
+from generator.verify import verify_docx, verify_full
 from generator.writers.docx_citations import read_snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,7 +131,7 @@ def test_verify_prints_its_count_and_names_figures_no_table_prints(run, original
     them) are named, so the count is never silently short."""
     code, out, err = run("verify", original)
     assert (code, err) == (0, "")
-    assert ("情况说明引用的 33 个数均与表中一致；另有 7 个数（机关运行经费、政府采购.总额、政府采购.货物 等）"
+    assert ("情况说明引用的 33 个数均与表中一致，另核对 8 个百分比（按表中的数重新计算）；另有 7 个数（机关运行经费、政府采购.总额、政府采购.货物 等）"
             "不在任何表中，只核对未被改动") in out
 
 
@@ -163,3 +163,29 @@ def test_each_hand_edit_is_reported_with_its_place(original: Path, tmp_path: Pat
     else:
         assert p.table == "表3 支出决算表"
         assert p.expected.endswith("单位：万元") and p.found.endswith("单位：元")
+
+
+def test_a_percentage_from_an_edited_table_cell_is_reported_with_its_paragraph(
+        original: Path, tmp_path: Path) -> None:
+    """表1's 855.46 edited to 900.00 in Word: the narrative's 下降7.7% (against 上年 927.12,
+    which no table prints) no longer follows from the table; recomputed it is 下降2.9%."""
+    edited = _edited(original, tmp_path / "edited.docx",
+                     lambda body: _replace_in([_table_after(body, "表1")], "855.46", "900.00"))
+    problems = verify_full(edited).problems
+    stale = [p for p in problems if p.code == "verify-percent-stale"]
+    # printed twice, under two headings: each occurrence is reported with its own sentence
+    assert [p.table for p in stale] == ["（一）年度收入总体情况", "（一）2023年度财政拨款收入说明"], \
+        [p.render() for p in problems]
+    for p in stale:
+        assert p.message == "情况说明中的百分比 7.7% 与表中现在的数不符（表1“一、一般公共预算财政拨款收入”现为 900.00）"
+        assert p.expected == "按表中的数重新计算应为 下降2.9%"
+        assert p.found.startswith("情况说明为：") and "收入855.46万元，比上年决算数减少71.66万元，下降7.7%" in p.found
+    assert stale[1].found == "情况说明为：其中：一般公共预算财政拨款收入855.46万元，比上年决算数减少71.66万元，下降7.7%；"
+
+
+@pytest.mark.parametrize("example", sorted(p.name for p in (ROOT / "data/examples").glob("*.yaml")))
+def test_every_example_verifies_clean_with_its_percentages_counted(example: str, tmp_path: Path) -> None:
+    out = build_report(ROOT / "data/examples" / example, RunOptions(out_dir=tmp_path)).outputs
+    result = verify_full(next(p for p in out if p.suffix == ".docx"))
+    assert result.problems == [], [p.render() for p in result.problems]
+    assert result.checked > 0 and result.percents > 0

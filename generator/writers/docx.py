@@ -103,7 +103,7 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
         texts and doc.parts.index(texts[0]) != 2) else ""
     document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
-    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited)
+    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited, doc.percents)
     return package_bytes(word, {word.part: document_xml})
 
 
@@ -168,7 +168,7 @@ def _reference(path: Path) -> _Reference:
             ),
             outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
             title_shapes={name: _title_shape(word, name) for name in TITLE_STYLES},
-            empty=_emptied(docx.Document(io.BytesIO(blob))),
+            empty=_emptied(word),  # (its styles were read above)
         )
     return _REFERENCES[key]
 

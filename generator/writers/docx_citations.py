@@ -19,7 +19,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
-from ..document import Citation
+from ..document import Citation, Operand, PercentCheck
 from ..readback.content import Body, ReadParagraph, ReadTable
 
 NAMESPACE = "urn:gen-report:citations:1"
@@ -60,14 +60,28 @@ def read_snapshot(root: Any) -> Body | None:
     return Body(tables, paragraphs)
 
 
+def _operand_xml(o: Operand) -> str:
+    where = (f' table={quoteattr(o.table)} index="{o.index}" row="{o.row}" column="{o.column}"'
+             f' scale="{o.scale}"' if o.index >= 0 else "")
+    return f'<o value="{o.value}"{where}/>'
+
+
+def percents_xml(percents: tuple[PercentCheck, ...]) -> str:
+    """The narrative's derived percentages and the figures they came from (verify recomputes them)."""
+    return "".join(f'<pc text={quoteattr(p.text)} places="{p.places}" kind="{p.kind}"'
+                   f' phrase={quoteattr(p.phrase)}>{_operand_xml(p.a)}{_operand_xml(p.b)}</pc>'
+                   for p in percents)
+
+
 def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot: str = "",
-                  uncited: tuple[str, ...] = ()) -> bytes:
-    """`uncited`: the figures the narrative cites that no table prints (verify names them)."""
+                  uncited: tuple[str, ...] = (), percents: tuple[PercentCheck, ...] = ()) -> bytes:
+    """`uncited`: the figures the narrative cites that no table prints (verify names them);
+    `percents`: the percentages it derived from them."""
     rows = "".join(
         f"<c text={quoteattr(c.text)} table={quoteattr(c.table)} row=\"{c.row}\" column=\"{c.column}\""
         + (f" index=\"{c.index}\"" if c.index >= 0 else "")
         + (f" factor=\"{c.factor}\" places=\"{c.places}\"" if c.factor else "") + "/>"
-        for c in citations) + "".join(f"<u key={quoteattr(key)}/>" for key in uncited)
+        for c in citations) + "".join(f"<u key={quoteattr(key)}/>" for key in uncited) + percents_xml(percents)
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<citations xmlns="{NAMESPACE}"'
             + (f" narrative={quoteattr(narrative)}" if narrative else "")
@@ -75,11 +89,12 @@ def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot
 
 
 def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "",
-                    snapshot: str = "", uncited: tuple[str, ...] = ()) -> None:
+                    snapshot: str = "", uncited: tuple[str, ...] = (),
+                    percents: tuple[PercentCheck, ...] = ()) -> None:
     """`narrative`: the heading of the part that holds the 情况说明 (verify reads it);
     `snapshot`: snapshot_xml of the written document."""
     package = word.part.package
-    blob = citations_xml(citations, narrative, snapshot, uncited)
+    blob = citations_xml(citations, narrative, snapshot, uncited, percents)
     # A stable id from the content keeps the output byte-identical across runs.
     item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
