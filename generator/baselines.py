@@ -22,7 +22,7 @@ from .amounts import AmountError, parse_amount, to_yuan
 from .errors import Location, Problem, a_few, error, warning
 from .excel_layout import TEXT_KEYS
 from .figures import ClassifiedRows, Figures
-from .ledger import Ledger, ProfileFormulaError, parse_expr
+from .ledger import InvalidFigure, Ledger, ProfileFormulaError, parse_expr
 from .load import Source
 from .phrases import Phrases, Style
 from .profiles import Profile, baseline_specs
@@ -91,7 +91,10 @@ def read_baselines(source: Source, unit: str, profile: Profile, figures: Figures
         stated_at = {item: where for item, (_, where) in {**change, **direct}.items()}
         for item in sorted(set(direct) | set(change)):
             if item in change:
-                current = comparison_value(figures.ledger, comparisons, item) if keys.exists(item) else Decimal(0)
+                try:
+                    current = comparison_value(figures.ledger, comparisons, item) if keys.exists(item) else Decimal(0)
+                except InvalidFigure:  # this year's figure could not be read: reported where it is
+                    continue
                 derived = current - change[item][0]
                 if item in direct:
                     stated, where = direct[item]

@@ -93,7 +93,7 @@ def one_department(path: Path, options: RunOptions, write: bool,
     except UserError as e:
         result.errors = sum(1 for p in e.problems if p.severity == "错误")
         result.warnings = len(e.problems) - result.errors
-        result.messages = [p.render() for p in e.problems]
+        result.messages = [p.render() for p in e.problems] + [f"{path}：{note}" for note in e.notes]
     except Exception as e:  # noqa: BLE001 - a bug on one department must not stop the batch
         result.errors = 1
         result.messages = [f"[错误] {path}：程序内部错误（{type(e).__name__}: {e}），请把该输入文件报告给开发者"]

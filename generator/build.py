@@ -23,7 +23,7 @@ from .assemble import check_charts, render, render_full
 from .combine import load_input
 from .compute import Prepared, compute
 from .document import Document
-from .errors import Problem
+from .errors import Problem, noted
 from .inputs import check_input
 from .last_year import last_year_file
 from .load import Source
@@ -50,12 +50,13 @@ def check_report(path: Path, options: RunOptions = DEFAULT_OPTIONS) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up; and the reference document."""
     prepared = prepare(path, options)
-    render(prepared, options)
-    prepared.problems = prepared.problems + check_charts(prepared, options.strict)
-    # lazy: python-docx only to read the reference document (start-up)
-    from .writers.docx import check_reference
+    with noted(*prepared.notes):
+        render(prepared, options)
+        prepared.problems = prepared.problems + check_charts(prepared, options.strict)
+        # lazy: python-docx only to read the reference document (start-up)
+        from .writers.docx import check_reference
 
-    check_reference(options.reference)
+        check_reference(options.reference)
     return prepared
 
 
@@ -81,10 +82,11 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
 
     with _collector_paused():
         prepared = prepare(path, options)
-        document, chart_problems = render_full(prepared, options)
-        paths = output_paths(document, options.out_dir)
-        refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
-        files = {paths["docx"]: docx_bytes(document, options.reference), paths["xlsx"]: xlsx_bytes(document)}
+        with noted(*prepared.notes):
+            document, chart_problems = render_full(prepared, options)
+            paths = output_paths(document, options.out_dir)
+            refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
+            files = {paths["docx"]: docx_bytes(document, options.reference), paths["xlsx"]: xlsx_bytes(document)}
         previous = compare and paths["docx"].exists()
         changes = changes_against_file(paths["docx"], files[paths["docx"]]) if previous else []
     return Rendered(document, files, prepared.problems + chart_problems, changes, previous, prepared)

@@ -503,11 +503,13 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_USAGE)
     except UserError as e:
         if fmt == "json":
-            _emit_json(e.problems)
+            _emit_json(e.problems, notes=e.notes)
         else:
             for p in e.problems:
                 click.echo(p.render(), err=True)
             click.echo(_summary(e.problems) + ("未生成任何文件。" if e.nothing_written else ""), err=True)
+            for note in e.notes:  # as after a passing check: the unit the figures were read in
+                click.echo(note)
         if verbose:
             traceback.print_exc()
         sys.exit(EXIT_INPUT)

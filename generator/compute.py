@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .baselines import Baseline, read_baselines
-from .errors import Location, Problem, Problems, as_errors
+from .errors import Location, Problem, Problems, as_errors, noted
 from .fact_rules import fact_rule_problems
 from .figures import Figures, build_figures
 from .inputs import CheckedInput
@@ -52,6 +52,11 @@ class Prepared:
 
 
 def compute(checked: CheckedInput, previous: Prepared | None = None, strict: bool = False) -> Prepared:
+    with noted(unit_note(checked.source, checked.header.unit)):  # a failing check states the unit too
+        return _compute(checked, previous, strict)
+
+
+def _compute(checked: CheckedInput, previous: Prepared | None, strict: bool) -> Prepared:
     source, header, report = checked.source, checked.header, checked.report
     optional = enabled_names(checked.profile, source)
     profile = with_optional_tables(checked.profile, optional)
@@ -62,12 +67,13 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
     if report is not None:
         problems.extend(performance_problems(report, source, profile))
         problems.extend(meeting_problems(report, figures, source, optional, profile, checked.facts))
-    problems.raise_if_errors()
+    # Every check runs, whatever an earlier one found, so that one run reports everything; a
+    # check whose figures could not be read is skipped (ledger.InvalidFigure), its cause reported.
     describe = _describer(profile, figures)
     problems.extend(figures.ledger.check(describe, lambda key: _locate(source, key)))
     problems.extend(unit_problems(profile, source, figures, describe, previous.figures if previous else None))
     problems.extend(subset_problems(profile, figures, describe, lambda key: _locate(source, key)))
-    if not problems.errors:  # with a mismatch, the derived balance only echoes it
+    if not any(p.code in _MISMATCHES for p in problems.errors):  # the derived balance would only echo one
         problems.extend(control_problems(profile, source, figures, describe))
     baselines, baseline_problems = read_baselines(source, header.unit, profile, figures, figures.ledger.tolerance)
     problems.extend(baseline_problems)
@@ -84,6 +90,9 @@ def compute(checked: CheckedInput, previous: Prepared | None = None, strict: boo
                      + "（建议从会计核算系统抄录填入，程序会逐一核对）")
     return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
                     facts=checked.facts, problems=problems.items, optional=optional, notes=notes)
+
+
+_MISMATCHES = ("identity", "condition", "subset")
 
 
 def _describer(profile: Profile, figures: Figures):  # noqa: ANN202

@@ -39,6 +39,8 @@ def convert_input(input_file: Path, output: Path, options: RunOptions = DEFAULT_
     else:
         _check_output(output, WORKBOOK_SUFFIXES, "Excel 工作簿（.xlsx）", force)
     source = load_input(input_file, data_dir)
+    if any(p.severity == "错误" for p in source.problems):  # a merged cell, a missing sheet …
+        raise UserError(source.problems)
     profile = profile_for(source, data_dir)
     if profile is None:
         try:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import difflib
 import errno
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from typing import Literal
 
@@ -77,10 +78,23 @@ class Problem:
 class UserError(Exception):
     """Problems the user can fix; carries every problem found, errors and warnings alike."""
 
-    def __init__(self, problems: list[Problem], nothing_written: bool = True):
+    def __init__(self, problems: list[Problem], nothing_written: bool = True, notes: Iterable[str] = ()):
         super().__init__("\n".join(p.render() for p in problems))
         self.problems = sorted_problems(problems)
         self.nothing_written = nothing_written  # said to the user: "未生成任何文件"
+        # said after the problems, as a passing check says them: the unit the figures were read in
+        self.notes: list[str] = list(notes)
+
+
+@contextmanager
+def noted(*notes: str) -> Iterator[None]:
+    """Any UserError raised inside carries `notes` too: a stage that knows the unit says it
+    with every failure after it ("金额单位：万元（未填写，按默认）")."""
+    try:
+        yield
+    except UserError as e:
+        e.notes += [n for n in notes if n not in e.notes]
+        raise
 
 
 def sorted_problems(problems: list[Problem]) -> list[Problem]:

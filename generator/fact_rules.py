@@ -17,7 +17,7 @@ from .amounts import UNIT_SCALE
 from .errors import Location, Problem, error
 from .facts import Declaration, spec_of
 from .figures import Figures
-from .ledger import ProfileFormulaError, parse_expr
+from .ledger import InvalidFigure, ProfileFormulaError, parse_expr
 from .load import Source
 from .profiles import Profile
 
@@ -110,7 +110,10 @@ def fact_rule_problems(profile: Profile, facts: dict[str, Any] | None, figures: 
 
         if check.only_if_given and not all(_given(facts, token.split(".")) for token in named):
             continue
-        a, b, op = evaluate(left), evaluate(right), m.group(2)
+        try:
+            a, b, op = evaluate(left), evaluate(right), m.group(2)
+        except InvalidFigure:  # a figure it needs could not be read: reported where it is
+            continue
         if (op == "=" and a == b) or (op == "<=" and a <= b) or (op == ">=" and a >= b):
             continue
         where = source.loc(("情况说明", *named[0].split("."))) if named else Location(file=source.file)

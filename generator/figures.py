@@ -22,7 +22,7 @@ from typing import Any
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
 from .errors import Location, Problem, a_few, error, warning
 from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
-from .load import Source
+from .load import UNREADABLE, Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
 
 NAME_KEY = "科目名称"
@@ -95,6 +95,9 @@ def build_figures(profile: Profile, source: Source, unit: str, sections: dict[st
     builder.problems.extend(tolerance_problems)
     for name, spec in profile.model.data.items():
         raw = sections.get(name)
+        if raw is UNREADABLE:  # a sheet that could not be read: its problem is reported
+            ledger.spoil(name)
+            raw = None
         if raw is None:
             raw = {}
         builder.section(name, spec, raw)
@@ -115,10 +118,24 @@ class _Builder:
         self._pending: list[tuple[str, str, str]] = []  # (key, formula, section) parsed once all keys exist
 
     # -- reading input --------------------------------------------------------------------
-    def amount(self, raw: object, path: tuple[str, ...], table: str, row: str, column: str) -> Decimal | None:
+    def amount(self, raw: object, path: tuple[str, ...], key: str, table: str, row: str,
+               column: str) -> Decimal | None:
+        """The figure `key` in 元, stated in the ledger; None and the key spoiled (its checks
+        skipped, ledger.InvalidFigure) when it cannot be read."""
+        value = self._amount(raw, path, table, row, column)
+        if value is None:
+            self.ledger.spoil(key)
+        else:
+            self.ledger.state(key, value, self.source.loc(path))
+        return value
+
+    def _amount(self, raw: object, path: tuple[str, ...], table: str, row: str, column: str) -> Decimal | None:
         def bad(message: str) -> None:
             self.problems.append(error("bad-amount", message, location=self.source.loc(path),
                                        table=table, row=row, column=column))
+
+        if raw is UNREADABLE:  # a merged cell: reported by the workbook reader
+            return None
 
         if isinstance(raw, str) and _SCIENTIFIC.match(raw):
             raw = Decimal(raw.strip())
@@ -164,6 +181,7 @@ class _Builder:
             self.list_section(name, spec, raw, table)
             return
         if self.not_mapping(raw, (name,), table):
+            self.ledger.spoil(name)
             raw = {}  # still define the section's figures, so other tables' formulas resolve
         if spec.form == "项目":
             self.record_section(name, spec, raw, table)
@@ -188,16 +206,17 @@ class _Builder:
             is_group = any(k.startswith(dotted + ".") for k in spec.items)
             if dotted not in spec.items and not is_group:
                 self.unknown(key, here, path + (key,), table, row=prefix.rstrip("."), what="项")
+                self.ledger.spoil(name)  # the figure it was meant to be is unknown
                 continue
             if is_group and dotted not in spec.items:
                 if value is None:
                     continue
                 if not self.not_mapping(value, path + (key,), table, dotted):
                     self.record_level(name, spec, value, path + (key,), dotted + ".", table)
+                else:
+                    self.ledger.spoil(name)
                 continue
-            amount = self.amount(value, path + (key,), table, dotted, "")
-            if amount is not None:
-                self.ledger.state(f"{name}.{dotted}", amount, self.source.loc(path + (key,)))
+            self.amount(value, path + (key,), f"{name}.{dotted}", table, dotted, "")
 
     def functional_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
         catalogue = self.profile.catalogues["功能分类"]
@@ -207,10 +226,12 @@ class _Builder:
         for code, row in raw.items():
             path = (name, code)
             if code != TOTAL_ROW and not self.valid_code(code, (3, 5, 7), path, table):
+                self.ledger.spoil(f"{name}.{TOTAL_ROW}")  # a row of unknown place: the totals are unknown
                 continue
             if row is None:
                 row = {}
-            if self.not_mapping(row, path, table, code):
+            if row is UNREADABLE or self.not_mapping(row, path, table, code):
+                self.spoil_row(name, code)
                 continue
             if NAME_KEY in row:
                 label = self.name_text(row[NAME_KEY], path + (NAME_KEY,), table, code)
@@ -223,10 +244,10 @@ class _Builder:
                     continue
                 if column not in columns:
                     self.unknown(column, columns, path + (column,), table, row=code)
+                    self.spoil_row(name, code)  # the column it was meant for is unknown
                     continue
-                amount = self.amount(value, path + (column,), table, self.row_label(code, catalogue, names), column)
-                if amount is not None:
-                    self.ledger.state(f"{name}.{code}.{column}", amount, self.source.loc(path + (column,)))
+                self.amount(value, path + (column,), f"{name}.{code}.{column}", table,
+                            self.row_label(code, catalogue, names), column)
         present.discard(TOTAL_ROW)
         for code in list(present):  # every 项 brings its 款 and 类
             present.update(code[:n] for n in (3, 5) if n < len(code))
@@ -258,6 +279,11 @@ class _Builder:
                     fig.rule = sum_of(kids)
         self.ledger.zero_spaces.append(_zero_space(name, set(spec.columns)))
 
+    def spoil_row(self, name: str, code: str) -> None:
+        """A 功能分类 row that could not be read: it, its 款, 类 and the 合计 are unknown."""
+        for prefix in {code, code[:5], code[:3], TOTAL_ROW}:
+            self.ledger.spoil(f"{name}.{prefix}")
+
     def named_code(self, code: str, label: str, catalogue: Catalogue, path: tuple[str, ...], table: str) -> None:
         """A 科目名称 typed in the input is printed (a local or this year's wording of a known
         code, silently); the officer is told when it names a code the year's catalogue lacks
@@ -275,18 +301,19 @@ class _Builder:
         for key, value in raw.items():
             path = (name, key)
             if key in spec.totals:
-                amount = self.amount(value, path, table, key, "")
-                if amount is not None:
-                    self.ledger.state(f"{name}.{key}", amount, self.source.loc(path))
+                self.amount(value, path, f"{name}.{key}", table, key, "")
                 continue
             if not _CODE.match(key):
                 self.unknown(key, list(spec.totals) + ["（经济分类科目编码）"], path, table, what="项")
+                self.ledger.spoil(name)  # a figure of unknown place: the table's totals are unknown
                 continue
             if not self.valid_code(key, (3, 5), path, table):
+                self.ledger.spoil(name)
                 continue
             if key[:3] not in spec.scope:
                 self.problems.append(error("code-out-of-scope", f"经济分类科目 {key} 不属于本表（本表只含 "
                                            + "、".join(spec.scope) + "）", location=self.source.loc(path), table=table))
+                self.ledger.spoil(name)
                 continue
             if isinstance(value, dict):
                 extra = set(value) - {"金额", NAME_KEY}
@@ -303,12 +330,11 @@ class _Builder:
                     "unknown-code", f"科目编码 {key} 不在 {catalogue.year} 年{catalogue.name}科目目录中",
                     location=self.source.loc(path), table=table, row=key,
                     hint=f"请核对编码；确属新增科目时，写成“{key}: {{金额: …, {NAME_KEY}: 名称}}”"))
+                self.ledger.spoil(name)
                 continue
             if value is None:
                 continue
-            amount = self.amount(value, path, table, f"{key} {names[key]}", "金额")
-            if amount is not None:
-                self.ledger.state(f"{name}.{key}", amount, self.source.loc(path))
+            self.amount(value, path, f"{name}.{key}", table, f"{key} {names[key]}", "金额")
         codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
         self.rows[name] = ClassifiedRows(codes=codes, names=names)
         children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, as above)
@@ -332,12 +358,16 @@ class _Builder:
         if not isinstance(raw, list):
             self.problems.append(error("not-list", f"应为列表（每项以“- ”开头），实际为{describe_type(raw)}",
                                        location=self.source.loc((name,)), table=table))
+            self.ledger.spoil(name)
             raw = []
         allowed = list(spec.fields) + list(spec.columns)
         groups: dict[str, ListGroup] = {}
         for i, record in enumerate(raw):
             path = (name, str(i))
-            if record is None or self.not_mapping(record, path, table, f"第{i + 1}项"):
+            if record is None:
+                continue
+            if self.not_mapping(record, path, table, f"第{i + 1}项"):
+                self.ledger.spoil(name)  # a record left out: the totals are unknown
                 continue
             texts: dict[str, str] = {}
             for key, value in record.items():
@@ -346,6 +376,7 @@ class _Builder:
                         texts[key] = self.name_text(value, path + (key,), table, f"第{i + 1}项")
                 elif key not in spec.columns:
                     self.unknown(key, allowed, path + (key,), table, row=f"第{i + 1}项", what="项")
+                    self.ledger.spoil(f"{name}.{i}")  # perhaps one of its amounts, misspelt
             title = spec.fields[0] if spec.fields else ""
             if title and not texts.get(title):
                 self.problems.append(error("missing-name", f"第{i + 1}项缺少“{title}”",
@@ -357,9 +388,7 @@ class _Builder:
                 if formula:
                     self._pending.append((key, formula, f"{name}.{i}"))
                 if column in record:
-                    amount = self.amount(record[column], path + (column,), table, label, column)
-                    if amount is not None:
-                        self.ledger.state(key, amount, self.source.loc(path + (column,)))
+                    self.amount(record[column], path + (column,), key, table, label, column)
             group = texts.get(spec.group, "") if spec.group else ""
             if group not in groups:
                 groups[group] = ListGroup(f"{name}.分组{len(groups) + 1}", group)

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .errors import Problem, UserError, a_few, error, warning
 from .facts import facts_model
-from .load import Source
+from .load import UNREADABLE, Source
 from .model import Header, Report
 from .profiles import Profile, baseline_specs, header_profile
 from .validation import pydantic_problems
@@ -44,14 +44,17 @@ def check_input(source: Source, data_dir: Path | None = None, previous: Source |
     """`previous`: last year's input, whose texts the profile's 上年衔接.沿用 carries over."""
     try:
         header = Header.model_validate(source.data)
-    except ValidationError as e:
-        raise UserError(pydantic_problems(e, source, Header)) from e
-    profile = header_profile(source, header, data_dir)
+    except ValidationError as e:  # no profile without it: the reader's own problems are said with it
+        raise UserError([*source.problems, *pydantic_problems(e, source, Header)]) from e
+    try:
+        profile = header_profile(source, header, data_dir)
+    except UserError as e:
+        raise UserError([*source.problems, *e.problems]) from e
     if previous is not None:
         source = carry_over(source, previous, profile.model.carry_over.texts)
     data_keys = profile.model.data
     problems: list[Problem] = [*source.problems, *empty_sections(profile, source),
-                               *wrong_kind_words(source, header.kind)]
+                               *wrong_kind_words(source, header.kind), *other_unit_names(source, header.department)]
     sections = {k: v for k, v in source.data.items() if k in data_keys}
     rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
@@ -62,6 +65,8 @@ def check_input(source: Source, data_dir: Path | None = None, previous: Source |
     for key in list(rest):
         if key not in allowed:
             close = difflib.get_close_matches(key, allowed + list(data_keys), n=1, cutoff=0.4)
+            if close and close[0] in data_keys and close[0] not in sections:
+                sections[close[0]] = UNREADABLE  # a misspelt table: its figures are unknown, not zero
             problems.append(error("unknown-key", f"不认识的键“{key}”（可能拼写有误，该项内容不会被使用）",
                                   location=source.loc((key,)),
                                   hint=f"是否想写“{close[0]}”？" if close else
@@ -107,6 +112,25 @@ _WRONG_KIND = {
 }
 
 
+def officer_texts(source: Source) -> list[tuple[tuple[str, ...], str]]:
+    """Every string of the input with its path, in the input's order."""
+    out: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), source.data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(reversed([((*path, str(k)), v) for k, v in value.items()]))
+        elif isinstance(value, list):
+            stack.extend(reversed([((*path, str(i)), v) for i, v in enumerate(value)]))
+        elif isinstance(value, str):
+            out.append((path, value))
+    return out
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"
+
+
 def wrong_kind_words(source: Source, kind: str) -> list[Problem]:
     """Officer text (every string of the input) using words of the other kind of document."""
     pattern = _WRONG_KIND.get(kind)
@@ -114,19 +138,52 @@ def wrong_kind_words(source: Source, kind: str) -> list[Problem]:
         return []
     other = "预算" if kind == "决算" else "决算"
     out: list[Problem] = []
-    stack: list[tuple[tuple[str, ...], Any]] = [((), source.data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(((*path, str(k)), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, str(i)), v) for i, v in enumerate(value))
-        elif isinstance(value, str) and (found := list(dict.fromkeys(m.group(0) for m in pattern.finditer(value)))):
+    for path, value in officer_texts(source):
+        if found := list(dict.fromkeys(m.group(0) for m in pattern.finditer(value))):
             words = "、".join(f"“{w}”" for w in found)
             fixed = "、".join(f"“{w.replace(other, kind)}”" for w in found)
             out.append(warning("wrong-kind-word", f"{kind}文档的文字中出现{words}，像是从{other}文档沿用的",
-                               location=source.loc(path), found=value if len(value) <= 60 else value[:60] + "…",
+                               location=source.loc(path), found=_shown(value),
                                hint=f"请核对这句话：是否应为{fixed}？"))
+    return sorted(out, key=lambda p: p.location.sort_key())
+
+
+# Sentences that say which unit this document is about: the name in them must be the
+# department's own (a short form of it, “中心”“局本级”, is fine) or one of its listed 下属单位.
+# A name there that is another unit's was copied from another department's document
+# (示例单位 2023 once said “部门决算为示例市某某服务中心本级决算”). Other mentions of units
+# (市政府交办, 省政务服务数据管理局 …) are ordinary text and not looked at.
+_NAME = r"(?P<name>[^，。；、：:,;\s（）()“”]{2,40}?)"
+_SELF_NAMING = [
+    re.compile(r"(?:部门|单位)(?:决算|预算)为" + _NAME + r"本级(?:决算|预算)"),
+    re.compile(r"(?:纳入|包括)" + _NAME + r"本级"),
+    re.compile(r"(?:我|本)(?:部门|单位)[（(]" + _NAME + r"[）)]"),
+    re.compile(r"^" + _NAME + r"的?主要职责"),
+]
+_SUBORDINATES = re.compile(r"下属(?:单位|机构)[^：:。]*[：:]?(?P<list>[^。]*)")
+_SHORT_PREFIX = ("本", "我")
+
+
+def other_unit_names(source: Source, department: str) -> list[Problem]:
+    """Officer text whose sentence about this document's own unit names another unit."""
+    texts = officer_texts(source)
+    listed = {part.strip() for _, text in texts for m in _SUBORDINATES.finditer(text)
+              for part in re.split(r"[、，,；;和及]", m.group("list")) if part.strip()}
+    own = department.strip()
+
+    def is_own(name: str) -> bool:
+        short = name.lstrip("".join(_SHORT_PREFIX))
+        return bool(short) and (own.endswith(short) or short in listed or name in listed)
+
+    out: list[Problem] = []
+    for path, text in texts:
+        names = [m.group("name") for pattern in _SELF_NAMING for m in pattern.finditer(text.strip())]
+        for name in dict.fromkeys(n for n in names if not is_own(n)):
+            out.append(warning(
+                "other-unit", f"文字中说本文档的单位是“{name}”，而本文档是“{own}”的",
+                location=source.loc(path), found=_shown(text),
+                hint=f"这句话可能是从其他单位的文档沿用的，请改为本部门的名称；如果“{name}”就是本部门"
+                     f"（如更名前的名称）或所属单位，可不理会本警告"))
     return sorted(out, key=lambda p: p.location.sort_key())
 
 

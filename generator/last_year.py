@@ -16,7 +16,7 @@ from .baselines import Baseline, comparison_value
 from .errors import Location, Problem, UserError, error, warning
 from .figures import Figures
 from .inputs import PREV_KEY
-from .ledger import ProfileFormulaError
+from .ledger import InvalidFigure, ProfileFormulaError
 from .load import Source
 from .phrases import Phrases, Style
 from .profiles import CarryOverCheck, Profile
@@ -86,6 +86,8 @@ def _carried(rule: CarryOverCheck, source: Source, profile: Profile, figures: Fi
     comparisons = profile.model.comparisons
     try:
         now = comparison_value(figures.ledger, comparisons, rule.this_year)
+    except InvalidFigure:  # could not be read: reported where it is
+        return []
     except (ProfileFormulaError, KeyError) as e:
         raise UserError([error("profile-formula", f"模板“上年衔接”中的“{rule.this_year}”不是本年已定义的数",
                                location=Location(file=profile.file))]) from e

@@ -42,6 +42,12 @@ class ProfileFormulaError(ValueError):
     """A formula in a profile names a figure that does not exist (a profile bug)."""
 
 
+class InvalidFigure(Exception):
+    """A figure whose input could not be read (a bad amount, a merged cell, a missing sheet),
+    or one derived from it: its problem is already reported, and a check that needs it is
+    skipped rather than reporting the same mistake again as a mismatch."""
+
+
 _SPLIT = re.compile(r"\s*([+\-])\s*")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
 
@@ -117,6 +123,19 @@ class Ledger:
         self._in_space: dict[str, bool] = {}  # knows() of keys outside `figures`
         self._spaces_asked = 0
         self._busy: set[str] = set()
+        self.spoiled: set[str] = set()  # keys and key prefixes whose input could not be read
+
+    def spoil(self, key: str) -> None:
+        """`key` (a figure, or a prefix: "支出决算表", "支出决算表.2010301") could not be read:
+        its value and every value derived from it raise InvalidFigure."""
+        self.spoiled.add(key)
+        self._cache.clear()
+
+    def _is_spoiled(self, key: str) -> bool:
+        if key in self.spoiled:
+            return True
+        parts = key.split(".")
+        return any(".".join(parts[:i]) in self.spoiled for i in range(1, len(parts)))
 
     # -- building -------------------------------------------------------------------------
     def define(self, key: str, rule: Expr | None = None) -> Figure:
@@ -150,6 +169,8 @@ class Ledger:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        if self.spoiled and self._is_spoiled(key):
+            raise InvalidFigure(key)
         fig = self.figures.get(key)
         if fig is None:
             if self.knows(key):
@@ -183,23 +204,26 @@ class Ledger:
     # -- checking -------------------------------------------------------------------------
     def check(self, describe: Describe, locate: Callable[[str], Location]) -> list[Problem]:
         problems: list[Problem] = []
+
+        def add(check: Callable[[], Problem | None]) -> None:
+            try:
+                p = check()
+            except InvalidFigure:  # a figure it needs could not be read: that problem is reported
+                return
+            if p:
+                problems.append(p)
+
         for key, fig in self.figures.items():
             if fig.stated is not None and fig.rule is not None:
-                p = self._compare(key, fig.stated, fig.rule, describe, fig.where or locate(key),
-                                  "填写的数与推算结果不符")
-                if p:
-                    problems.append(p)
+                add(lambda key=key, fig=fig: self._compare(  # type: ignore[misc]
+                    key, fig.stated, fig.rule, describe, fig.where or locate(key), "填写的数与推算结果不符"))
             # An identity on a derived (unstated) figure only restates, summed, mismatches already
             # reported where they were typed: checking it would report one mistake twice.
             for identity in fig.identities if fig.stated is not None else ():
-                p = self._compare(key, self.value(key), identity, describe,
-                                  fig.where or locate(key), "与下级科目之和不符")
-                if p:
-                    problems.append(p)
+                add(lambda key=key, fig=fig, identity=identity: self._compare(  # type: ignore[misc]
+                    key, self.value(key), identity, describe, fig.where or locate(key), "与下级科目之和不符"))
         for cond in self.conditions:
-            p = self._condition(cond, describe, locate)
-            if p:
-                problems.append(p)
+            add(lambda cond=cond: self._condition(cond, describe, locate))  # type: ignore[misc]
         return problems
 
     def _compare(self, key: str, found: Decimal, expr: Expr, describe: Describe,

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from .chars import INPUT_REFUSED
-from .errors import Location, Problem, UserError, error, os_reason
+from .errors import Location, Problem, UserError, error, os_reason, warning
 
 # The one list of input suffixes: YAML is read here, workbooks by load_xlsx.py (combine.load_input
 # dispatches by suffix), other spreadsheet formats are refused with advice.
@@ -39,6 +39,18 @@ Path_ = tuple[str, ...]
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _INT_TAG = "tag:yaml.org,2002:int"
 _NON_FINITE = {".nan": "NaN", ".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity"}
+
+
+class _Unreadable:
+    """A value the workbook reader could not take (a merged amount cell, a table's missing or
+    unreadable sheet), kept in the data where it belongs: its problem is reported where it was
+    found, and the checks that need it are skipped (figures.py spoils the figure)."""
+
+    def __repr__(self) -> str:
+        return "UNREADABLE"
+
+
+UNREADABLE = _Unreadable()
 
 
 @dataclass
@@ -156,14 +168,14 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
                                location=Location(file=name))])
     root = nodes[0]
     _check_depth(root, name)
-    walker = _Walker(name, allow_aliases)
+    walker = _Walker(name, allow_aliases, text)
     data = walker.walk(root, ())
-    if walker.problems:
+    if any(p.severity == "错误" for p in walker.problems):
         raise UserError(walker.problems)
     if not isinstance(data, dict):
         raise UserError([error("not-mapping", "文件顶层应为“键: 值”形式的键值表",
                                location=walker.loc_of(root))])
-    return Source(data=data, file=name, locations=walker.locations)
+    return Source(data=data, file=name, locations=walker.locations, problems=walker.problems)
 
 
 # A key typed with a full-width colon (“部门名称：示例”) is plain text to YAML, which then fails
@@ -265,9 +277,14 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
     return "文件格式不对，无法解析"
 
 
+# A key-like start of a text ("单位构成：…"): a nested key typed with a full-width colon
+_KEYLIKE_START = re.compile(r"^\s*(?:-\s+)?([^\s#:：'\"\[\]{}，。；、（）()“”]{2,20})\s*：")
+
+
 class _Walker:
-    def __init__(self, file: str, allow_aliases: bool = False) -> None:
+    def __init__(self, file: str, allow_aliases: bool = False, text: str = "") -> None:
         self.file = file
+        self.lines = text.split("\n")
         self.allow_aliases = allow_aliases
         self.locations: dict[Path_, Location] = {}
         self.problems: list[Problem] = []
@@ -295,10 +312,14 @@ class _Walker:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(error("bad-key", "键必须是简单文字", location=self.loc_of(key_node)))
                     continue
+                if (problem := self.full_width_key(key_node)) is not None:
+                    self.problems.append(problem)
+                    continue
                 key = key_node.value.strip()
                 if _BAD_CHARS.search(key):
                     self.problems.append(self.bad_chars(key_node))
                     continue
+                self.full_width_value(key_node, value_node)
                 if key in out:
                     first = self.locations.get(path + (key,))
                     self.problems.append(error(
@@ -315,6 +336,39 @@ class _Walker:
                 items.append(self.walk(item, path + (str(i),)))
             return items
         return self.scalar(node)
+
+    def full_width_key(self, node: yaml.ScalarNode) -> Problem | None:
+        """A key with a full-width space (“　部门名称”, meant as indentation) or a full-width
+        colon (“财政拨款收入：100” in braces): YAML reads it as part of the key."""
+        m = node.start_mark
+        single = node.end_mark.line == m.line
+        if "\u3000" in node.value:
+            return error("full-width-space", "这里用了全角空格“　”，YAML 只认半角空格",
+                         location=Location(file=self.file, line=m.line + 1,
+                                           column=m.column + 1 + (node.value.index("\u3000") if single else 0)),
+                         hint="请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）")
+        if "：" in node.value:
+            before, _, after = node.value.partition("：")
+            return error("full-width-colon", f"“{before.strip()}”后面用了全角冒号“：”，键与值之间应为半角冒号加空格“: ”",
+                         location=Location(file=self.file, line=m.line + 1,
+                                           column=m.column + 1 + (len(before) if single else 0)),
+                         hint=f"请改为：{before.strip()}: {after.strip()}")
+        return None
+
+    def full_width_value(self, key: yaml.ScalarNode, value: yaml.Node) -> None:
+        """A text on the lines under its key that starts like a key with a full-width colon
+        (“概况:” then “  单位构成：…”) was meant as a nested key; it parses as text, and the
+        schema's complaint would not mention the colon: said here, at its line."""
+        if not isinstance(value, yaml.ScalarNode) or value.style or value.start_mark.line <= key.start_mark.line:
+            return
+        line = self.lines[value.start_mark.line] if value.start_mark.line < len(self.lines) else ""
+        m = _KEYLIKE_START.match(line)
+        if m is None:
+            return
+        self.problems.append(warning(
+            "full-width-colon", f"“{m.group(1)}”后面用了全角冒号“：”；如果“{m.group(1)}”是键，键与值之间应为半角冒号加空格“: ”",
+            location=Location(file=self.file, line=value.start_mark.line + 1, column=m.end(0)),
+            hint=f"请改为：{m.group(1)}: {line[m.end(0):].strip()}"))
 
     def bad_chars(self, node: yaml.Node) -> Problem:
         return error("bad-characters", "含有不可见的控制字符或无效字符",

@@ -64,7 +64,7 @@ from .excel_layout import (
     split_optional,
     style_bool_paths,
 )
-from .load import MAX_FILE_BYTES, Path_, Source
+from .load import MAX_FILE_BYTES, UNREADABLE, Path_, Source
 from .profiles import Catalogue, DataSection, Profile, profile_for
 
 _BLANK_AMOUNTS = {"", "-", "—", "－", "--", "——"}
@@ -88,6 +88,7 @@ class _Sheet:
     cells: dict[tuple[int, int], _Cell]
     max_row: int
     max_col: int
+    unreadable: set[tuple[int, int]] = field(default_factory=set)  # formulas saved without a value
 
     def get(self, r: int, c: int) -> Any:
         cell = self.cells.get((r, c))
@@ -120,10 +121,14 @@ class _Reader:
     problems: list[Problem] = field(default_factory=list)
     merged_reported: set[tuple[str, str]] = field(default_factory=set)
 
-    def amount(self, sheet: _Sheet, r: int, c: int) -> Any:
+    def amount(self, sheet: _Sheet, r: int, c: int, table: bool = True) -> Any:
         """The amount in a cell; None if blank. A figure read from inside a merged range
         (not its top-left) is the top-left's figure again: counting it would add it twice
-        (D7:E7) or once per row (D6:D8), so it is reported once per range and not used."""
+        (D7:E7) or once per row (D6:D8), so it is reported once per range and not used:
+        UNREADABLE in a table (its checks are skipped, figures.py), else None."""
+        unreadable = UNREADABLE if table else None
+        if (r, c) in sheet.unreadable:  # reported by open_workbook
+            return unreadable
         cell = sheet.cells.get((r, c))
         if cell is None:
             return None
@@ -137,7 +142,7 @@ class _Reader:
                 f"程序无法判断 {plain(cell.value)} 属于其中哪一格",
                 location=Location(file=self.file, sheet=sheet.title, cell=cell.merged),
                 hint=f"请选中 {cell.merged}，取消单元格合并，把金额只填在它所属的那一格（其余格留空）"))
-        return None
+        return unreadable
 
     def loc(self, sheet: _Sheet, r: int, c: int) -> Location:
         return Location(file=self.file, sheet=sheet.title, cell=sheet.ref(r, c))
@@ -249,6 +254,7 @@ def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
     for ws in values.worksheets:
         fws = formulas[ws.title]
         cells: dict[tuple[int, int], _Cell] = {}
+        unreadable: set[tuple[int, int]] = set()
         # ws._cells holds only the cells the file defines; iter_rows() would make every cell
         # of a sheet formatted down to row 1048576
         for (r, c), cell in sorted(ws._cells.items()):
@@ -259,6 +265,7 @@ def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
                                       location=Location(file=name, sheet=ws.title, cell=cell.coordinate),
                                       found=f"公式 {formula.value}"[:80],
                                       hint="请用 Excel 或 WPS 打开这个文件，保存后再试（程序读取的是保存时的计算结果）"))
+                unreadable.add((r, c))
                 continue
             if raw is None or (isinstance(raw, str) and not raw.strip()):
                 continue
@@ -273,7 +280,7 @@ def open_workbook(path: Path) -> tuple[dict[str, _Sheet], list[Problem]]:
                     if (r, c) != (rng.min_row, rng.min_col):
                         cells.setdefault((r, c), _Cell(top.value, top.ref, top.ours, rng.coord))
         max_col = max((c for _, c in cells), default=0)
-        sheets[ws.title] = _Sheet(ws.title, cells, max((r for r, _ in cells), default=0), max_col)
+        sheets[ws.title] = _Sheet(ws.title, cells, max((r for r, _ in cells), default=0), max_col, unreadable)
     return sheets, problems
 
 
@@ -363,6 +370,12 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
             _records(reader, sheet, name, spec)
         else:
             _items(reader, sheet, name, spec)
+        if only is None and not _has_figures(reader.data.get(name)) and _never_empty(profile, name):
+            table = profile.table_for_section(name).strip()
+            reader.problems.append(warning(
+                "empty-section", f"“{sheet.title}”工作表中没有填写任何数，{table}按没有数据处理",
+                location=Location(file=reader.file, sheet=sheet.title, cell="A1"), table=table,
+                hint="如果本表有数，请在表头下逐行填写；本表确实没有数据时，可不理会本警告"))
     comparisons = {norm(k): k for k in profile.model.comparisons}
     for sheet_name, direct, change in baseline_sheets(profile):
         sheet = found.get(sheet_name)
@@ -382,6 +395,27 @@ def read_sections(reader: _Reader, profile: Profile, only: set[str] | None = Non
         _glossary(reader, sheet)
     if (sheet := found.get(SHEET_PERFORMANCE)) is not None:
         _performance(reader, sheet)
+
+
+def _has_figures(value: Any) -> bool:
+    """Whether a section read from a sheet holds any amount (rows of codes and names only do not)."""
+    if isinstance(value, dict):
+        return any(_has_figures(v) for k, v in value.items() if k != "科目名称")
+    if isinstance(value, list):
+        return any(_has_figures(v) for v in value)
+    return value is not None
+
+
+def _may_be_empty(profile: Profile, name: str) -> bool:
+    """A table the profile gives a “无发生额” note (政府性基金, 国有资本经营 …)."""
+    return any(t.empty_note for t in profile.model.tables if t.data == name)
+
+
+def _never_empty(profile: Profile, name: str) -> bool:
+    """A detail table by 功能分类 that has no “无发生额” note (收入决算表, 支出决算表 …): left
+    empty, it was most likely not filled in. Totals tables (mostly derived) and the tables a
+    profile says may be empty are not warned about."""
+    return profile.model.data[name].form == "功能分类" and not _may_be_empty(profile, name)
 
 
 def expected_sheets(profile: Profile) -> dict[str, tuple[str, ...]]:
@@ -430,10 +464,11 @@ def _check_sheet_names(reader: _Reader, profile: Profile, found: dict[str, _Shee
     if full:
         missing += [k for k in (SHEET_TEXTS,) if k not in found]
     claimed: set[str] = set()
-    for title, sheet in reader.sheets.items():
-        if title in used or not sheet.cells:
-            continue
+    unknown = [title for title, sheet in reader.sheets.items() if title not in used and sheet.cells]
+    for title in unknown:
         close = nearest(title, missing) or nearest(title, list(expected_sheets(profile)))
+        if not close and len(unknown) == 1 and len(missing) == 1:  # “Sheet1” where a table's sheet is missing
+            close = missing[:]
         claimed.update(close[:1])
         reader.problems.append(error(
             "unknown-sheet", f"不认识的工作表“{title}”（其中的内容不会被使用）",
@@ -443,12 +478,25 @@ def _check_sheet_names(reader: _Reader, profile: Profile, found: dict[str, _Shee
     if not full:
         return
     for key in missing:
-        if key in claimed or key not in profile.model.data:
+        if key not in profile.model.data:
             continue
-        reader.problems.append(warning(
-            "missing-sheet", f"工作簿中没有“{key}”工作表，{profile.table_for_section(key)}按没有数据处理",
-            location=Location(file=reader.file), table=profile.table_for_section(key),
-            hint="如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"))
+        table = profile.table_for_section(key).strip()
+        if key not in claimed and _may_be_empty(profile, key):  # officers delete the sheets of such tables
+            reader.problems.append(warning(
+                "missing-sheet", f"工作簿中没有“{key}”工作表，{table}按没有数据处理（印“无发生额”）",
+                location=Location(file=reader.file), table=table,
+                hint="如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"))
+            continue
+        # its figures are unknown, not zero: the checks that need them are skipped (figures.py)
+        reader.data[key] = UNREADABLE
+        reader.locations.setdefault((key,), Location(file=reader.file))
+        if key in claimed:  # a renamed sheet: its unknown-sheet error says “是否想写…”
+            continue
+        reader.problems.append(error(
+            "missing-sheet", f"工作簿中没有“{key}”工作表",
+            location=Location(file=reader.file), table=table,
+            hint=f"如果改过工作表的名称，请改回“{key}”；如果删掉了，请从 gen-report init 生成的空白录入表中"
+                 "把这个工作表复制回来（本表没有数据时，保留只有表头的空表）"))
 
 
 def nearest(word: str, names: list[str], n: int = 3) -> list[str]:
@@ -602,11 +650,14 @@ def _row_code(sheet: _Sheet, r: int, code_col: int | None, split: list[int],
 
 
 def _no_header(reader: _Reader, sheet: _Sheet, name: str, what: str) -> None:
-    """A sheet that holds something but no recognisable header row (an empty one is fine)."""
+    """A sheet that holds something but no recognisable header row (an empty one is an empty
+    table, read_sections): its figures are unknown, not zero."""
     if sheet.cells:
         reader.problems.append(error("no-header", what, table=name,
                                      location=Location(file=reader.file, sheet=sheet.title, cell="A1"),
                                      hint="可用 gen-report init 生成一份空白录入表对照"))
+        reader.data[name] = UNREADABLE
+        reader.locations[(name,)] = Location(file=reader.file, sheet=sheet.title, cell="A1")
 
 
 # -- 经济分类 -------------------------------------------------------------------------------------
@@ -755,7 +806,7 @@ def _table_of_items(reader: _Reader, sheet: _Sheet, comparisons: dict[str, str],
         text = str(plain(raw)).strip()
         item = comparisons.get(norm(text), text)
         for key, c in cols.items():
-            value = reader.amount(sheet, r, c) if amounts else plain(sheet.get(r, c))
+            value = reader.amount(sheet, r, c, table=False) if amounts else plain(sheet.get(r, c))
             if value is None:
                 continue
             if not amounts and not isinstance(value, str):
@@ -888,7 +939,7 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
             layout_path = tuple(str(plain(sheet.get(r, 1)) or "").strip().split("."))
             if header is None and len(layout_path) > 1 and layout_path[0] in PERF_LAYOUT_KEYS:
                 amount = layout_path[0] == "资金来源"
-                value = reader.amount(sheet, r, 2) if amount else plain(sheet.get(r, 2))
+                value = reader.amount(sheet, r, 2, table=False) if amount else plain(sheet.get(r, 2))
                 if not amount and value is not None:
                     value = str(value).strip() or None
                 if value is not None:
@@ -896,7 +947,7 @@ def _performance(reader: _Reader, sheet: _Sheet) -> None:
                 continue
             if header is None and label in fields:
                 key = fields[label]
-                value = reader.amount(sheet, r, 2) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))
+                value = reader.amount(sheet, r, 2, table=False) if key in PERF_AMOUNTS else plain(sheet.get(r, 2))
                 if key not in PERF_AMOUNTS and key != "预算执行率分值" and value is not None:
                     value = str(value).strip() or None
                 if value is not None:
@@ -965,9 +1016,7 @@ def load_workbook_input(path: Path, data_dir: Path | None = None) -> Source:
     if profile is not None:
         read_sections(reader, profile)
     _tidy(reader, profile)
-    if any(p.severity == "错误" for p in reader.problems):
-        raise UserError(reader.problems)
-    source.problems = reader.problems
+    source.problems = reader.problems  # errors too: the checks go on (compute.py), and all are said at once
     return source
 
 
@@ -979,6 +1028,4 @@ def load_workbook_tables(path: Path, profile: Profile, where: Location) -> Sourc
     reader = _Reader(str(path), sheets, problems=problems)
     read_sections(reader, profile, only={"上年数", "年初预算数"})
     _tidy(reader, profile)
-    if reader.problems:
-        raise UserError(reader.problems)
-    return Source(data=reader.data, file=str(path), locations=reader.locations)
+    return Source(data=reader.data, file=str(path), locations=reader.locations, problems=reader.problems)

@@ -17,6 +17,7 @@ from typing import Any
 from .amounts import UNIT_SCALE
 from .errors import Location, Problem, UserError, a_few, error
 from .figures import Figures
+from .ledger import InvalidFigure
 from .load import Source
 from .model import Report
 from .profiles import Profile
@@ -78,7 +79,10 @@ def meeting_problems(report: Report, figures: Figures, source: Source, names: li
                                    location=Location(file=profile.file))])
         scale = UNIT_SCALE[report.unit]
         listed = sum(costs, Decimal(0)) * scale
-        total = figures.ledger.value(key)
+        try:
+            total = figures.ledger.value(key)
+        except InvalidFigure:  # could not be read: reported where it is
+            continue
         if listed > total + figures.ledger.tolerance:
             problems.append(error("meetings-exceed", "所列会议的金额合计超过会议费决算数",
                                   location=source.loc(("情况说明", name, "会议")),

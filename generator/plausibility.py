@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .errors import Location, Problem, error, warning
 from .figures import Figures
-from .ledger import Describe, Ledger
+from .ledger import Describe, InvalidFigure, Ledger
 from .load import Source
 from .profiles import Profile
 
@@ -17,7 +17,10 @@ WAN = Decimal(10000)
 UNIT_KEY = "金额单位"
 # Under 元, an input whose every figure prints below 0.1 万元 was typed in 万元.
 SMALL_YUAN = Decimal(1000)
-JUMP = Decimal(1000)  # ×10,000 against last year's file means another unit; ×1,000 is already no real change
+# Against last year's file: 元 read as 万元 (or the reverse) is a ×10,000 jump, times the year's
+# real change; a department whose figures really fell to a fifth still shows ×2,000.
+UNIT_JUMP, REAL_CHANGE = Decimal(10000), Decimal(5)
+JUMP = UNIT_JUMP / REAL_CHANGE
 BALANCE = "年末结转和结余"
 
 
@@ -32,7 +35,7 @@ def _largest(ledger: Ledger) -> tuple[str, Decimal]:
     for key in ledger.figures:
         try:
             value = abs(ledger.value(key))
-        except (KeyError, ValueError):
+        except (KeyError, ValueError, InvalidFigure):
             continue
         if value > best[1]:
             best = (key, value)
@@ -50,7 +53,7 @@ def unit_problems(profile: Profile, source: Source, figures: Figures, describe: 
     note = unit_note(source, unit)
     table, row, column = describe(key)
     what = "、".join(x for x in (table, row, column) if x)
-    ceiling = profile.model.ceiling
+    ceiling = profile.model.magnitude_ceiling
     if unit == "万元" and top / WAN > ceiling:
         return [error("unit-implausible", f"金额看起来是以元为单位填写的：最大的数 {ledger.fmt(top)}（{what}）"
                       f"超过了模板“{profile.model.name}”设定的合理上限 {ceiling:,} 万元",
@@ -99,9 +102,12 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
             for whole_col in dict.fromkeys(c for cols in parts.values() for c in cols.values()):
                 terms = [f"{name}.{code}.{col}" for name, cols in parts.items()
                          for col, target in cols.items() if target == whole_col]
-                terms = [k for k in terms if ledger.knows(k) and ledger.value(k)]
                 whole_key = f"{spec.whole}.{code}.{whole_col}"
-                whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                try:
+                    terms = [k for k in terms if ledger.knows(k) and ledger.value(k)]
+                    whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                except InvalidFigure:  # unreadable input, reported where it is
+                    continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 # a row below already reported (asked only of a row over: codes × codes otherwise)
                 if terms and total - whole > ledger.tolerance and not any(
@@ -144,7 +150,10 @@ def control_problems(profile: Profile, source: Source, figures: Figures, describ
         fig = ledger.figures.get(key)
         if spec.form != "项目" or fig is None or fig.stated is not None or fig.rule is None:
             continue
-        value = ledger.value(key)
+        try:
+            value = ledger.value(key)
+        except InvalidFigure:
+            continue
         if value:
             table, _, _ = describe(key)
             out.append(warning(

@@ -261,6 +261,9 @@ class ChartSpec(_Strict):
 
 
 PartContent = Literal["概况", "表格", "情况说明", "名词解释", "绩效"]
+# 金额合理上限 when a profile sets none, in 万元 (100 亿元): above every department's real total,
+# yet a department of 100 万元 or more whose 元 figures are read as 万元 (×10,000) passes it.
+DEFAULT_CEILING = Decimal(1_000_000)
 CAPTION_TOKENS = {"序号": "1, 2, …", "两位序号": "01, 02, …", "中文序号": "一, 二, …"}
 
 
@@ -399,8 +402,9 @@ class ProfileModel(_Strict):
     checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
     subsets: list[SubsetSpec] = Field(default_factory=list, alias="子集")
     # the largest figure a department of this region may have, in 万元: above it, figures typed
-    # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document
-    ceiling: Decimal = Field(Decimal(1_000_000), alias="金额合理上限", gt=0)
+    # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document;
+    # None: the built-in default (DEFAULT_CEILING), see `magnitude_ceiling`
+    ceiling: Decimal | None = Field(None, alias="金额合理上限", gt=0)
     comparisons: dict[str, str] = Field(default_factory=dict, alias="比较项")
     # 汇总.xlsx (batch): column name as the documents say it -> 比较项 name or figure key
     summary_columns: dict[str, str] = Field(default_factory=dict, alias="汇总列")
@@ -420,6 +424,11 @@ class ProfileModel(_Strict):
     performance_layout: PerformanceLayout = Field(default_factory=lambda: PerformanceLayout(), alias="绩效自评表版式")
     charts: list[ChartSpec] = Field(default_factory=list, alias="图表")
     default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
+
+    @property
+    def magnitude_ceiling(self) -> Decimal:
+        """金额合理上限 in 万元: the profile's own, else the built-in default."""
+        return self.ceiling if self.ceiling is not None else DEFAULT_CEILING
 
     @model_validator(mode="after")
     def _fits(self) -> ProfileModel:

@@ -102,7 +102,7 @@ def test_within_tolerance_is_a_warning_and_strict_makes_it_an_error(tmp_path: Pa
     code, out, err = run("check", path)
     assert code == 0 and "检查通过" in out and "[警告]" in err
     code, out, err = run("check", "--strict", path)
-    assert code == 1 and out == ""
+    assert code == 1 and out == "金额单位：万元（按输入中的“金额单位”）\n"  # a failing check states the unit too
     assert "[警告]" not in err and "[错误]" in err
     assert err.splitlines()[-1].endswith("个错误，0 个警告。未生成任何文件。")
 

@@ -79,11 +79,59 @@ def test_renamed_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
 
 def test_deleted_table_sheet_is_named_not_taken_from_another(run, workbook: Path) -> None:
     _edit(workbook, lambda wb: wb.remove(wb["支出决算表"]))
-    _, _, err = run("check", workbook)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    # an error naming the sheet, and nothing else: the checks that need 表3 are skipped, not
+    # reported as mismatches of a table of zeros
+    assert err.splitlines() == [
+        f"[错误] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表",
+        "    提示：如果改过工作表的名称，请改回“支出决算表”；如果删掉了，请从 gen-report init 生成的空白录入表中"
+        "把这个工作表复制回来（本表没有数据时，保留只有表头的空表）", ONE_ERROR]
+
+
+def test_renamed_table_sheet_is_named_with_a_suggestion(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["支出决算表"], "title", "支出决算"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} 支出决算!A1：不认识的工作表“支出决算”（其中的内容不会被使用）",
+        "    提示：是否想写“支出决算表”？请把工作表改回这个名称", ONE_ERROR]
+
+
+def test_a_table_sheet_renamed_beyond_recognition(run, workbook: Path) -> None:
+    _edit(workbook, lambda wb: setattr(wb["支出决算表"], "title", "Sheet1"))
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {workbook} Sheet1!A1：不认识的工作表“Sheet1”（其中的内容不会被使用）",
+        "    提示：是否想写“支出决算表”？请把工作表改回这个名称", ONE_ERROR]
+
+
+def test_deleted_sheet_of_a_table_that_may_be_empty_is_a_warning(run, workbook: Path) -> None:
+    # 表7 has a “无发生额” note: officers delete the sheets of the funds they do not have
+    _edit(workbook, lambda wb: wb.remove(wb["政府性基金预算财政拨款收入支出决算表"]))
+    code, _, err = run("check", workbook)
+    assert code == 0
     assert err.splitlines()[:2] == [
-        f"[警告] {workbook}：表3 支出决算表：工作簿中没有“支出决算表”工作表，表3 支出决算表按没有数据处理",
+        f"[警告] {workbook}：表7 政府性基金预算财政拨款收入支出决算表：工作簿中没有“政府性基金预算财政拨款收入支出决算表”工作表，"
+        "表7 政府性基金预算财政拨款收入支出决算表按没有数据处理（印“无发生额”）",
         "    提示：如果本表有数，请加回这个工作表（可用 gen-report init 生成空白录入表对照）"]
-    assert "三公经费支出决算表!A1" not in err
+
+
+def test_empty_table_sheet_is_a_warning_naming_it(run, workbook: Path) -> None:
+    def empty(wb: openpyxl.Workbook) -> None:
+        ws = wb["收入决算表"]
+        for row in ws.iter_rows(min_row=5, min_col=3):  # every amount; the codes and names stay
+            for cell in row:
+                cell.value = None
+
+    _edit(workbook, empty)
+    _, _, err = run("check", workbook)
+    lines = err.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("[警告]"))
+    assert lines[at:at + 2] == [
+        f"[警告] {workbook} 收入决算表!A1：表2 收入决算表：“收入决算表”工作表中没有填写任何数，表2 收入决算表按没有数据处理",
+        "    提示：如果本表有数，请在表头下逐行填写；本表确实没有数据时，可不理会本警告"]
 
 
 def test_empty_yaml_section_is_a_warning(run, tmp_path: Path) -> None:
@@ -242,7 +290,7 @@ def _departments(tmp_path: Path, n: int) -> list[Path]:
     out = []
     for i in range(n):
         path = tmp_path / f"部门{i}.yaml"
-        path.write_text(text.replace("部门名称: 示例市某某服务中心", f"部门名称: 示例市第{i}服务中心"), encoding="utf-8")
+        path.write_text(text.replace("示例市某某服务中心", f"示例市第{i}服务中心"), encoding="utf-8")
         out.append(path)
     return out
 
@@ -323,6 +371,64 @@ def test_replaced_outputs_are_kept_and_named(run, tmp_path: Path) -> None:
     assert "上次生成的文件已保存在" not in stdout and len(list((out / "历史").iterdir())) == 1
 
 
+# -- all problems of all stages at once -------------------------------------------------------------
+def test_every_stage_reports_in_one_run(run, tmp_path: Path) -> None:
+    # a bad amount in 表2, an identity broken in 表6, a 上年数 that contradicts 比上年增减 and a
+    # word of the wrong kind: one run says them all; the checks that need 表2's unreadable
+    # figure are skipped, not reported as mismatches
+    path = _minimal(tmp_path, "全部问题.yaml",
+                    ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入: 10.0O}"),
+                    ("  '30101': 40.00\n", "  '30101': 41.00\n"),
+                    ("年初预算数:\n", "上年数:\n  基本支出: 80.00\n\n年初预算数:\n"),
+                    ("部门决算为示例市某某服务中心本级决算", "部门预算为示例市某某服务中心本级预算"))
+    code, out, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[警告] {path} 第23行第3列：决算文档的文字中出现“部门预算”、“本级预算”，像是从预算文档沿用的",
+        "    实际：本部门无下属单位，部门预算为示例市某某服务中心本级预算。",
+        "    提示：请核对这句话：是否应为“部门决算”、“本级决算”？",
+        f"[错误] {path} 第33行第15列：表2 收入决算表，行“2080505 机关事业单位基本养老保险缴费支出”，列“财政拨款收入”："
+        "“10.0O”不是数字",
+        f"[错误] {path} 第56行第1列：表6 一般公共预算财政拨款基本支出决算明细表，行“基本支出合计”，列“金额”："
+        "勾稽关系不成立：基本支出决算明细表合计等于一般公共预算财政拨款基本支出",
+        "    应为：一般公共预算财政拨款基本支出决算表.基本支出合计 96.00 万元 = "
+        "一般公共预算财政拨款支出决算表.合计.基本支出 95.00 万元",
+        "    实际：96.00 万元 = 95.00 万元 不成立", "    差额：1.00 万元",
+        f"[错误] {path} 第115行第3列：行“基本支出”：“上年数”与“比上年增减”不一致",
+        "    应为：本年数 − 增减数 = 90万元", "    实际：80万元",
+        "共 3 个错误，1 个警告。未生成任何文件。"]
+    assert out == "金额单位：万元（按输入中的“金额单位”）\n"  # the unit, as a passing check says it
+
+
+def test_workbook_problems_come_with_the_checks(run, workbook: Path) -> None:
+    def two(wb: openpyxl.Workbook) -> None:
+        wb["收入决算表"].merge_cells("D6:D8")  # the reader's problem
+        wb["支出决算表"]["C5"] = 116  # a check's problem, in another table: 合计 is 115
+
+    _edit(workbook, two)
+    code, _, err = run("check", workbook)
+    assert code == 1
+    assert [line for line in err.splitlines() if not line.startswith("    ")] == [
+        f"[错误] {workbook} 支出决算表!C5：表3 支出决算表，行“合计”，列“本年支出合计”：填写的数与推算结果不符",
+        f"[错误] {workbook} 支出决算表!C5：表3 支出决算表，行“合计”，列“本年支出合计”：与下级科目之和不符",
+        f"[错误] {workbook} 收入决算表!D6:D8：金额所在的单元格 D6:D8 是合并单元格，程序无法判断 100 属于其中哪一格",
+        "共 3 个错误，0 个警告。未生成任何文件。"]
+
+
+def test_a_failing_check_states_the_unit(run, tmp_path: Path) -> None:
+    import json
+
+    path = _minimal(tmp_path, "无单位出错.yaml", ("金额单位: 万元              # 可不写，默认万元\n", ""),
+                    ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入: -10.00}"))
+    code, out, err = run("check", path)
+    assert code == 1 and "金额不能为负数" in err
+    assert out == "金额单位：万元（未填写，按默认）\n"
+    code, out, _ = run("check", "--format", "json", path)
+    assert code == 1 and json.loads(out)["notes"] == ["金额单位：万元（未填写，按默认）"]
+    code, out, _ = run("generate", path, "-o", tmp_path / "out")
+    assert code == 1 and out == "金额单位：万元（未填写，按默认）\n" and not (tmp_path / "out").exists()
+
+
 # -- unit and magnitude ---------------------------------------------------------------------------
 def _minimal(tmp_path: Path, name: str, *edits: tuple[str, str]) -> Path:
     text = MINIMAL.read_text(encoding="utf-8")
@@ -379,16 +485,42 @@ def test_wan_figures_under_yuan(run, tmp_path: Path) -> None:
 def test_a_ten_thousandfold_jump_against_last_year(run, tmp_path: Path) -> None:
     last = _minimal(tmp_path, "上年.yaml", ("年度: 2023", "年度: 2022"))
     path = tmp_path / "本年.yaml"
-    text = MINIMAL.read_text(encoding="utf-8").replace("金额单位: 万元 ", "金额单位: 元 ")
-    # 万元 figures ×10 under 元: each detail still ≥ 1,000 元 in places, so only last year tells
-    path.write_text(_times(text, 10), encoding="utf-8")
+    # 元 figures typed under 万元, for a department whose figures really fell by a fifth: ×8,000,
+    # below the profile's ceiling (920,000 万元), so only last year's file tells
+    path.write_text(_times(MINIMAL.read_text(encoding="utf-8"), 8000), encoding="utf-8")
     code, _, err = run("check", path, "--prev", last)
     assert code == 1
     assert err.splitlines()[:4] == [
-        f"[错误] {path} 第10行第1列：与上年文件相比，金额小了约 1,000 倍：本年最大的数 1,150.00 元，上年 115.00 万元",
-        "    实际：金额单位：元（按输入中的“金额单位”）",
-        "    提示：两个文件的金额单位可能不同：本文件元（按输入中的“金额单位”），上年文件按万元。"
+        f"[错误] {path} 第10行第1列：与上年文件相比，金额大了约 8,000 倍：本年最大的数 920,000.00 万元，上年 115.00 万元",
+        "    实际：金额单位：万元（按输入中的“金额单位”）",
+        "    提示：两个文件的金额单位可能不同：本文件万元（按输入中的“金额单位”），上年文件按万元。"
         "请在两个文件中写明同一个“金额单位”", ONE_ERROR]
+
+
+def test_a_thousandfold_change_is_no_unit_mistake(run, tmp_path: Path) -> None:
+    # ×1,000 is not what 元/万元 makes (×10,000): no unit error, whatever else is said
+    last = _minimal(tmp_path, "上年.yaml", ("年度: 2023", "年度: 2022"))
+    path = tmp_path / "本年.yaml"
+    path.write_text(_times(MINIMAL.read_text(encoding="utf-8"), 1000), encoding="utf-8")
+    code, out, err = run("check", path, "--prev", last)
+    assert "与上年文件相比" not in err
+    assert code == 0, err
+
+
+def test_a_profile_sets_its_own_ceiling(run, tmp_path: Path) -> None:
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    profile = data / "profiles" / "决算-2023.yaml"
+    text = profile.read_text(encoding="utf-8")
+    assert "金额合理上限: 1000000" in text  # each shipped profile states its own
+    profile.write_text(text.replace("金额合理上限: 1000000", "金额合理上限: 100"), encoding="utf-8")
+    code, _, err = run("check", MINIMAL, "--data-dir", data)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        f"[错误] {MINIMAL} 第10行第1列：金额看起来是以元为单位填写的：最大的数 115.00 万元（表1 收入支出决算总表、本年收入合计）"
+        "超过了模板“决算-2023”设定的合理上限 100 万元")
 
 
 # -- control totals and subsets --------------------------------------------------------------------
@@ -567,3 +699,93 @@ def test_the_bundled_examples_use_words_of_their_kind() -> None:
 
     for example in sorted((ROOT / "data" / "examples").glob("*.yaml")):
         assert not [p for p in prepare(example).problems if p.code == "wrong-kind-word"], example.name
+
+
+# -- text naming another unit ------------------------------------------------------------------------
+def test_text_naming_another_unit_as_this_one(run, tmp_path: Path) -> None:
+    # what 示例单位 2023 once said: its 单位构成 was another department's
+    path = _minimal(tmp_path, "别的单位.yaml", ("部门名称: 示例市某某服务中心", "部门名称: 示例单位"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if "单位构成" in x)
+    code, _, err = run("check", path)
+    assert code == 0
+    assert err.splitlines()[:3] == [
+        f"[警告] {path} 第{line}行第3列：文字中说本文档的单位是“示例市某某服务中心”，而本文档是“示例单位”的",
+        "    实际：本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+        "    提示：这句话可能是从其他单位的文档沿用的，请改为本部门的名称；如果“示例市某某服务中心”就是本部门"
+        "（如更名前的名称）或所属单位，可不理会本警告"]
+
+
+def test_a_copied_overview_names_the_other_department(tmp_path: Path) -> None:
+    from generator.build import prepare
+
+    example = ROOT / "data" / "examples" / "清远市政务服务数据管理局-2020-决算.yaml"
+    path = tmp_path / "抄来的.yaml"
+    path.write_text(example.read_text(encoding="utf-8").replace(
+        "部门名称: 清远市政务服务数据管理局", "部门名称: 清远市某某局"), encoding="utf-8")
+    found = [(p.location.line, p.message) for p in prepare(path).problems if p.code == "other-unit"]
+    assert found == [(12, "文字中说本文档的单位是“清远市政务服务数据管理局”，而本文档是“清远市某某局”的"),
+                     (28, "文字中说本文档的单位是“清远市政务服务数据管理局”，而本文档是“清远市某某局”的")]
+
+
+def test_own_short_names_and_listed_units_are_fine(run, tmp_path: Path) -> None:
+    fine = ("纳入我部门（某某服务中心）决算编报范围的单位共2个，包括中心本级和下属单位。"
+            "下属单位分别是：示例市某某检测站。部门决算为示例市某某检测站本级决算和中心本级决算的汇总。")
+    path = _minimal(tmp_path, "简称.yaml", ("单位构成: 本部门无下属单位，部门决算为示例市某某服务中心本级决算。",
+                                          f"单位构成: {fine}"))
+    code, _, err = run("check", path)
+    assert code == 0 and "本文档的单位是" not in err
+
+
+def test_the_bundled_examples_name_their_own_unit() -> None:
+    from generator.build import prepare
+
+    for example in sorted((ROOT / "data" / "examples").glob("*.yaml")):
+        assert not [p for p in prepare(example).problems if p.code == "other-unit"], example.name
+
+
+# -- full-width colon and space wherever they matter --------------------------------------------------
+def test_full_width_colon_inside_braces(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "括号.yaml", ("'2080505': {财政拨款收入: 10.00}", "'2080505': {财政拨款收入：10.00}"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if "'2080505': {财政拨款收入" in x)
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第21列：“财政拨款收入”后面用了全角冒号“：”，键与值之间应为半角冒号加空格“: ”",
+        "    提示：请改为：财政拨款收入: 10.00", ONE_ERROR]
+
+
+def test_full_width_colon_that_yaml_reads_as_text(run, tmp_path: Path) -> None:
+    # “概况:” then “  单位构成：…”: valid YAML (概况 is a text), so the schema objects; the colon is named too
+    text = MINIMAL.read_text(encoding="utf-8")
+    start, end = text.index("概况:\n"), text.index("\n# ---- 三")
+    path = tmp_path / "当成文字.yaml"
+    path.write_text(text[:start] + "概况:\n  单位构成：本部门无下属单位\n" + text[end:], encoding="utf-8")
+    line = text[:start].count("\n") + 1
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第1列：行“概况”：应为“键: 值”形式的键值表，实际为“单位构成：本部门无下属单位”",
+        f"[警告] {path} 第{line + 1}行第7列：“单位构成”后面用了全角冒号“：”；如果“单位构成”是键，键与值之间应为半角冒号加空格“: ”",
+        "    提示：请改为：单位构成: 本部门无下属单位", "共 1 个错误，1 个警告。未生成任何文件。"]
+
+
+def test_full_width_space_as_indentation(run, tmp_path: Path) -> None:
+    # “　年末结转和结余” parses as a key of its own (YAML does not count “　” as a space)
+    path = _minimal(tmp_path, "全角缩进.yaml", ("收入支出决算总表:\n  年初结转和结余: 0",
+                                            "收入支出决算总表:\n  年初结转和结余: 0\n\u3000年末结转和结余: 0"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if x == "收入支出决算总表:") + 2
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第1列：这里用了全角空格“　”，YAML 只认半角空格",
+        "    提示：请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）", ONE_ERROR]
+
+
+def test_full_width_space_in_a_key(run, tmp_path: Path) -> None:
+    path = _minimal(tmp_path, "键中空格.yaml", ("  年初结转和结余: 0", "  年初结转和结余\u3000: 0"))
+    line = next(i for i, x in enumerate(MINIMAL.read_text(encoding="utf-8").split("\n"), 1) if x == "  年初结转和结余: 0")
+    code, _, err = run("check", path)
+    assert code == 1
+    assert err.splitlines() == [
+        f"[错误] {path} 第{line}行第10列：这里用了全角空格“　”，YAML 只认半角空格",
+        "    提示：请把全角空格换成半角空格（输入法切换到英文或半角状态后再输入）", ONE_ERROR]

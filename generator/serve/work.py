@@ -22,16 +22,13 @@ from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..amounts import UNIT_SCALE
 from ..batch import SUMMARY_NAME, DepartmentResult, default_jobs, run_batch, summary_workbook
 from ..build import Rendered, render_files
-from ..combine import load_input
 from ..convert import blank_workbook as write_blank
 from ..diff import Content, compare, read_content
 from ..document import Document
 from ..errors import Location, Problem, UserError, error
 from ..options import RunOptions
-from ..plausibility import UNIT_KEY, unit_note
 from ..writers.atomic import safe_file_stem
 from ..writers.pdf import add_pdfs
 from ..writers.zipfix import zip_bytes
@@ -187,7 +184,7 @@ def check_and_generate(upload: Upload, prev: Upload | None, options: RunOptions,
             with _RENDER_LOCK:
                 rendered = _render(path, replace(options, strict=strict, prev=prev_path, out_dir=root / "out"))
         except UserError as e:
-            return Outcome(upload.name, relabel(e.problems, names), notes=_unit_notes(path, options))
+            return Outcome(upload.name, relabel(e.problems, names), notes=e.notes)
         except Exception:  # noqa: BLE001 - a bug must not stop the server; the officer is told
             traceback.print_exc()
             return Outcome(upload.name, [error("internal", "程序内部错误，未生成任何文件",
@@ -205,17 +202,6 @@ def check_and_generate(upload: Upload, prev: Upload | None, options: RunOptions,
 
 def _render(path: Path, options: RunOptions) -> Rendered:
     return render_files(path, options, compare=False)
-
-
-def _unit_notes(path: Path, options: RunOptions) -> list[str]:
-    """The unit the input uses, said next to its problems as `gen-report` says it with a passing
-    check (“金额单位：万元（未填写，按默认）”); nothing when the input could not be read at all."""
-    try:
-        source = load_input(path, options.data_dir)
-    except Exception:  # noqa: BLE001 - unreadable: its problems say why
-        return []
-    unit = source.data.get(UNIT_KEY, "万元")
-    return [unit_note(source, unit)] if unit in UNIT_SCALE else []
 
 
 def add_pdf(version: Version) -> bytes:
