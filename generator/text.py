@@ -174,14 +174,20 @@ _SYNTAX = [
 _SYNTAX_FALLBACK = "这一行的写法不符合模板语言"
 
 
-def undefined_message(message: str | None) -> str:
-    """Jinja's English words about a missing value, in Chinese."""
+def _translated(message: str | None, patterns, word, fallback: str) -> str:
+    """The Chinese words of the first pattern matching Jinja's English message, each group put in
+    through `word`; the fallback when none matches."""
     text = message or ""
-    for pattern, words in _UNDEFINED:
+    for pattern, words in patterns:
         m = pattern.match(text)
         if m:
-            return words.format(*(_object_word(g) for g in m.groups()))
-    return "模板取了一个不存在的值"
+            return words.format(*(word(g) for g in m.groups()))
+    return fallback
+
+
+def undefined_message(message: str | None) -> str:
+    """Jinja's English words about a missing value, in Chinese."""
+    return _translated(message, _UNDEFINED, _object_word, "模板取了一个不存在的值")
 
 
 def _object_word(word: str) -> str:
@@ -191,12 +197,7 @@ def _object_word(word: str) -> str:
 
 
 def syntax_message(message: str | None) -> str:
-    text = message or ""
-    for pattern, words in _SYNTAX:
-        m = pattern.match(text)
-        if m:
-            return words.format(*(_TOKENS.get(g, g) for g in m.groups()))
-    return _SYNTAX_FALLBACK
+    return _translated(message, _SYNTAX, lambda g: _TOKENS.get(g, g), _SYNTAX_FALLBACK)
 
 
 _CALLS = [
@@ -229,11 +230,9 @@ _EXCEPTION_WORDS = {"TypeError": "数据类型不对（如把文字当作数、�
 
 
 def _call_message(e: BaseException) -> str:
-    text = str(e)
-    for pattern, words in _CALLS:
-        m = pattern.match(text)
-        if m:
-            return words.format(*(_object_word(g) for g in m.groups()))
+    words = _translated(str(e), _CALLS, _object_word, "")
+    if words:
+        return words
     if isinstance(e, ZeroDivisionError):
         return "除数为 0"
     if isinstance(e, KeyError):
