@@ -21,9 +21,9 @@ from typing import Any
 
 from .assemble import check_charts, render, render_full
 from .combine import load_input
-from .compute import Prepared, compute
+from .compute import ChecksFailed, Prepared, compute
 from .document import Document
-from .errors import Problem, noted
+from .errors import Problem, UserError, noted
 from .inputs import check_input
 from .last_year import last_year_file
 from .load import Source
@@ -49,7 +49,7 @@ def prepare(path: Path, options: RunOptions = DEFAULT_OPTIONS, follow_prev: bool
 def check_report(path: Path, options: RunOptions = DEFAULT_OPTIONS) -> Prepared:
     """Everything `generate` checks, without writing: the narrative is rendered too, since
     it is where a missing last-year or budget figure shows up; and the reference document."""
-    prepared = prepare(path, options)
+    prepared = _prepared_or_every_problem(path, options)
     with noted(*prepared.notes):
         render(prepared, options)
         prepared.problems = prepared.problems + check_charts(prepared, options.strict)
@@ -58,6 +58,30 @@ def check_report(path: Path, options: RunOptions = DEFAULT_OPTIONS) -> Prepared:
 
         check_reference(options.reference)
     return prepared
+
+
+# problems only rendering the narrative finds: added to the checks' own when these fail
+_NARRATIVE_CODES = ("missing-baseline", "narrative-residue")
+
+
+def _prepared_or_every_problem(path: Path, options: RunOptions) -> Prepared:
+    """`prepare`; when its checks fail on figures that could all be read, the narrative is
+    rendered all the same, so that its own problems (a missing 上年数 or 年初预算数, a
+    template's fault) come in the same report instead of on the next run."""
+    try:
+        return prepare(path, options)
+    except ChecksFailed as failed:
+        if failed.prepared is None:
+            raise
+        problems = list(failed.problems)
+        try:
+            render(failed.prepared, options)
+        except UserError as e:
+            problems += [p for p in e.problems if p not in problems
+                         and (p.code in _NARRATIVE_CODES or p.code.startswith("template-"))]
+        except Exception:  # noqa: BLE001 - inconsistent figures may trip the narrative; the
+            pass          # checks' errors say why, and the narrative is rendered again once fixed
+        raise UserError(problems, notes=failed.notes) from failed
 
 
 @dataclass
@@ -81,7 +105,7 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     from .writers.xlsx import xlsx_bytes
 
     with _collector_paused():
-        prepared = prepare(path, options)
+        prepared = _prepared_or_every_problem(path, options)
         with noted(*prepared.notes):
             document, chart_problems = render_full(prepared, options)
             paths = output_paths(document, options.out_dir)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .baselines import Baseline, read_baselines
-from .errors import Location, Problem, Problems, as_errors, noted
+from .errors import Location, Problem, Problems, UserError, as_errors, noted
 from .fact_rules import fact_rule_problems
 from .figures import Figures, build_figures
 from .inputs import CheckedInput
@@ -82,14 +82,29 @@ def _compute(checked: CheckedInput, previous: Prepared | None, strict: bool) -> 
         problems.extend(fill_last_year(baselines[LAST_YEAR], source, profile, figures, previous.figures))
     if strict:
         problems.items = as_errors(problems.items)
-    problems.raise_if_errors()
-    assert report is not None
     notes = [unit_note(source, header.unit)]
-    if totals := unstated_totals(profile, figures, describe):
+    if report is not None and not problems.errors and (totals := unstated_totals(profile, figures, describe)):
         notes.append("以下合计由明细推算，输入中没有可核对的数：" + "、".join(totals)
                      + "（建议从会计核算系统抄录填入，程序会逐一核对）")
-    return Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
-                    facts=checked.facts, problems=problems.items, optional=optional, notes=notes)
+    prepared = (Prepared(source=source, report=report, profile=profile, figures=figures, baselines=baselines,
+                         facts=checked.facts, problems=problems.items, optional=optional, notes=notes)
+                if report is not None else None)
+    if problems.errors:
+        # every figure readable: the narrative can still be rendered for its own problems (build.py)
+        usable = prepared if prepared is not None and not figures.ledger.spoiled else None
+        raise ChecksFailed(problems.items, usable)
+    assert prepared is not None
+    return prepared
+
+
+class ChecksFailed(UserError):
+    """The checks found errors. `prepared`: the department as computed, when every figure
+    could be read (only inconsistent), so that the narrative's own problems (a missing
+    上年数, a template's fault) can be reported in the same run."""
+
+    def __init__(self, problems: list[Problem], prepared: Prepared | None):
+        super().__init__(problems)
+        self.prepared = prepared
 
 
 _MISMATCHES = ("identity", "condition", "subset")

@@ -161,6 +161,23 @@ def test_check_catches_what_only_the_narrative_needs(tmp_path: Path, capsys: pyt
     assert "情况说明需要上年数“其他收入”，但输入中没有" in capsys.readouterr().err
 
 
+def test_narrative_problems_come_with_the_checks_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A check's error (上年数 against 比上年增减) does not hide what only the narrative finds (a
+    missing 上年数): both in one run, for check and for generate alike."""
+    path = _mutated(tmp_path, "  其他收入: 0.03\n", "")
+    text = path.read_text(encoding="utf-8").replace("比上年增减:\n", "上年数:\n  基本支出: 600\n比上年增减:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    for command in (["check"], ["-o", str(tmp_path / "out")]):
+        with pytest.raises(SystemExit) as e:
+            main([*command, str(path)])
+        assert e.value.code == 1
+        err = capsys.readouterr().err
+        assert "“上年数”与“比上年增减”不一致" in err
+        assert "情况说明需要上年数“其他收入”，但输入中没有" in err
+        assert "共 2 个错误，" in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def test_misspelt_reason_item_is_an_error(tmp_path: Path) -> None:
     path = _mutated(tmp_path, "  基本支出: 人员经费的增加。", "  基本之出: 人员经费的增加。")
     with pytest.raises(UserError) as e:
