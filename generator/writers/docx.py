@@ -223,11 +223,9 @@ class _Flow:
         self.snapshot.paragraph(style, as_read(clean(text if read_as is None else read_as)))
         # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
         # searches for every child added.
-        p = el("w:p")
-        p_pr = el("w:pPr")
-        if (style_id := self.paragraph_style_ids[style]) is not None:
-            p_pr.append(el("w:pStyle", val=style_id))
-        p.append(p_pr)
+        style_id = self.paragraph_style_ids[style]
+        p = deepcopy(_empty_paragraph(style_id))
+        p_pr = p[0]
         level = self.outline_levels[style]
         if not outline and level is not None:
             p_pr.append(el("w:outlineLvl", val="9"))  # body text
@@ -339,6 +337,22 @@ class _Flow:
             else:
                 sect.find(qn("w:pgMar")).addnext(start)
         return sect
+
+
+_EMPTY_PARAGRAPHS: dict[str | None, _Element] = {}
+
+
+def _empty_paragraph(style_id: str | None) -> _Element:
+    """A w:p holding only its w:pPr (and w:pStyle), to copy: copying is about half the time
+    of making the elements one by one."""
+    p = _EMPTY_PARAGRAPHS.get(style_id)
+    if p is None:
+        p, p_pr = el("w:p"), el("w:pPr")
+        if style_id is not None:
+            p_pr.append(el("w:pStyle", val=style_id))
+        p.append(p_pr)
+        _EMPTY_PARAGRAPHS[style_id] = p
+    return p
 
 
 def _make_landscape(sect: _Element) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
@@ -45,6 +46,13 @@ def _attr(key: str) -> str:
 
 def text_run(text: str, fonts: dict[str, str] | None = None, bold: bool = False) -> _Element:
     """A w:r holding `text`, with tabs and line breaks as Word expects them."""
+    if not (fonts or bold):
+        text = clean(text)
+        if text and "\t" not in text and "\n" not in text and "\r" not in text:  # nearly every run
+            # a copy of a ready-made w:r/w:t: a third of the time of making the two elements
+            run = deepcopy(_PLAIN_RUN)
+            run[0].text = text
+            return run
     run = el("w:r")
     if fonts or bold:
         rpr = el("w:rPr")
@@ -67,6 +75,16 @@ def text_run(text: str, fonts: dict[str, str] | None = None, bold: bool = False)
                 t.text = chunk
                 run.append(t)
     return run
+
+
+def _plain_run() -> _Element:
+    run, t = el("w:r"), el("w:t")
+    t.set(XML_SPACE, "preserve")
+    run.append(t)
+    return run
+
+
+_PLAIN_RUN = _plain_run()
 
 
 def attr_value(value: str) -> str:
