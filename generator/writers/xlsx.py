@@ -23,20 +23,27 @@ from generator.writers.xlsx_cells import (
     display_width,
     line_count,
     line_height,
-    put_amount,
     put_text,
     sheet_title,
     wrap,
 )
 from generator.writers.xlsx_xml import (
+    GENERAL,
+    StyleBook,
+    XBorder,
     XCell,
     XFont,
     XImage,
     XProperties,
     XSheet,
     column_letter,
+    column_letters,
+    flush,
+    inline_text,
+    number,
     package,
     png_size,
+    size_text,
 )
 
 # An A4 page between default margins holds about 68 (portrait) or 100 (landscape) width
@@ -58,33 +65,39 @@ def xlsx_bytes(doc: Document) -> bytes:
 
     Sheets are laid out here and written as SpreadsheetML text by xlsx_xml.py (not through
     openpyxl, whose per-cell objects made this ~6 times slower)."""
-    return package(_sheets(doc), _properties(doc), TEXT_FONT)
+    styles = StyleBook(TEXT_FONT)
+    return package(_sheets(doc, styles), styles, _properties(doc))
 
 
-def _sheets(doc: Document) -> list[XSheet]:
+def _sheets(doc: Document, styles: StyleBook) -> list[XSheet]:
+    """The sheets in order, each laid out and flushed before the next: cell formats are
+    numbered in the order the cells are written."""
     sheets: list[XSheet] = []
     taken: set[str] = set()
 
     def new(name: str) -> XSheet:
+        if sheets:
+            flush(sheets[-1], styles)
         sheets.append(XSheet(sheet_title(name, taken), TEXT_FONT))
         return sheets[-1]
 
     for part in doc.parts:
         if part.blocks and all(isinstance(b, Table) and b.number for b in part.blocks):
             for block in part.blocks:
-                _table_sheet(new(block.caption or block.number), block)
+                _table_sheet(new(block.caption or block.number), block, styles)
         elif part.blocks and all(isinstance(b, GlossaryEntry) for b in part.blocks):
             _glossary_sheet(new(part.key), part)
         else:
             _text_sheet(new(part.key), part)
             for block in part.blocks:  # a table inside the narrative gets a sheet of its own
                 if isinstance(block, Table):
-                    _table_sheet(new(block.title), block)
+                    _table_sheet(new(block.title), block, styles)
     figures = [b for p in doc.parts for b in p.blocks if isinstance(b, Figure)]
     if figures:
         _chart_sheet(new("图表"), figures)
     if not sheets:  # a workbook needs one sheet; openpyxl's default was an empty "Sheet"
         new("Sheet")
+    flush(sheets[-1], styles)
     return sheets
 
 
@@ -160,7 +173,7 @@ def _glossary_sheet(ws: XSheet, part: Part) -> None:
     _print_setup(ws, landscape=False)
 
 
-def _table_sheet(ws: XSheet, table: Table) -> None:
+def _table_sheet(ws: XSheet, table: Table, styles: StyleBook) -> None:
     widths = _column_widths(table)
     for col, width in enumerate(widths, start=1):
         ws.col_widths[col] = width
@@ -175,7 +188,8 @@ def _table_sheet(ws: XSheet, table: Table) -> None:
     head = 3
     body = head + table.header_rows
     _header_grid(ws, table, head, widths)
-    _body(ws, table, body, widths)
+    flush(ws, styles)  # title and header; the body is written straight into finished rows
+    _body(ws, table, body, widths, styles)
     end = body + len(table.rows) - 1
     for i, note in enumerate(table.notes, start=end + 1):
         cell = put_text(ws, i, 1, note)
@@ -218,33 +232,82 @@ def _header_grid(ws: XSheet, table: Table, head: int, widths: list[float]) -> No
         ws.row_heights[head + r] = round(lines * line_height(TABLE_BOLD), 1)
 
 
-def _body(ws: XSheet, table: Table, start: int, widths: list[float]) -> None:
-    _box(ws, start, 1, start + len(table.rows) - 1, table.ncols, TABLE_FONT)
+def _body(ws: XSheet, table: Table, start: int, widths: list[float], styles: StyleBook) -> None:
+    """The body rows, written as finished rows in one pass (most of a workbook's cells).
+
+    The same cells as laying them out one by one would give: every cell boxed in thin lines
+    (`_box`), amounts as numbers in the table's format, texts wrapped and indented, bold
+    where asked; a cell spanning columns is merged (`XSheet.merge`: the cells it hides keep
+    only the outer lines, in the default font)."""
+    ncols = table.ncols
+    if not table.rows:
+        return
+    font = {False: TABLE_FONT, True: TABLE_BOLD}
+    fmt = table.number_format
+    ids: dict[tuple, str] = {}  # a cell's kind -> its format id (numbered on first use)
+
+    def xf(key: tuple, look: tuple) -> str:
+        s = ids[key] = str(styles.xf(look))
+        return s
+
+    height = line_height(TABLE_FONT)
+    right = wrap("right")
+    merges = ws.merges
+    extent = ws.extent
+    data = ws.data
+    far = ncols
+    letters = column_letters(max(col0 + c.colspan for cells in table.rows
+                                 for col0, c in enumerate(cells)))
     for i, cells in enumerate(table.rows):
-        row = start + i
         # A row lists one Cell per column; cells under a colspan are placeholders.
-        if len(cells) != table.ncols:
+        if len(cells) != ncols:
             raise ValueError(
-                f"{table.number} row {i + 1}: {len(cells)} cells, {table.ncols} columns"
+                f"{table.number} row {i + 1}: {len(cells)} cells, {ncols} columns"
             )
+        row = start + i
+        r = str(row)
+        out = []
         covered_until, lines = 0, 1
         for col0, c in enumerate(cells):
             if col0 < covered_until:
                 continue
-            covered_until = col0 + c.colspan
+            span = c.colspan
+            covered_until = col0 + span
             col = col0 + 1
             if c.value is not None:
-                cell = put_amount(ws, row, col, c.value, table.number_format)
-                cell.alignment = wrap("right")
+                key = ("n", c.bold)
+                s = ids.get(key) or xf(key, (font[c.bold], THIN_BORDER, fmt, right))
+                out.append(f'<c r="{letters[col]}{r}" s="{s}" t="n"><v>{number(c.value)}</v></c>')
             else:
-                cell = put_text(ws, row, col, c.text)
-                cell.alignment = wrap(c.align, c.indent)
-                span = sum(widths[col0:covered_until]) - 2 * c.indent
-                lines = max(lines, line_count(c.text, span))
-            if c.bold:
-                cell.font = TABLE_BOLD
-            _merge(ws, row, col, row, col + c.colspan - 1)
-        ws.row_heights[row] = lines * line_height(TABLE_FONT)
+                key = ("t", c.bold, c.align, c.indent)
+                s = ids.get(key) or xf(key, (font[c.bold], THIN_BORDER, GENERAL,
+                                             wrap(c.align, c.indent)))
+                text = inline_text(c.text)
+                out.append(f'<c r="{letters[col]}{r}" s="{s}"/>' if text is None
+                           else f'<c r="{letters[col]}{r}" s="{s}" {text}')
+                width = widths[col0] if span == 1 else sum(widths[col0:covered_until])
+                n = line_count(c.text, width - 2 * c.indent)
+                if n > lines:
+                    lines = n
+            if span > 1:
+                last = col + span - 1
+                for hidden in range(col + 1, last + 1):
+                    key = ("h", hidden == last)
+                    s = ids.get(key) or xf(key, (TEXT_FONT, _HIDDEN[hidden == last], GENERAL, None))
+                    if s != "0":
+                        out.append(f'<c r="{letters[hidden]}{r}" s="{s}"/>')
+                merges.append((row, col, row, last))
+                if last > far:
+                    far = last
+        data.append(f'<row r="{r}" ht="{size_text(lines * height)}" customHeight="1">{"".join(out)}</row>')
+    ws.done = start + len(table.rows) - 1
+    extent[0] = max(extent[0], ws.done)
+    extent[1] = max(extent[1], far)
+
+
+# The cells a body cell spanning columns hides: top and bottom lines, the last one also the
+# right line (XSheet.merge of a thin-boxed cell).
+_HIDDEN = {False: XBorder(top=True, bottom=True), True: XBorder(right=True, top=True, bottom=True)}
 
 
 def _column_widths(table: Table) -> list[float]:

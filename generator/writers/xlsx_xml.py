@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
+from generator.chars import xml_clean
 from generator.writers.zipfix import zip_bytes
 
 
@@ -85,6 +86,12 @@ class XSheet:
     print_area: str | None = None  # "A1:F37"
     landscape: bool = False
     images: list[XImage] = field(default_factory=list)
+    # Finished <row> elements, in row order: `flush` turns the cells laid out so far into them
+    # (a table body is written straight into them, see xlsx.py `_body`), and `extent` grows
+    # to the last row and column holding a cell (the sheet's dimension).
+    data: list[str] = field(default_factory=list)
+    extent: list[int] = field(default_factory=lambda: [1, 1])
+    done: int = 0  # the last row already in `data`
 
     def cell(self, row: int, col: int) -> XCell:
         c = self.cells.get((row, col))
@@ -129,7 +136,14 @@ def _letter(col: int) -> str:
     return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
 
 
-def _num(value: float) -> str:
+def column_letters(last: int) -> list[str]:
+    """Column letters by number (index 0 unused), at least up to column `last`."""
+    if last < len(_LETTERS):
+        return _LETTERS
+    return _LETTERS + [column_letter(c) for c in range(len(_LETTERS), last + 1)]
+
+
+def size_text(value: float) -> str:
     """A width or height as openpyxl wrote it: 66.0 → "66", 16.5 → "16.5"."""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
@@ -147,6 +161,9 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+Look = tuple[XFont, XBorder, str, "XAlign | None"]  # font, border, number format, alignment
+
+
 class StyleBook:
     """The workbook's fonts, borders, number formats and cell formats (xf), in first-use
     order; index 0 of each is the default every unstyled cell uses."""
@@ -158,20 +175,21 @@ class StyleBook:
         self.xfs: dict[tuple[int, int, int, XAlign | None], int] = {(0, 0, 0, None): 0}
         self._by_look: dict[tuple[XFont, XBorder, str, XAlign | None], int] = {}
 
-    def xf(self, c: XCell) -> int:
-        look = (c.font, c.border, c.number_format, c.alignment)
+    def xf(self, look: Look) -> int:
+        """The cell format of a (font, border, number format, alignment), numbered on first use."""
         found = self._by_look.get(look)
         if found is None:
-            found = self._by_look[look] = self._new_xf(c)
+            found = self._by_look[look] = self._new_xf(*look)
         return found
 
-    def _new_xf(self, c: XCell) -> int:
-        font = self.fonts.setdefault(c.font, len(self.fonts))
-        border = self.borders.setdefault(c.border, len(self.borders))
-        fmt = _BUILTIN_FORMATS.get(c.number_format)
+    def _new_xf(self, font: XFont, border: XBorder, number_format: str,
+                alignment: XAlign | None) -> int:
+        font_id = self.fonts.setdefault(font, len(self.fonts))
+        border_id = self.borders.setdefault(border, len(self.borders))
+        fmt = _BUILTIN_FORMATS.get(number_format)
         if fmt is None:
-            fmt = self.formats.setdefault(c.number_format, 164 + len(self.formats))
-        return self.xfs.setdefault((font, border, fmt, c.alignment), len(self.xfs))
+            fmt = self.formats.setdefault(number_format, 164 + len(self.formats))
+        return self.xfs.setdefault((font_id, border_id, fmt, alignment), len(self.xfs))
 
     def xml(self) -> str:
         numfmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>'
@@ -195,7 +213,7 @@ class StyleBook:
 def _font_xml(f: XFont) -> str:
     charset = f'<charset val="{f.charset}"/>' if f.charset is not None else ""
     bold = '<b val="1"/>' if f.bold else ""
-    return f'<font><name val="{_attr(f.name)}"/>{charset}{bold}<sz val="{_num(f.size)}"/></font>'
+    return f'<font><name val="{_attr(f.name)}"/>{charset}{bold}<sz val="{size_text(f.size)}"/></font>'
 
 
 def _border_xml(b: XBorder) -> str:
@@ -213,18 +231,26 @@ def _xf_xml(font: int, border: int, fmt: int, align: XAlign | None) -> str:
             f' vertical="center" wrapText="1"{indent}/></xf>')
 
 
-def sheet_xml(ws: XSheet, styles: StyleBook, drawing: bool) -> str:
-    rows: dict[int, list[str]] = {r: [] for r in ws.row_heights}
-    max_row = max_col = 1
+def flush(ws: XSheet, styles: StyleBook) -> None:
+    """Write the cells laid out so far as finished rows (`ws.data`) and forget them.
+
+    Rows and cells go in order, and each cell's format is numbered (`styles.xf`) in that
+    order, as one pass over the whole sheet would: a sheet may be flushed in pieces (a table's
+    body is written in between), each piece below the last."""
+    cells = ws.cells
+    rows: dict[int, list[str]] = {r: [] for r in ws.row_heights if r > ws.done}
+    extent = ws.extent
     xf = styles.xf
-    letters = _LETTERS if max((c for _, c in ws.cells), default=0) < len(_LETTERS) else None
-    for (r, c), cell in sorted(ws.cells.items()):
-        if r > max_row:
-            max_row = r
-        if c > max_col:
-            max_col = c
+    letters = _LETTERS if max((c for _, c in cells), default=0) < len(_LETTERS) else None
+    for (r, c), cell in sorted(cells.items()):
+        if r <= ws.done:
+            raise ValueError(f"sheet {ws.title}: row {r} laid out after row {ws.done} was written")
+        if r > extent[0]:
+            extent[0] = r
+        if c > extent[1]:
+            extent[1] = c
         value = cell.value
-        s = xf(cell)
+        s = xf((cell.font, cell.border, cell.number_format, cell.alignment))
         if value is None and not s:
             continue  # an empty cell is written only to carry its style (a border)
         row = rows.get(r)
@@ -234,24 +260,61 @@ def sheet_xml(ws: XSheet, styles: StyleBook, drawing: bool) -> str:
         if value is None:
             row.append(f'<c r="{ref}" s="{s}"/>')
         elif isinstance(value, str):
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            row.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
+            row.append(f'<c r="{ref}" s="{s}" {_inline(value)}')
         else:
-            # 16 significant digits of the float, as openpyxl stored numbers: same values.
-            row.append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
-    data = []
+            row.append(f'<c r="{ref}" s="{s}" t="n"><v>{number(value)}</v></c>')
     for r in sorted(rows):
         height = ws.row_heights.get(r)
-        ht = f' ht="{_num(height)}" customHeight="1"' if height is not None else ""
-        data.append(f'<row r="{r}"{ht}>{"".join(rows[r])}</row>')
+        ht = f' ht="{size_text(height)}" customHeight="1"' if height is not None else ""
+        ws.data.append(f'<row r="{r}"{ht}>{"".join(rows[r])}</row>')
+    if rows:
+        ws.done = max(ws.done, max(rows))
+    cells.clear()
 
+
+@lru_cache(maxsize=16384)
+def _inline(value: str) -> str:
+    """The rest of a <c> holding `value` (already cleaned) as a literal inline string."""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f't="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+
+
+@lru_cache(maxsize=16384)
+def inline_text(text: str) -> str | None:
+    """`_inline` of `text` without the characters XML forbids; None when nothing is left (the
+    cell then holds no value, as `put_text` leaves it)."""
+    value = xml_clean(text)
+    return _inline(value) if value else None
+
+
+_NUMBERS: dict[Decimal, str] = {}
+
+
+def number(value: Decimal | int | float) -> str:
+    """A number as openpyxl stored it: 16 significant digits of the float (same values).
+
+    Kept per process for Decimal values (amounts recur within and across departments):
+    equal Decimals convert to the same float, except that a zero keeps its sign."""
+    if type(value) is not Decimal or not value:
+        return f"{float(value):.16g}"
+    text = _NUMBERS.get(value)
+    if text is None:
+        if len(_NUMBERS) >= 65536:
+            _NUMBERS.clear()
+        text = _NUMBERS[value] = f"{float(value):.16g}"
+    return text
+
+
+def sheet_xml(ws: XSheet, drawing: bool) -> str:
+    max_row, max_col = ws.extent
+    data = ws.data
     if ws.freeze is not None:
         split, top_left = ws.freeze
         view = (f'<pane ySplit="{split}" topLeftCell="{top_left}" activePane="bottomLeft" '
                 'state="frozen"/><selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
     else:
         view = '<selection activeCell="A1" sqref="A1"/>'
-    cols = "".join(f'<col width="{_num(w)}" customWidth="1" min="{c}" max="{c}"/>'
+    cols = "".join(f'<col width="{size_text(w)}" customWidth="1" min="{c}" max="{c}"/>'
                    for c, w in sorted(ws.col_widths.items()))
     merges = ""
     if ws.merges:
@@ -373,9 +436,9 @@ def _rels(targets: list[tuple[str, str]]) -> str:
     return f'<Relationships xmlns="{_PKG_RELS}">{rels}</Relationships>'
 
 
-def package(sheets: list[XSheet], props: XProperties, default_font: XFont) -> bytes:
-    """The finished .xlsx: every part, zipped once with fixed dates and permissions."""
-    styles = StyleBook(default_font)
+def package(sheets: list[XSheet], styles: StyleBook, props: XProperties) -> bytes:
+    """The finished .xlsx: every part, zipped once with fixed dates and permissions. The
+    sheets are laid out and flushed, in order, with `styles`."""
     parts: list[tuple[str, bytes | str]] = [
         ("docProps/app.xml", _APP_XML),
         ("docProps/core.xml", _core_xml(props)),
@@ -389,7 +452,7 @@ def package(sheets: list[XSheet], props: XProperties, default_font: XFont) -> by
     images = 0
     for i, ws in enumerate(sheets, start=1):
         has_drawing = bool(ws.images)
-        parts.append((f"xl/worksheets/sheet{i}.xml", sheet_xml(ws, styles, has_drawing)))
+        parts.append((f"xl/worksheets/sheet{i}.xml", sheet_xml(ws, has_drawing)))
         overrides.append((f"/xl/worksheets/sheet{i}.xml", "spreadsheetml.worksheet+xml"))
         if has_drawing:
             drawings += 1
