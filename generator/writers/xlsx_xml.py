@@ -105,7 +105,8 @@ class XSheet:
         start = self.cell(r1, c1)
         end = self.cells.get((r2, c2))
         if end is not None:
-            start.border = start.border._replace(right=end.border.right, bottom=end.border.bottom)
+            b = start.border
+            start.border = XBorder(b.left, end.border.right, b.top, end.border.bottom)
         b = start.border
         for row in range(r1, r2 + 1):
             for col in range(c1, c2 + 1):
@@ -139,7 +140,7 @@ def _letter(col: int) -> str:
 def column_letters(last: int) -> list[str]:
     """Column letters by number (index 0 unused), at least up to column `last`."""
     if last < len(_LETTERS):
-        return _LETTERS
+        return _LETTERS  # shared: never changed
     return _LETTERS + [column_letter(c) for c in range(len(_LETTERS), last + 1)]
 
 
@@ -231,45 +232,79 @@ def _xf_xml(font: int, border: int, fmt: int, align: XAlign | None) -> str:
             f' vertical="center" wrapText="1"{indent}/></xf>')
 
 
-def flush(ws: XSheet, styles: StyleBook) -> None:
-    """Write the cells laid out so far as finished rows (`ws.data`) and forget them.
+class LaidOut(NamedTuple):
+    """Cells ready to write but for their format ids: `looks` are the distinct
+    (font, border, number format, alignment) in the order the cells first use them, and
+    each row lists its cells as (index in `looks`, reference, rest of the <c> element)."""
 
-    Rows and cells go in order, and each cell's format is numbered (`styles.xf`) in that
-    order, as one pass over the whole sheet would: a sheet may be flushed in pieces (a table's
-    body is written in between), each piece below the last."""
-    cells = ws.cells
-    rows: dict[int, list[str]] = {r: [] for r in ws.row_heights if r > ws.done}
-    extent = ws.extent
-    xf = styles.xf
-    letters = _LETTERS if max((c for _, c in cells), default=0) < len(_LETTERS) else None
+    looks: tuple[Look, ...]
+    rows: tuple[tuple[int, tuple[tuple[int, str, str], ...]], ...]
+    extent: tuple[int, int]  # the last row and column holding a cell (0, 0: none)
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # merged ranges not yet in the sheet
+
+
+def laid_out(cells: dict[tuple[int, int], XCell], default_font: XFont) -> LaidOut:
+    """The cells in row order, each row's in column order; cells with the default look and
+    no value are left out (an empty cell is written only to carry its style, a border)."""
+    looks: dict[Look, int] = {}
+    rows: dict[int, list[tuple[int, str, str]]] = {}
+    max_row = max_col = 0
+    default = (default_font, NO_BORDER, GENERAL, None)
+    letters = column_letters(max((c for _, c in cells), default=0))
     for (r, c), cell in sorted(cells.items()):
-        if r <= ws.done:
-            raise ValueError(f"sheet {ws.title}: row {r} laid out after row {ws.done} was written")
-        if r > extent[0]:
-            extent[0] = r
-        if c > extent[1]:
-            extent[1] = c
+        if r > max_row:
+            max_row = r
+        if c > max_col:
+            max_col = c
+        look = (cell.font, cell.border, cell.number_format, cell.alignment)
+        k = looks.get(look)
+        if k is None:
+            k = looks[look] = len(looks)
         value = cell.value
-        s = xf((cell.font, cell.border, cell.number_format, cell.alignment))
-        if value is None and not s:
-            continue  # an empty cell is written only to carry its style (a border)
+        if value is None:
+            if look == default:
+                continue
+            rest = "/>"
+        elif isinstance(value, str):
+            rest = " " + _inline(value)
+        else:
+            rest = f' t="n"><v>{number(value)}</v></c>'
         row = rows.get(r)
         if row is None:
             row = rows[r] = []
-        ref = f"{letters[c] if letters else _letter(c)}{r}"
-        if value is None:
-            row.append(f'<c r="{ref}" s="{s}"/>')
-        elif isinstance(value, str):
-            row.append(f'<c r="{ref}" s="{s}" {_inline(value)}')
-        else:
-            row.append(f'<c r="{ref}" s="{s}" t="n"><v>{number(value)}</v></c>')
-    for r in sorted(rows):
-        height = ws.row_heights.get(r)
+        row.append((k, f"{letters[c]}{r}", rest))
+    return LaidOut(tuple(looks), tuple((r, tuple(row)) for r, row in rows.items()),
+                   (max_row, max_col))
+
+
+def emit(ws: XSheet, cells: LaidOut, styles: StyleBook) -> None:
+    """Append `cells` to the finished rows, with the rows given a height, numbering their
+    formats (`styles.xf`) in the order they are written, as one pass over the whole sheet
+    would: a sheet is written in pieces (a table's body in between), each below the last."""
+    ids = [str(styles.xf(look)) for look in cells.looks]
+    rows = {r: row for r, row in cells.rows}
+    heights = ws.row_heights
+    done = ws.done
+    if cells.rows and cells.rows[0][0] <= done:
+        raise ValueError(f"sheet {ws.title}: row {cells.rows[0][0]} laid out after row {done} was written")
+    numbers = sorted({*rows, *(r for r in heights if r > done)})
+    for r in numbers:
+        height = heights.get(r)
         ht = f' ht="{size_text(height)}" customHeight="1"' if height is not None else ""
-        ws.data.append(f'<row r="{r}"{ht}>{"".join(rows[r])}</row>')
-    if rows:
-        ws.done = max(ws.done, max(rows))
-    cells.clear()
+        row = "".join([f'<c r="{ref}" s="{ids[k]}"{rest}' for k, ref, rest in rows.get(r, ())])
+        ws.data.append(f'<row r="{r}"{ht}>{row}</row>')
+    if numbers:
+        ws.done = numbers[-1]
+    ws.merges.extend(cells.merges)
+    extent = ws.extent
+    extent[0] = max(extent[0], cells.extent[0])
+    extent[1] = max(extent[1], cells.extent[1])
+
+
+def flush(ws: XSheet, styles: StyleBook) -> None:
+    """Write the cells laid out so far (`emit`) and forget them."""
+    emit(ws, laid_out(ws.cells, ws.default_font), styles)
+    ws.cells.clear()
 
 
 @lru_cache(maxsize=16384)
@@ -287,21 +322,23 @@ def inline_text(text: str) -> str | None:
     return _inline(value) if value else None
 
 
-_NUMBERS: dict[Decimal, str] = {}
+# Decimal -> its text in a cell, kept per process (amounts recur within and across
+# departments): equal Decimals convert to the same float, but for the sign of a zero, so
+# zeros are never kept here. Look up with NUMBERS.get(value) or number(value).
+NUMBERS: dict[Decimal, str] = {}
 
 
 def number(value: Decimal | int | float) -> str:
-    """A number as openpyxl stored it: 16 significant digits of the float (same values).
-
-    Kept per process for Decimal values (amounts recur within and across departments):
-    equal Decimals convert to the same float, except that a zero keeps its sign."""
-    if type(value) is not Decimal or not value:
+    """A number as openpyxl stored it: 16 significant digits of the float (same values)."""
+    if type(value) is not Decimal:
         return f"{float(value):.16g}"
-    text = _NUMBERS.get(value)
+    if not value:
+        return "-0" if value.is_signed() else "0"  # as f"{float(value):.16g}"
+    text = NUMBERS.get(value)
     if text is None:
-        if len(_NUMBERS) >= 65536:
-            _NUMBERS.clear()
-        text = _NUMBERS[value] = f"{float(value):.16g}"
+        if len(NUMBERS) >= 65536:
+            NUMBERS.clear()
+        text = NUMBERS[value] = f"{float(value):.16g}"
     return text
 
 
