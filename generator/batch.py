@@ -14,6 +14,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from .build import render_files
 from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
 from .options import DEFAULT_OPTIONS, RunOptions
-from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
+from .writers.atomic import history_folder, remove_stale, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
 SUMMARY_NAME = "汇总.xlsx"
@@ -84,8 +85,8 @@ def one_department(path: Path, options: RunOptions, write: bool,
         result.warnings = len(rendered.warnings)
         result.messages = [p.render() for p in rendered.warnings]
         result.changes = len(rendered.changes) if rendered.previous else None
-        if write:
-            result.history = _kept(write_all(rendered.files, history))
+        if write:  # (run_batch has tidied the output folder)
+            result.history = _kept(write_all(rendered.files, history, tidy=False))
         else:
             result.pending = rendered.files
         result.files = [str(p) for p in rendered.files]
@@ -123,6 +124,7 @@ def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: i
     jobs = max(1, min(jobs, len(inputs)))
     pdf = options.pdf
     history = history or history_folder(options.out_dir)
+    remove_stale(options.out_dir)  # what a killed run left, once for every department's files
     cancelled = False
     with sigterm_as_interrupt():
         if jobs == 1:
@@ -221,7 +223,7 @@ def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = Non
         return
     for r, files in zip(todo, with_pdf, strict=True):
         try:
-            r.history = _kept(write_all(files, history))
+            r.history = _kept(write_all(files, history, tidy=False))
             r.files = [str(p) for p in files]
         except UserError as e:
             r.ok, r.errors = False, r.errors + 1
@@ -275,14 +277,29 @@ def _summary_sheet(ws: Any, kind: str, results: list[DepartmentResult]) -> None:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     thin = Side(style="thin")
+    box = Border(top=thin, bottom=thin, left=thin, right=thin)
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styled: dict[tuple[tuple[int, ...], str], Any] = {}
     for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
         for cell in row:
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            if cell.row == 2:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            elif first_amount <= cell.column <= last_amount:
+            role = "header" if cell.row == 2 else (
+                "amount" if first_amount <= cell.column <= last_amount else "text")
+            # The cells of a role that start alike end alike: the first is styled through
+            # openpyxl, which registers its font, border, alignment and number format in the
+            # workbook; the rest copy its style array (openpyxl's own record of those choices:
+            # setting each cell anew costs a hash and comparison of every style object, most
+            # of the summary's time). Same workbook, byte for byte (tests/test_batch_diff.py).
+            key = (tuple(cell._style or ()), role)
+            if key in styled:
+                cell._style = copy(styled[key])
+                continue
+            cell.border = box
+            if role == "header":
+                cell.font = bold
+                cell.alignment = centred
+            elif role == "amount":
                 cell.number_format = "#,##0.00"
+            styled[key] = copy(cell._style)
     ws.column_dimensions["A"].width = 30
     for col in range(2, 6):
         ws.column_dimensions[get_column_letter(col)].width = 7
