@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .baselines import comparison_known, comparison_value
-from .build import render_files
+from .build import CollectorPaused, render_files
 from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
 from .options import DEFAULT_OPTIONS, RunOptions
@@ -76,6 +76,11 @@ def collect_inputs(items: Iterable[Path]) -> list[Path]:
 def one_department(path: Path, options: RunOptions, write: bool,
                    history: Path | None = None) -> DepartmentResult:
     """Runs in a worker process: everything about one department, never raising."""
+    with CollectorPaused():  # until the department's objects are gone (build.CollectorPaused)
+        return _one_department(path, options, write, history)
+
+
+def _one_department(path: Path, options: RunOptions, write: bool, history: Path | None) -> DepartmentResult:
     result = DepartmentResult(input=str(path))
     try:
         rendered = render_files(path, options)
