@@ -621,6 +621,11 @@ class Profile:
     year: int
     catalogues: dict[str, Catalogue]
     glossary: tuple[tuple[str, str], ...]
+    # where the profile names each of its sentence templates (概况模板, 部分[i].模板 …)
+    template_places: tuple[tuple[str, Location], ...] = ()
+
+    def template_place(self, name: str) -> Location | None:
+        return dict(self.template_places).get(name)
 
     @cached_property
     def frame(self) -> tuple[PartSpec, ...]:
@@ -877,13 +882,17 @@ def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Pat
 
 def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile:
     data_dir = data_dir or DATA_DIR
-    model, _ = _read_profile_model(path)
+    model, merged = _read_profile_model(path)
     catalogues = {
         name: load_catalogue(data_dir / "catalogues" / f"{pattern.format(年度=year)}.yaml", name)
         for name, pattern in model.catalogues.items()
     }
     glossary = load_glossary(data_dir / model.glossary)
-    return Profile(model=model, file=str(path), year=year, catalogues=catalogues, glossary=glossary)
+    named = [(model.overview_template, ("概况模板",)), (model.narrative_template, ("情况说明模板",)),
+             *((part.template, ("部分", str(i), "模板")) for i, part in enumerate(model.parts))]
+    places = tuple((name, merged.loc(key)) for name, key in named if name)
+    return Profile(model=model, file=str(path), year=year, catalogues=catalogues, glossary=glossary,
+                   template_places=places)
 
 
 def load_catalogue(path: Path, name: str) -> Catalogue:

@@ -285,3 +285,19 @@ def test_cover_and_properties_come_from_the_profile(tmp_path: Path, run) -> None
     assert (word.subject, word.category, word.keywords) == ("2024年度县级决算", "县级决算", "某某县档案馆, 2024")
     book = openpyxl.load_workbook(next(p for p in result.outputs if p.suffix == ".xlsx")).properties
     assert (book.subject, book.keywords) == ("2024年度县级决算", "某某县档案馆,2024")
+
+
+@pytest.mark.parametrize(("key", "name"), [("概况模板", "某某县/概况.md.j2"), ("情况说明模板", "某某县/说明.md.j2")])
+def test_a_missing_template_file_is_reported_where_the_profile_names_it(tmp_path: Path, run, key: str,  # noqa: ANN001
+                                                                        name: str) -> None:
+    data, templates, source = write_region(tmp_path)
+    profile = data / "profiles" / "某某县决算.yaml"
+    text = profile.read_text(encoding="utf-8").replace(f"{key}: {name}", f"{key}: 某某县/没有.md.j2")
+    profile.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f"{key}: 某某县/没有.md.j2") + 1
+    for command in (["check", source, "--data-dir", data], ["profiles", "--check", data]):
+        code, out, err = run(*command, "--templates-dir", templates)
+        assert code != 0, out + err
+        assert f"某某县决算.yaml 第{line}行第1列：" in out + err, out + err
+        assert "找不到模板文件 某某县/没有.md.j2" in out + err, out + err
+        assert f"应为：模板文件夹 {templates}" in out + err, out + err
