@@ -14,12 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .amounts import from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
-from .ledger import parse_expr
-from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, chinese_numeral, fill
+from .profiles import (
+    ColumnSpec,
+    Display,
+    Profile,
+    RowSpec,
+    SideSpec,
+    TableSpec,
+    chinese_numeral,
+    fill,
+)
 
 _CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
 _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
@@ -31,6 +40,17 @@ _ZERO = Decimal(0)
 _OPERATOR = re.compile(r"[+\-\s]")  # what makes a cell's text more than one figure key (ledger._SPLIT)
 
 chinese_number = chinese_numeral  # row labels "二十六、…"
+
+# The cell of a zero figure, by display and key: zero is what most cells of most departments
+# print, and the cell depends only on these two. Kept per process, emptied when it grows large.
+_ZERO_CELLS: dict[Display, dict[str, Cell]] = {}
+_ZERO_CELLS_MAX = 20000
+
+
+@lru_cache(maxsize=16384)
+def _single_key(expr: str) -> bool:
+    """Whether a cell's text names one figure (no operator, no space), as nearly every one does."""
+    return not _OPERATOR.search(expr)
 
 
 @dataclass
@@ -64,12 +84,38 @@ class TableRenderer:
         """A figure in the table's unit, rounded half up on its own (never from other cells)."""
         if expr is None:
             return Cell("")
+        ledger = self.ledger
+        if _single_key(expr) and ledger.knows(expr):
+            # One figure by its key, as nearly every cell names it: what parse_expr and the
+            # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
+            # exponent and sign of zero), without splitting and resolving the text each time.
+            yuan = ledger.value(expr)
+            if not yuan:  # most cells: the same cell for every department (Cell is immutable)
+                cell = self._zeros.get(expr)
+                if cell is None:
+                    cell = self._zeros[expr] = self._cell(_ZERO + yuan, expr)
+                return cell
+            return self._cell(_ZERO + yuan, expr)
+        return self._cell(self.evaluate(expr), expr if ledger.knows(expr) else "")
+
+    def _cell(self, yuan: Decimal, source: str) -> Cell:
         d = self.display
-        value = from_yuan(self.evaluate(expr), d.unit, d.places)
+        value = from_yuan(yuan, d.unit, d.places)
         if value == 0 and d.zero == "空白":
             return Cell("", align="right")  # no number either: the workbook cell stays empty
-        source = expr if self.ledger.knows(expr) else ""
         return Cell(d.text(value), value=value, align="right", source=source)
+
+    @property
+    def display(self) -> Display:
+        return self._display
+
+    @display.setter
+    def display(self, display: Display) -> None:
+        self._display = display
+        zeros = _ZERO_CELLS.setdefault(display, {})
+        if len(zeros) > _ZERO_CELLS_MAX:  # a long batch of departments with their own list records
+            zeros.clear()
+        self._zeros = zeros
 
     def listed_if(self, spec_row: RowSpec, row: _Row, generated: bool) -> bool:
         """Whether a row is printed: a row marked 有数才列, or a generated row (每类, 经济分类)
@@ -80,16 +126,9 @@ class TableRenderer:
         return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
-        if not _OPERATOR.search(expr) and self.ledger.knows(expr):
-            # One figure by its key, as nearly every cell names it: what parse_expr and the
-            # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
-            # exponent and sign of zero), without splitting and resolving the text each time.
-            return _ZERO + self.ledger.value(expr)
-
-        def resolve(token: str) -> str | None:
-            return token if self.ledger.knows(token) else None
-
-        return self.ledger.evaluate(parse_expr(expr, resolve))
+        if _single_key(expr) and self.ledger.knows(expr):
+            return _ZERO + self.ledger.value(expr)  # as amount() does
+        return self.ledger.evaluate_text(expr)
 
     # -- tables ---------------------------------------------------------------------------
     def render_all(self) -> list[Table]:
