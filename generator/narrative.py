@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -267,7 +267,7 @@ class Narrative:
         }
 
 
-_CLAUSE_END = re.compile(r"[\n。；！？]")
+_CLAUSE_ENDS = "\n。；！？"
 
 
 def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
@@ -279,7 +279,7 @@ def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
         if pos < 0:  # printed out of order (a template may hold a phrase in a variable)
             out.append(r)
             continue
-        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+        start = max(text.rfind(end, 0, pos) for end in _CLAUSE_ENDS) + 1  # 0 if none
         at = pos + len(r.phrase)
-        out.append(replace(r, phrase=text[start:at].strip() or r.phrase))
+        out.append(Ratio(text[start:at].strip() or r.phrase, r.text, r.places, r.kind, r.a_key, r.a, r.b_key, r.b))
     return out

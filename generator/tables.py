@@ -47,6 +47,12 @@ _ZERO_CELLS: dict[Display, dict[str, Cell]] = {}
 _ZERO_CELLS_MAX = 20000
 
 
+# Text cells (codes, names, labels, 行次) are the same for every department of a profile:
+# made once (a Cell is immutable, so one may stand in many tables).
+_text = lru_cache(maxsize=8192)(Cell)
+_BLANK = Cell("")
+
+
 @lru_cache(maxsize=16384)
 def _single_key(expr: str) -> bool:
     """Whether a cell's text names one figure (no operator, no space), as nearly every one does."""
@@ -71,9 +77,18 @@ class TableRenderer:
         self.profile = profile
         self.figures = figures
         self.ledger = figures.ledger
-        self.display = profile.display()
+        self.display = _display(profile)
         self.org_label = f"{profile.model.org_label}：{department}"
         self.department = department
+        self._placeholders: dict[str, dict[str, str]] = {}
+
+    def placeholders(self) -> dict[str, str]:
+        """{部门名称}, {金额单位}, … of the table being rendered (its unit)."""
+        unit = self.display.unit
+        values = self._placeholders.get(unit)
+        if values is None:
+            values = self._placeholders[unit] = self.profile.placeholders(self.department, unit)
+        return values
 
     # -- figures --------------------------------------------------------------------------
     @property
@@ -83,7 +98,7 @@ class TableRenderer:
     def amount(self, expr: str | None) -> Cell:
         """A figure in the table's unit, rounded half up on its own (never from other cells)."""
         if expr is None:
-            return Cell("")
+            return _BLANK
         ledger = self.ledger
         if _single_key(expr) and ledger.knows(expr):
             # One figure by its key, as nearly every cell names it: what parse_expr and the
@@ -140,7 +155,7 @@ class TableRenderer:
                 if spec.placement == placement}
 
     def render(self, spec: TableSpec) -> Table:
-        self.display = self.profile.display(spec)
+        self.display = _display(self.profile, spec)
         if spec.layout == "科目":
             columns, rows = self.classified(spec)
         elif spec.layout == "列表":
@@ -149,23 +164,22 @@ class TableRenderer:
             columns, rows = self.two_sided(spec)
         else:
             columns, rows = self.fixed(spec)
-        values = self.profile.placeholders(self.department, self.unit)
-        header, depth = header_grid([[fill(h, values) for h in c.header] for c in columns])
-        amounts = [c for row in rows for c in row if c.value is not None]
-        empty = all(c.value == 0 for c in amounts)
+        values = self.placeholders()
+        header, depth = _header_grid(tuple(tuple(_filled(h, values) for h in c.header) for c in columns))
+        empty = all(c.value == 0 for row in rows for c in row if c.value is not None)
         if spec.column_numbers:
-            rows.insert(0, self.column_number_row(columns))
-        notes = [fill(n, values) for n in spec.notes]
+            rows.insert(0, _column_numbers(tuple(c.content for c in columns)))
+        notes = [_filled(n, values) for n in spec.notes]
         if empty and spec.empty_note:
-            notes.append(fill(spec.empty_note, values))
+            notes.append(_filled(spec.empty_note, values))
         return Table(
             number=self.profile.table_numbers[spec.title],
-            title=fill(spec.title, values),
+            title=_filled(spec.title, values),
             org_label=self.org_label,
             unit_label=f"单位：{self.unit}",
             ncols=len(columns),
             header_rows=depth,
-            header=tuple(header),
+            header=header,
             rows=tuple(tuple(r) for r in rows),
             notes=tuple(notes),
             landscape=spec.orientation == "横向",
@@ -178,25 +192,7 @@ class TableRenderer:
 
     def column_number_row(self, columns: list[ColumnSpec]) -> list[Cell]:
         """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
-        cells: list[Cell] = []
-        n = 0
-        i = 0
-        while i < len(columns):
-            kind = columns[i].content
-            if kind in _CODE_KINDS or kind == "标签":
-                run = 1
-                while i + run < len(columns) and columns[i + run].content in _CODE_KINDS:
-                    run += 1
-                cells += [Cell("栏次", align="center", colspan=run)] + [Cell("")] * (run - 1)
-                i += run
-                continue
-            if kind in _TEXT_KINDS:
-                cells.append(Cell(""))
-            else:
-                n += 1
-                cells.append(Cell(str(n), align="center"))
-            i += 1
-        return cells
+        return list(_column_numbers(tuple(c.content for c in columns)))
 
     # 科目 ---------------------------------------------------------------------------------
     def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
@@ -234,17 +230,17 @@ class TableRenderer:
         for c in spec.columns:
             kind = c.content
             if code == TOTAL_ROW and kind in _TEXT_KINDS:
-                cells.append(Cell(""))
+                cells.append(_BLANK)
                 continue
             if kind == "编码":
-                cells.append(Cell(code))
+                cells.append(_text(code))
             elif kind == "名称":
-                cells.append(Cell(info.names.get(code, ""), indent=level))
+                cells.append(_text(info.names.get(code, ""), indent=level))
             elif kind == "编码名称":
-                cells.append(Cell(f"[{code}]{info.names.get(code, '')}", indent=level))
+                cells.append(_text(f"[{code}]{info.names.get(code, '')}", indent=level))
             elif kind in ("类", "款", "项"):
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
-                cells.append(Cell(code[start:end], align="center"))
+                cells.append(_text(code[start:end], align="center"))
             else:
                 cells.append(self.amount(self.figure_key(spec, code, c)))
         if code == TOTAL_ROW:
@@ -263,9 +259,10 @@ class TableRenderer:
         left = _pad(left_body, height) + _pad(left_foot, foot)
         right = _pad(right_body, height) + _pad(right_foot, foot)
         rows = []
+        left_label, right_label = (any(c.content == "标签" for c in side.columns) for side in (spec.left, spec.right))
         for i, (lrow, rrow) in enumerate(zip(left, right, strict=True)):
-            rows.append(self.side_cells(spec.left, lrow, i + 1)
-                        + self.side_cells(spec.right, rrow, len(left) + i + 1))
+            rows.append(self.side_cells(spec.left, lrow, i + 1, left_label)
+                        + self.side_cells(spec.right, rrow, len(left) + i + 1, right_label))
         return spec.left.columns + spec.right.columns, rows
 
     def side_rows(self, side: SideSpec) -> list[_Row]:
@@ -302,7 +299,7 @@ class TableRenderer:
                 out.append((spec, _Row([], blank=True)))
                 continue
             else:
-                label = fill(spec.label or "", self.profile.placeholders(self.department, self.unit))
+                label = _filled(spec.label or "", self.placeholders())
                 row = _Row(list(spec.values), label=label, indent=spec.indent, center=spec.center)
                 if self.listed_if(spec, row, generated=False):
                     out.append((spec, row))
@@ -310,31 +307,34 @@ class TableRenderer:
             out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
         return out
 
-    def side_cells(self, side: SideSpec, row: _Row, line: int) -> list[Cell]:
+    def side_cells(self, side: SideSpec, row: _Row, line: int, labelled: bool | None = None) -> list[Cell]:
+        """One side of a row; `labelled`: whether the side has a 标签 column (else asked here)."""
         cells: list[Cell] = []
         values = iter(row.values)
         for c in side.columns:
             kind = c.content
             if kind == "行次":
-                cells.append(Cell(str(line), align="center"))
+                cells.append(_text(str(line), align="center"))
             elif row.blank:
-                cells.append(Cell(""))
+                cells.append(_BLANK)
             elif kind == "标签":
-                cells.append(Cell(row.label, indent=row.indent, align="center" if row.center else "left"))
+                cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
             elif kind == "编码":
-                cells.append(Cell(row.code))
+                cells.append(_text(row.code))
             elif kind == "名称":
-                cells.append(Cell(row.name))
+                cells.append(_text(row.name))
             else:
                 cells.append(self.amount(next(values, None)))
-        if row.label and not any(c.content == "标签" for c in side.columns):
+        if labelled is None:
+            labelled = any(c.content == "标签" for c in side.columns)
+        if row.label and not labelled:
             cells = _merge_label(cells, side.columns, row.label)
         return cells
 
     # 固定行 -------------------------------------------------------------------------------
     def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         if not spec.rows:  # one row of the columns' own figures
-            return spec.columns, [[self.amount(c.value) if c.value else Cell("") for c in spec.columns]]
+            return spec.columns, [[self.amount(c.value) if c.value else _BLANK for c in spec.columns]]
         rows = []
         for row_spec, row in self.expand(spec.rows):
             if not self.listed_if(row_spec, row, generated=self.display.rows == "有数"):
@@ -343,10 +343,9 @@ class TableRenderer:
             cells = []
             for c in spec.columns:
                 if c.content == "标签":
-                    cells.append(Cell(row.label, indent=row.indent,
-                                      align="center" if row.center else "left"))
+                    cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
                 elif c.content in _TEXT_KINDS:
-                    cells.append(Cell(""))
+                    cells.append(_BLANK)
                 else:
                     cells.append(self.amount(next(values, None)))
             rows.append(cells)
@@ -390,6 +389,61 @@ class TableRenderer:
         return cells
 
 
+def _filled(text: str, values: dict[str, str]) -> str:
+    """`fill`, skipped for the many texts without a placeholder."""
+    return fill(text, values) if "{" in text else text
+
+
+# A table's display settings depend only on its profile and spec: resolved once per process
+# (keyed by both objects, held here so that their ids stay theirs; profiles are never changed
+# in place, a changed profile file is a new object).
+_DISPLAYS: dict[tuple[int, int], tuple[object, object, Display]] = {}
+
+
+def _display(profile: Profile, spec: TableSpec | None = None) -> Display:
+    model = profile.model
+    key = (id(model), id(spec))
+    known = _DISPLAYS.get(key)
+    if known is not None and known[0] is model and known[1] is spec:
+        return known[2]
+    if len(_DISPLAYS) > 1024:
+        _DISPLAYS.clear()
+    display = profile.display(spec)
+    _DISPLAYS[key] = (model, spec, display)
+    return display
+
+
+@lru_cache(maxsize=1024)
+def _header_grid(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[HeaderCell, ...], int]:
+    """`header_grid` of a table's filled header paths (the same for every department)."""
+    cells, depth = header_grid([list(p) for p in paths])
+    return tuple(cells), depth
+
+
+@lru_cache(maxsize=256)
+def _column_numbers(kinds: tuple[str, ...]) -> tuple[Cell, ...]:
+    """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
+    cells: list[Cell] = []
+    n = 0
+    i = 0
+    while i < len(kinds):
+        kind = kinds[i]
+        if kind in _CODE_KINDS or kind == "标签":
+            run = 1
+            while i + run < len(kinds) and kinds[i + run] in _CODE_KINDS:
+                run += 1
+            cells += [Cell("栏次", align="center", colspan=run)] + [_BLANK] * (run - 1)
+            i += run
+            continue
+        if kind in _TEXT_KINDS:
+            cells.append(_BLANK)
+        else:
+            n += 1
+            cells.append(Cell(str(n), align="center"))
+        i += 1
+    return tuple(cells)
+
+
 def listed_classes(profile: Profile, codes: list[str]) -> list[str]:
     """The 每类 codes that exist in the document year's catalogue: one profile can then serve
     years in which a 类 did not exist yet (224 is new in 2019, so a 2018 document leaves it out)."""
@@ -411,7 +465,7 @@ def _merge_label(cells: list[Cell], columns: list[ColumnSpec], label: str) -> li
             break
     if span == 0:
         return cells
-    return [Cell(label, align="center", colspan=span)] + [Cell("")] * (span - 1) + cells[span:]
+    return [_text(label, align="center", colspan=span)] + [_BLANK] * (span - 1) + cells[span:]
 
 
 def header_grid(paths: list[list[str]]) -> tuple[list[HeaderCell], int]:
