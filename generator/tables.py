@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from .amounts import from_yuan
+from .amounts import UNIT_SCALE, from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
 from .profiles import (
@@ -115,10 +115,14 @@ class TableRenderer:
 
     def _cell(self, yuan: Decimal, source: str) -> Cell:
         d = self.display
-        value = from_yuan(yuan, d.unit, d.places)
-        if value == 0 and d.zero == "空白":
-            return Cell("", align="right")  # no number either: the workbook cell stays empty
-        return Cell(d.text(value), value=value, align="right", source=source)
+        # from_yuan(yuan, d.unit, d.places), its parts looked up once per table
+        value = (yuan / self._scale).quantize(self._quantum, rounding=ROUND_HALF_UP)
+        if value == 0:
+            if d.zero == "空白":
+                return Cell("", align="right")  # no number either: the workbook cell stays empty
+            return Cell(d.text(value), value=value, align="right", source=source)
+        # d.text(value): format_number of a figure already rounded to its places
+        return Cell(format(value, self._format), value=value, align="right", source=source)
 
     @property
     def display(self) -> Display:
@@ -127,6 +131,9 @@ class TableRenderer:
     @display.setter
     def display(self, display: Display) -> None:
         self._display = display
+        self._scale = UNIT_SCALE[display.unit]
+        self._quantum = Decimal(1).scaleb(-display.places)
+        self._format = f",.{display.places}f" if display.thousands else f".{display.places}f"
         zeros = _ZERO_CELLS.setdefault(display, {})
         if len(zeros) > _ZERO_CELLS_MAX:  # a long batch of departments with their own list records
             zeros.clear()
