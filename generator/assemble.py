@@ -321,8 +321,8 @@ def percent_checks(tables: list[Table], ratios: tuple[Ratio, ...],
         return Operand(str(value), t.number, i, t.header_rows + r, c, str(UNIT_SCALE[t.unit]))
 
     out = [PercentCheck(r.phrase, r.text, r.places, r.kind, operand(r.a_key, r.a), operand(r.b_key, r.b))
-           for r in ratios]
-    return tuple(dict.fromkeys(p for p in out if p.a.index >= 0 or p.b.index >= 0))
+           for r in ratios if (r.a_key and r.a_key in shown) or (r.b_key and r.b_key in shown)]
+    return tuple(dict.fromkeys(out))
 
 
 def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:
