@@ -12,6 +12,7 @@ Headers come from each column's header path; equal neighbouring prefixes merge.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -31,6 +32,7 @@ from .profiles import (
 )
 
 _CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
+_CODE_COLUMNS = ("编码", "名称", "编码名称", "类", "款", "项")  # what classified_row prints as text
 _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
 _DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
                   "标签": 3.5, "行次": 0.7, "文字": 4.0}
@@ -206,9 +208,17 @@ class TableRenderer:
         assert spec.data, f"{spec.title}: 科目 layout needs 数据"
         rows_info: ClassifiedRows = self.figures.rows[spec.data]
         total = self.classified_row(spec, rows_info, TOTAL_ROW)
-        body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
-        if spec.nonzero_only or self.display.rows == "有数":
-            body = [row for row in body if any(c.value for c in row if c.value is not None)]
+        if not (spec.nonzero_only or self.display.rows == "有数"):
+            body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
+            return spec.columns, self.with_total(total, body)
+        # only rows with an amount: a row's amounts first (in the same order as a whole row's),
+        # its code and name cells only if it is printed
+        figured = [c for c in spec.columns if c.content not in _CODE_COLUMNS]
+        body = []
+        for code in rows_info.codes:
+            amounts = [self.amount(self.figure_key(spec, code, c)) for c in figured]
+            if any(c.value for c in amounts if c.value is not None):
+                body.append(self.classified_row(spec, rows_info, code, iter(amounts)))
         return spec.columns, self.with_total(total, body)
 
     def with_total(self, total: list[Cell], body: list[list[Cell]]) -> list[list[Cell]]:
@@ -231,7 +241,9 @@ class TableRenderer:
             return f"{spec.data}.{code}"
         return f"{spec.data}.{code}.{column.content}"
 
-    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str) -> list[Cell]:
+    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str,
+                       amounts: Iterator[Cell] | None = None) -> list[Cell]:
+        """A 科目 row; `amounts`: its amount cells if already made (a body row, never 合计)."""
         cells: list[Cell] = []
         level = info.level(code) if spec.indent_names else 0
         for c in spec.columns:
@@ -249,7 +261,7 @@ class TableRenderer:
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
                 cells.append(_text(code[start:end], align="center"))
             else:
-                cells.append(self.amount(self.figure_key(spec, code, c)))
+                cells.append(next(amounts) if amounts is not None else self.amount(self.figure_key(spec, code, c)))
         if code == TOTAL_ROW:
             cells = _merge_label(cells, spec.columns, "合计")
         return cells
