@@ -55,6 +55,12 @@ _text = lru_cache(maxsize=8192)(Cell)
 _BLANK = Cell("")
 
 
+@lru_cache(maxsize=1024)
+def _line_cell(line: int) -> Cell:
+    """行次 `line`."""
+    return Cell(str(line), align="center")
+
+
 @lru_cache(maxsize=16384)
 def _single_key(expr: str) -> bool:
     """Whether a cell's text names one figure (no operator, no space), as nearly every one does."""
@@ -102,7 +108,7 @@ class TableRenderer:
         if expr is None:
             return _BLANK
         ledger = self.ledger
-        if _single_key(expr) and ledger.knows(expr):
+        if _single_key(expr) and (expr in ledger.figures or ledger.knows(expr)):
             # One figure by its key, as nearly every cell names it: what parse_expr and the
             # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
             # exponent and sign of zero), without splitting and resolving the text each time.
@@ -116,7 +122,7 @@ class TableRenderer:
         return self._cell(self.evaluate(expr), expr if ledger.knows(expr) else "")
 
     def _cell(self, yuan: Decimal, source: str) -> Cell:
-        d = self.display
+        d = self._display
         # from_yuan(yuan, d.unit, d.places), its parts looked up once per table
         value = (yuan / self._scale).quantize(self._quantum, rounding=ROUND_HALF_UP)
         if value == 0:
@@ -333,7 +339,7 @@ class TableRenderer:
         for c in side.columns:
             kind = c.content
             if kind == "行次":
-                cells.append(_text(str(line), align="center"))
+                cells.append(_line_cell(line))
             elif row.blank:
                 cells.append(_BLANK)
             elif kind == "标签":
