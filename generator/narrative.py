@@ -96,6 +96,7 @@ class Narrative:
         self.texts = texts or Texts()
         self.profile = profile
         self._record = _Record()  # of the render in progress (see rendered)
+        self._keys: dict[str, str] = {}  # key_of
         base = style.completion_base
         self.default_budget = base if base in self.specs else next(
             (n for n in self.specs if n != LAST_YEAR), LAST_YEAR)
@@ -118,8 +119,13 @@ class Narrative:
 
     def key_of(self, x: Any) -> str:
         """The table figure's key `x` names (itself, or a comparison item's), else ""."""
-        text = self.comparisons.get(x, x) if isinstance(x, str) else None
-        return text if text and _SINGLE_KEY.match(text) and text in self.ledger.figures else ""
+        if not isinstance(x, str):
+            return ""
+        key = self._keys.get(x)
+        if key is None:  # the figures and comparison items stay as they are while texts render
+            text = self.comparisons.get(x, x)
+            key = self._keys[x] = text if text and _SINGLE_KEY.match(text) and text in self.ledger.figures else ""
+        return key
 
     def cite(self, x: Any, printed: str) -> None:
         """Note that the text prints `printed` for figure `x` (a table figure's key, or a

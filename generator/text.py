@@ -273,7 +273,7 @@ def blocks_from_markup(text: str) -> list[Block]:
         line = raw.strip()
         if not line:
             continue
-        m = _HEADING.match(line)
+        m = _HEADING.match(line) if line[0] == "#" else None
         if m:
             blocks.append(Heading(len(m.group(1)), m.group(2).strip()))
         else:
