@@ -85,7 +85,7 @@ class TableRenderer:
         self.profile = profile
         self.figures = figures
         self.ledger = figures.ledger
-        self.display = _display(profile)
+        self.display = profile.display()
         self.org_label = f"{profile.model.org_label}：{department}"
         self.department = department
         self._placeholders: dict[str, dict[str, str]] = {}
@@ -170,7 +170,7 @@ class TableRenderer:
                 if spec.placement == placement}
 
     def render(self, spec: TableSpec) -> Table:
-        self.display = _display(self.profile, spec)
+        self.display = self.profile.display(spec)
         if spec.layout == "科目":
             columns, rows = self.classified(spec)
         elif spec.layout == "列表":
@@ -417,25 +417,6 @@ class TableRenderer:
 def _filled(text: str, values: dict[str, str]) -> str:
     """`fill`, skipped for the many texts without a placeholder."""
     return fill(text, values) if "{" in text else text
-
-
-# A table's display settings depend only on its profile and spec: resolved once per process
-# (keyed by both objects, held here so that their ids stay theirs; profiles are never changed
-# in place, a changed profile file is a new object).
-_DISPLAYS: dict[tuple[int, int], tuple[object, object, Display]] = {}
-
-
-def _display(profile: Profile, spec: TableSpec | None = None) -> Display:
-    model = profile.model
-    key = (id(model), id(spec))
-    known = _DISPLAYS.get(key)
-    if known is not None and known[0] is model and known[1] is spec:
-        return known[2]
-    if len(_DISPLAYS) > 1024:
-        _DISPLAYS.clear()
-    display = profile.display(spec)
-    _DISPLAYS[key] = (model, spec, display)
-    return display
 
 
 @lru_cache(maxsize=1024)
