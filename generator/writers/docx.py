@@ -129,7 +129,7 @@ class _Reference:
     document_ends: tuple[bytes, bytes]
     # Worked out on first use: section properties as XML text by (kind, landscape front
     # matter, first body section); text width by (kind, landscape front matter).
-    sections: dict[tuple[str, bool, bool], str] = field(default_factory=dict)
+    sections: dict[tuple[str, bool, bool], bytes] = field(default_factory=dict)
     widths: dict[tuple[str, bool], int] = field(default_factory=dict)
 
 
@@ -225,7 +225,7 @@ class _Flow:
         self.style_ids = reference.style_ids
         self.paragraph_style_ids = reference.paragraph_style_ids
         self.table_styles = reference.table_styles
-        self.pieces: list[str] = []  # the body's paragraphs and tables as XML text, in order
+        self.pieces: list[bytes] = []  # the body's paragraphs and tables as XML, in order
         self.last_paragraph: int | None = None  # the index of the last piece, if a paragraph
         self.outline_levels = reference.outline_levels
         self.title_shapes = reference.title_shapes
@@ -265,9 +265,9 @@ class _Flow:
                 self.toc_entries.append(TocEntry(level + 1, entry, bookmark_name(n),
                                                  own_text=entry != " ".join(text.split())))
             xml += run
-        return self._add_paragraph(xml + runs + "</w:p>")
+        return self._add_paragraph((xml + runs + "</w:p>").encode())
 
-    def _add_paragraph(self, xml: str) -> int:
+    def _add_paragraph(self, xml: bytes) -> int:
         self.last_paragraph = len(self.pieces)
         self.pieces.append(xml)
         self.page_top = False
@@ -282,13 +282,13 @@ class _Flow:
         body_paragraph(p, self.word).add_run().add_picture(io.BytesIO(png), width=width)
         self._add_paragraph(self._serialized(p))
 
-    def _serialized(self, element: _Element) -> str:
+    def _serialized(self, element: _Element) -> bytes:
         """`element`, which sits in the document's body, as it is written in document.xml."""
         marks = el("w:tbl"), el("w:tbl")
         element.addprevious(marks[0])
         element.addnext(marks[1])
         try:
-            return part_xml(self.word.element).split(_STAND_IN)[1].decode()
+            return part_xml(self.word.element).split(_STAND_IN)[1]
         finally:
             for mark in marks:
                 mark.getparent().remove(mark)
@@ -308,7 +308,7 @@ class _Flow:
                    if lone_last_character(text, size, width, indent) else 0)
         return text_run_xml(text, run_properties_xml(spacing=spacing))
 
-    def table(self, xml: str, table: Table) -> None:
+    def table(self, xml: bytes, table: Table) -> None:
         self.pieces.append(xml)
         self.last_paragraph = None
         self.snapshot.table(table.header_rows, table_grid(table))
@@ -317,7 +317,7 @@ class _Flow:
     def document_xml(self) -> bytes:
         """document.xml: the reference's, its body replaced by the pieces."""
         start, end = self.reference.document_ends
-        return b"".join((start, "".join(self.pieces).encode(), end))
+        return b"".join([start, *self.pieces, end])
 
     def usable_width(self) -> int:
         """The text width of the current section's pages (by section kind, worked out once)."""
@@ -337,13 +337,13 @@ class _Flow:
         last = self.last_paragraph
         if last is None or self.kind == "front":
             # The 目录 field is replaced when Word updates it; keep the break out of it.
-            self._add_paragraph(f"<w:p><w:pPr>{sect}</w:pPr></w:p>")
+            self._add_paragraph(b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>")
         else:  # at the end of the last paragraph's w:pPr
             p = self.pieces[last]
             if p.startswith(_BARE_PARAGRAPH):
-                self.pieces[last] = f"<w:p><w:pPr>{sect}</w:pPr>{p[len(_BARE_PARAGRAPH):]}"
+                self.pieces[last] = b"<w:p><w:pPr>" + sect + b"</w:pPr>" + p[len(_BARE_PARAGRAPH):]
             else:
-                at = p.index("</w:pPr>")
+                at = p.index(b"</w:pPr>")
                 self.pieces[last] = p[:at] + sect + p[at:]
         self.first_body = self.kind == "front"
         self.kind = kind
@@ -358,11 +358,11 @@ class _Flow:
             # numbers are fields (PAGEREF), which every update refreshes.
             fixed = any(entry.own_text for entry in self.toc_entries)
             self.pieces[self.toc_anchor] = toc_xml(self.toc_entries, styles, TOC_PLACEHOLDER,
-                                                   field=not fixed)
+                                                   field=not fixed).encode()
         self.pieces.append(self._section_xml())
 
-    def _section_xml(self) -> str:
-        """The properties of the section that ends here (of the current kind), as XML text:
+    def _section_xml(self) -> bytes:
+        """The properties of the section that ends here (of the current kind), as XML:
         made and serialized once per reference document and kind."""
         kind = self.kind
         key = (kind, kind == "front" and self.front_landscape,
@@ -379,7 +379,7 @@ class _Flow:
 
 
 _STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
-_BARE_PARAGRAPH = "<w:p><w:pPr/>"
+_BARE_PARAGRAPH = b"<w:p><w:pPr/>"
 
 
 def _section_properties(template: _Element, kind: str, landscape_front: bool,

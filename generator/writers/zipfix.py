@@ -32,17 +32,30 @@ _LIMIT = 0xFFFFFFFF >> 1  # zipfile.ZIP64_LIMIT; Office parts are far smaller
 
 # member name -> (content, crc32, deflated content): the last content deflated under that name
 _DEFLATED: dict[str, tuple[bytes, int, bytes]] = {}
-_CACHED_FROM = 2048  # smaller members cost less to deflate again than to compare and keep
+# Smaller members (content types, relationships, properties, …; Word and Excel files have
+# some of the same names) by their content -> (crc32, deflated content): most are the same
+# for every document, and starting a compressor costs more than looking them up.
+_SMALL: dict[bytes, tuple[int, bytes]] = {}
+_SMALL_BELOW = 4096
+_SMALL_KEPT = 256  # entries; then the table starts again (some members differ every time)
 
 
 def _deflate(name: str, data: bytes) -> tuple[int, bytes]:
-    cached = _DEFLATED.get(name)
-    if cached is not None and cached[0] == data:
-        return cached[1], cached[2]
+    small = len(data) < _SMALL_BELOW
+    cached = _SMALL.get(data) if small else _DEFLATED.get(name)
+    if cached is not None:
+        if small:
+            return cached
+        if cached[0] == data:
+            return cached[1], cached[2]
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     deflated = compressor.compress(data) + compressor.flush()
     crc = zlib.crc32(data)
-    if len(data) >= _CACHED_FROM:
+    if small:
+        if len(_SMALL) >= _SMALL_KEPT:
+            _SMALL.clear()
+        _SMALL[data] = crc, deflated
+    else:
         _DEFLATED[name] = (data, crc, deflated)
     return crc, deflated
 
