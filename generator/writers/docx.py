@@ -11,17 +11,16 @@ import datetime as dt
 import io
 import zipfile
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
-from docx.shared import Cm, Twips
-from docx.text.paragraph import Paragraph as WordParagraph
+from docx.shared import Cm, Length, Twips
 from lxml.etree import XMLSyntaxError, _Element
 
 from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
@@ -32,16 +31,16 @@ from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_bytes
-from generator.writers.docx_private import body_paragraph, paragraph_element, part_xml
+from generator.writers.docx_private import body_paragraph, part_xml
 from generator.writers.docx_table import CellStyle, TableStyles, table_grid, table_xml
 from generator.writers.docx_toc import (
     TOC_LEVELS,
     TocEntry,
-    add_bookmark,
     bookmark_name,
-    toc_paragraphs,
+    bookmark_xml,
+    toc_xml,
 )
-from generator.writers.docx_xml import clean, el, text_run
+from generator.writers.docx_xml import attr_value, clean, el, run_properties_xml, text_run_xml
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -56,7 +55,6 @@ REQUIRED_STYLES = PARAGRAPH_STYLES + CHARACTER_STYLES + TABLE_STYLES
 HEADING_STYLES = {1: "一级标题", 2: "二级标题", 3: "三级标题"}
 TITLE_STYLES = ("文档标题", "部分标题", "一级标题", "二级标题", "三级标题", "表标题", "图题")
 
-_TABLE_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
 TOC_PLACEHOLDER = "右键单击此处选择“更新域”以显示目录"
 
 
@@ -126,6 +124,13 @@ class _Reference:
     # The reference opened, its body emptied but for the section properties: every document
     # starts as a deep copy (a third of the time of opening the package again).
     empty: WordDocument
+    section: _Element  # the reference's section properties (w:sectPr), what every section starts from
+    # document.xml up to the body's content and after it (root element, namespaces)
+    document_ends: tuple[bytes, bytes]
+    # Worked out on first use: section properties as XML text by (kind, landscape front
+    # matter, first body section); text width by (kind, landscape front matter).
+    sections: dict[tuple[str, bool, bool], bytes] = field(default_factory=dict)
+    widths: dict[tuple[str, bool], int] = field(default_factory=dict)
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
@@ -169,6 +174,8 @@ def _reference(path: Path) -> _Reference:
             outline_levels={name: _outline_level(word, name) for name in PARAGRAPH_STYLES},
             title_shapes={name: _title_shape(word, name) for name in TITLE_STYLES},
             empty=_emptied(word),  # (its styles were read above)
+            section=deepcopy(word.element.body.find(qn("w:sectPr"))),
+            document_ends=_document_ends(word),
         )
     return _REFERENCES[key]
 
@@ -185,122 +192,159 @@ def _emptied(word: WordDocument) -> WordDocument:
     return word
 
 
+def _document_ends(word: WordDocument) -> tuple[bytes, bytes]:
+    """document.xml as python-docx's save() writes it, cut where the body's content goes."""
+    root = deepcopy(word.element)
+    body = root.find(qn("w:body"))
+    for child in list(body):
+        body.remove(child)
+    body.append(el("w:tbl"))
+    start, end = part_xml(root).split(_STAND_IN)
+    return start, end
+
+
 class _Flow:
     """Appends paragraphs and tables in order and places the section breaks.
 
     A Word section's properties sit on its *last* paragraph, so a section is closed only when
     the next one is known. Sections: the front matter (cover and 目录, no footer), then body
     sections, portrait or landscape, whose page numbers start at 1 and run on throughout.
+
+    The body is written as XML text, piece by piece, exactly as lxml serializes it inside
+    document.xml: the document is only ever written, and making its thousands of elements one
+    by one, then serializing them, was most of the writer's time.
     """
 
     def __init__(self, word: WordDocument, reference: _Reference) -> None:
         self.word = word
-        self.body = word.element.body
-        self.sect = self.body.find(qn("w:sectPr"))  # the body's last child until finish()
-        self.template_sect = deepcopy(self.sect)
+        self.reference = reference
+        self.sect = word.element.body.find(qn("w:sectPr"))  # the reference's, the body's last child
         self.kind = "front"  # "front" | "portrait" | "landscape"
         self.first_body = True
         self.page_top = True  # nothing on the current page yet but (perhaps) a part heading
         self.style_ids = reference.style_ids
         self.paragraph_style_ids = reference.paragraph_style_ids
         self.table_styles = reference.table_styles
-        self.tables: list[bytes] = []  # XML text of each table, in order (see table())
+        self.pieces: list[bytes] = []  # the body's paragraphs and tables as XML, in order
+        self.last_paragraph: int | None = None  # the index of the last piece, if a paragraph
         self.outline_levels = reference.outline_levels
         self.title_shapes = reference.title_shapes
-        self._widths: dict[str, int] = {}  # usable width by section kind
         self.snapshot = BodyBuilder()  # the document as verify will read it back
         self.toc_entries: list[TocEntry] = []
-        self.toc_anchor: _Element | None = None  # the paragraph the 目录 entries replace
+        self.toc_anchor: int | None = None  # the piece the 目录 entries replace
         self.front_landscape = False  # the cover and 目录 printed landscape (正文方向: 横向)
 
     def paragraph(self, text: str, style: str, new_page: bool = False,
-                  outline: bool = True, toc_text: str = "", read_as: str | None = None
-                  ) -> WordParagraph:
+                  outline: bool = True, toc_text: str = "", read_as: str | None = None,
+                  runs: str = "", tab: int = 0) -> int:
         """`outline=False` keeps a paragraph of a heading style (a chart caption, the title of a
         table inside the narrative) out of the 目录 and the navigation pane; `toc_text` is its
-        目录 entry when that differs from its text ("一、收入支出决算总表"); `read_as`: the
-        paragraph's whole text when runs are added after this call."""
+        目录 entry when that differs from its text ("一、收入支出决算总表"); `runs`: more runs
+        (XML text) after the text's; `read_as`: the paragraph's whole text when there are such
+        runs; `tab`: a right-aligned tab stop at this position (twips). Returns its piece's
+        index."""
         self.snapshot.paragraph(style, as_read(clean(text if read_as is None else read_as)))
-        # The w:p python-docx's add_paragraph(style=...) makes, without its schema-order
-        # searches for every child added.
-        style_id = self.paragraph_style_ids[style]
-        p = deepcopy(_empty_paragraph(style_id))
-        p_pr = p[0]
+        # The w:p python-docx's add_paragraph(style=...) makes, its w:pPr children in schema
+        # order (w:pStyle, w:pageBreakBefore, w:tabs, w:outlineLvl).
+        properties = _style_properties(self.paragraph_style_ids[style])
+        if new_page and not self.page_top:
+            properties += "<w:pageBreakBefore/>"
+        if tab:
+            properties += f'<w:tabs><w:tab w:pos="{tab}" w:val="right"/></w:tabs>'
         level = self.outline_levels[style]
         if not outline and level is not None:
-            p_pr.append(el("w:outlineLvl", val="9"))  # body text
+            properties += '<w:outlineLvl w:val="9"/>'  # body text
+        xml = f"<w:p><w:pPr>{properties}</w:pPr>" if properties else "<w:p><w:pPr/>"
         if text:
-            p.append(self._title_run(text, style))
+            run = self._title_run(text, style)
             if outline and level is not None and level < TOC_LEVELS:
                 n = len(self.toc_entries) + 1
-                add_bookmark(p, n)
+                start, end = bookmark_xml(n)
+                run = start + run + end
                 entry = " ".join((toc_text or text).split())
                 self.toc_entries.append(TocEntry(level + 1, entry, bookmark_name(n),
                                                  own_text=entry != " ".join(text.split())))
-        if new_page and not self.page_top:
-            # what paragraph_format.page_break_before = True writes, in its schema place:
-            # after w:pStyle, before w:outlineLvl (nothing else is in a new w:pPr)
-            p_pr.insert(0 if style_id is None else 1, el("w:pageBreakBefore"))
-        self.sect.addprevious(p)
-        self.page_top = False
-        return body_paragraph(p, self.word)
+            xml += run
+        return self._add_paragraph((xml + runs + "</w:p>").encode())
 
-    def _title_run(self, text: str, style: str) -> _Element:
+    def _add_paragraph(self, xml: bytes) -> int:
+        self.last_paragraph = len(self.pieces)
+        self.pieces.append(xml)
+        self.page_top = False
+        return self.last_paragraph
+
+    def picture(self, png: bytes, width: Length) -> None:
+        """A paragraph of style 图片 holding the picture (python-docx adds the image part)."""
+        self.snapshot.paragraph("图片", "")
+        p = deepcopy(_empty_paragraph(self.paragraph_style_ids["图片"]))
+        # In the document's tree: python-docx numbers a picture after the ones already there.
+        self.sect.addprevious(p)
+        body_paragraph(p, self.word).add_run().add_picture(io.BytesIO(png), width=width)
+        self._add_paragraph(self._serialized(p))
+
+    def _serialized(self, element: _Element) -> bytes:
+        """`element`, which sits in the document's body, as it is written in document.xml."""
+        marks = el("w:tbl"), el("w:tbl")
+        element.addprevious(marks[0])
+        element.addnext(marks[1])
+        try:
+            return part_xml(self.word.element).split(_STAND_IN)[1]
+        finally:
+            for mark in marks:
+                mark.getparent().remove(mark)
+
+    def _title_run(self, text: str, style: str) -> str:
         """A title or heading never ends with one character alone on its last line: a centred
         one is broken into even lines (…管理局 / 2020年度部门决算), a left-aligned one set a
         little tighter when that pulls the character back."""
         shape = self.title_shapes.get(style)
         if shape is None:
-            return text_run(text)
+            return text_run_xml(text)
         size, centred, indent = shape
         width = self.usable_width()
         if centred:
-            return text_run(balanced(text, size, width - indent))
+            return text_run_xml(balanced(text, size, width - indent))
         spacing = (condensing(text, size, width, indent)
                    if lone_last_character(text, size, width, indent) else 0)
-        run = text_run(text)
-        if spacing:
-            run.insert(0, el("w:rPr"))
-            run[0].append(el("w:spacing", val=str(spacing)))
-        return run
+        return text_run_xml(text, run_properties_xml(spacing=spacing))
 
-    def table(self, xml: str, table: Table) -> None:
-        # An empty w:tbl stands in the tree for the table, whose XML text is spliced into
-        # the serialized document by document_xml(): parsing tables into elements only to
-        # serialize them again took a third of the remaining time.
-        self.sect.addprevious(el("w:tbl"))
-        self.tables.append(xml.encode())
+    def table(self, xml: bytes, table: Table) -> None:
+        self.pieces.append(xml)
+        self.last_paragraph = None
         self.snapshot.table(table.header_rows, table_grid(table))
         self.page_top = False
 
     def document_xml(self) -> bytes:
-        """document.xml with the tables in place of their stand-ins."""
-        pieces = part_xml(self.word.element).split(_TABLE_STAND_IN)
-        if len(pieces) != len(self.tables) + 1:
-            raise AssertionError("table stand-ins and tables differ in number")
-        out = [pieces[0]]
-        for table, rest in zip(self.tables, pieces[1:], strict=True):
-            out += (table, rest)
-        return b"".join(out)
+        """document.xml: the reference's, its body replaced by the pieces."""
+        start, end = self.reference.document_ends
+        return b"".join([start, *self.pieces, end])
 
     def usable_width(self) -> int:
         """The text width of the current section's pages (by section kind, worked out once)."""
-        width = self._widths.get(self.kind)
+        key = (self.kind, self.front_landscape)
+        width = self.reference.widths.get(key)
         if width is None:
-            sect = self._section_properties(self.kind)
+            sect = _section_properties(self.reference.section, self.kind, self.front_landscape, False)
             size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
-            width = self._widths[self.kind] = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
-                                               - int(margins.get(qn("w:right"))))
+            width = self.reference.widths[key] = (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left")))
+                                                  - int(margins.get(qn("w:right"))))
         return width
 
     def switch_to(self, kind: str) -> None:
         if kind == self.kind:
             return
-        last = self.sect.getprevious()
-        if last is None or last.tag != qn("w:p") or self.kind == "front":
+        sect = self._section_xml()
+        last = self.last_paragraph
+        if last is None or self.kind == "front":
             # The 目录 field is replaced when Word updates it; keep the break out of it.
-            last = paragraph_element(self.word.add_paragraph())
-        last.get_or_add_pPr().append(self._section_properties(self.kind))
+            self._add_paragraph(b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>")
+        else:  # at the end of the last paragraph's w:pPr
+            p = self.pieces[last]
+            if p.startswith(_BARE_PARAGRAPH):
+                self.pieces[last] = b"<w:p><w:pPr>" + sect + b"</w:pPr>" + p[len(_BARE_PARAGRAPH):]
+            else:
+                at = p.index(b"</w:pPr>")
+                self.pieces[last] = p[:at] + sect + p[at:]
         self.first_body = self.kind == "front"
         self.kind = kind
         self.page_top = True
@@ -313,38 +357,66 @@ class _Flow:
             # from the headings (every --pdf does): such a 目录 is fixed text, only its page
             # numbers are fields (PAGEREF), which every update refreshes.
             fixed = any(entry.own_text for entry in self.toc_entries)
-            for p in toc_paragraphs(self.toc_entries, styles, TOC_PLACEHOLDER, field=not fixed):
-                self.toc_anchor.addprevious(p)
-            self.toc_anchor.getparent().remove(self.toc_anchor)
-        self.sect.addprevious(self._section_properties(self.kind))
-        self.body.remove(self.sect)
+            self.pieces[self.toc_anchor] = toc_xml(self.toc_entries, styles, TOC_PLACEHOLDER,
+                                                   field=not fixed).encode()
+        self.pieces.append(self._section_xml())
 
-    def _section_properties(self, kind: str) -> _Element:
-        sect = deepcopy(self.template_sect)
-        if kind == "front":
-            for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
-                sect.remove(ref)
-            if self.front_landscape:
-                _make_landscape(sect)
-            return sect
-        if kind == "landscape":
+    def _section_xml(self) -> bytes:
+        """The properties of the section that ends here (of the current kind), as XML:
+        made and serialized once per reference document and kind."""
+        kind = self.kind
+        key = (kind, kind == "front" and self.front_landscape,
+               kind != "front" and self.first_body)
+        xml = self.reference.sections.get(key)
+        if xml is None:
+            sect = _section_properties(self.reference.section, *key)
+            self.sect.addprevious(sect)
+            try:
+                xml = self.reference.sections[key] = self._serialized(sect)
+            finally:
+                sect.getparent().remove(sect)
+        return xml
+
+
+_STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
+_BARE_PARAGRAPH = b"<w:p><w:pPr/>"
+
+
+def _section_properties(template: _Element, kind: str, landscape_front: bool,
+                        first_body: bool) -> _Element:
+    """The reference's section properties for a section of `kind`: the front matter without
+    footers (landscape if `landscape_front`), a body section's page numbers starting at 1 in
+    the first body section."""
+    sect = deepcopy(template)
+    if kind == "front":
+        for ref in sect.findall(qn("w:headerReference")) + sect.findall(qn("w:footerReference")):
+            sect.remove(ref)
+        if landscape_front:
             _make_landscape(sect)
-        if self.first_body and self.kind != "front":
-            before = sect.find(qn("w:cols"))
-            start = el("w:pgNumType", start="1")
-            if before is not None:
-                before.addprevious(start)
-            else:
-                sect.find(qn("w:pgMar")).addnext(start)
         return sect
+    if kind == "landscape":
+        _make_landscape(sect)
+    if first_body:
+        before = sect.find(qn("w:cols"))
+        start = el("w:pgNumType", start="1")
+        if before is not None:
+            before.addprevious(start)
+        else:
+            sect.find(qn("w:pgMar")).addnext(start)
+    return sect
+
+
+@lru_cache(maxsize=64)
+def _style_properties(style_id: str | None) -> str:
+    """The w:pStyle of a paragraph (none for the default paragraph style) as XML text."""
+    return "" if style_id is None else f"<w:pStyle w:val={attr_value(style_id)}/>"
 
 
 _EMPTY_PARAGRAPHS: dict[str | None, _Element] = {}
 
 
 def _empty_paragraph(style_id: str | None) -> _Element:
-    """A w:p holding only its w:pPr (and w:pStyle), to copy: copying is about half the time
-    of making the elements one by one."""
+    """A w:p holding only its w:pPr (and w:pStyle), to copy."""
     p = _EMPTY_PARAGRAPHS.get(style_id)
     if p is None:
         p, p_pr = el("w:p"), el("w:pPr")
@@ -427,7 +499,7 @@ def _write_front_matter(flow: _Flow, doc: Document) -> None:
         flow.paragraph(line, "封面信息")
     if doc.toc:
         flow.paragraph("目  录", "目录标题", new_page=True)
-        flow.toc_anchor = paragraph_element(flow.paragraph("", "toc 1"))
+        flow.toc_anchor = flow.paragraph("", "toc 1")
 
 
 def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
@@ -444,12 +516,9 @@ def _write_part(flow: _Flow, part: Part, text_landscape: bool = False) -> None:
         elif isinstance(block, Paragraph):
             flow.paragraph(block.text, "公文正文")
         elif isinstance(block, GlossaryEntry):
-            p = flow.paragraph("", "名词解释", read_as=f"{block.term}：{block.explanation}")
-            term = text_run(f"{block.term}：")
-            term.insert(0, el("w:rPr"))
-            term[0].append(el("w:rStyle", val=flow.style_ids["名词术语"]))
-            paragraph_element(p).append(term)
-            paragraph_element(p).append(text_run(block.explanation))
+            term = f"<w:rPr><w:rStyle w:val={attr_value(flow.style_ids['名词术语'])}/></w:rPr>"
+            flow.paragraph("", "名词解释", read_as=f"{block.term}：{block.explanation}",
+                           runs=text_run_xml(f"{block.term}：", term) + text_run_xml(block.explanation))
         elif isinstance(block, Table):
             _write_table(flow, block)
         elif isinstance(block, Figure):
@@ -472,37 +541,17 @@ def _write_table(flow: _Flow, table: Table) -> None:
     flow.paragraph(table.title, "表标题", new_page=not caption, outline=table.toc is not None,
                    toc_text=table.toc or "")
     if table.org_label or table.unit_label:
-        labels = flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息")
         # The right tab sits on the text edge, which differs between portrait and landscape.
-        _right_tab(labels, flow.usable_width())
+        flow.paragraph(f"{table.org_label}\t{table.unit_label}", "表头信息", tab=flow.usable_width())
     flow.table(table_xml(table, flow.usable_width(), flow.table_styles), table)
     for note in table.notes:
         flow.paragraph(note, "表注")
 
 
-def _right_tab(paragraph: WordParagraph, position: int) -> None:
-    """A right-aligned tab stop at `position` twips: what python-docx's tab_stops.add_tab_stop
-    writes (w:tabs after w:pStyle), built directly when the paragraph's w:pPr holds nothing
-    that must come after it."""
-    p_pr = paragraph_element(paragraph).find(qn("w:pPr"))
-    if p_pr is None or any(child.tag not in _BEFORE_TABS for child in p_pr):
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Twips(position), WD_TAB_ALIGNMENT.RIGHT)
-        return
-    tab = el("w:tab", pos=str(position), val="right")  # python-docx's attribute order
-    tabs = el("w:tabs")
-    tabs.append(tab)
-    p_pr.append(tabs)
-
-
-_BEFORE_TABS = {qn(f"w:{t}") for t in ("pStyle", "keepNext", "keepLines", "pageBreakBefore")}
-
-
 def _write_figure(flow: _Flow, figure: Figure) -> None:
     """The picture centred in its own paragraph (style 图片: automatic line height, kept with
     the next paragraph), its caption (图n …, style 图题) under it on the same page."""
-    p = flow.paragraph("", "图片")
-    width = min(Cm(figure.width_cm), Twips(flow.usable_width()))
-    p.add_run().add_picture(io.BytesIO(figure.png), width=width)
+    flow.picture(figure.png, min(Cm(figure.width_cm), Twips(flow.usable_width())))
     flow.paragraph(figure.caption, "图题")
 
 

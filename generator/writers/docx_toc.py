@@ -16,11 +16,12 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from lxml import etree
 from lxml.etree import _Element
 
-from generator.writers.docx_xml import W_NS, XML_SPACE, el, text_run
+from generator.writers.docx_xml import W_NS, attr_value, text_run, text_run_xml
 from generator.writers.zipfix import normalized_zip
 
 TOC_LEVELS = 2  # TOC \o "1-2": outline levels 0..1 (部分标题; 一级标题 and 表标题), see layout-variations.md
@@ -42,73 +43,51 @@ def bookmark_name(n: int) -> str:
     return f"_Toc{n:08d}"
 
 
-def add_bookmark(p: _Element, n: int) -> None:
-    """A bookmark around the whole paragraph's content (after w:pPr)."""
-    start = el("w:bookmarkStart", id=str(n), name=bookmark_name(n))
-    ppr = p.find(f"{{{W_NS}}}pPr")
-    if ppr is not None:
-        ppr.addnext(start)
-    else:
-        p.insert(0, start)
-    p.append(el("w:bookmarkEnd", id=str(n)))
+def bookmark_xml(n: int) -> tuple[str, str]:
+    """The start and end of a bookmark around a paragraph's content (start after w:pPr)."""
+    return (f'<w:bookmarkStart w:id="{n}" w:name="{bookmark_name(n)}"/>',
+            f'<w:bookmarkEnd w:id="{n}"/>')
 
 
-def toc_paragraphs(entries: list[TocEntry], style_ids: dict[int, str], placeholder: str,
-                   pages: dict[str, str] | None = None, field: bool = True) -> list[_Element]:
+def toc_xml(entries: list[TocEntry], style_ids: dict[int, str], placeholder: str,
+            field: bool = True) -> str:
     """The TOC field spread over one paragraph per entry: begin/instruction/separate in the
     first, end in the last, as Word writes it. Without entries, one paragraph holding
     `placeholder` as the result. `field=False`: the same paragraphs as fixed text (their
-    PAGEREF page numbers are still fields), which no TOC update rewrites."""
-    pages = pages or {}
+    PAGEREF page numbers are still fields), which no TOC update rewrites. As XML text, the
+    way lxml serializes it inside document.xml (see docx_xml.text_run_xml)."""
     paragraphs = []
     for entry in entries or [None]:
-        p = el("w:p")
-        ppr = el("w:pPr")
-        ppr.append(el("w:pStyle", val=style_ids[entry.level if entry else 1]))
-        p.append(ppr)
+        p = ["<w:p><w:pPr><w:pStyle w:val=" + attr_value(style_ids[entry.level if entry else 1])
+             + "/></w:pPr>"]
         if entry is None:
-            p.append(text_run(placeholder))
+            p.append(text_run_xml(placeholder))
         else:
-            link = el("w:hyperlink", anchor=entry.bookmark, history="1")
-            link.append(text_run(entry.text))
-            tab = el("w:r")
-            tab.append(el("w:tab"))
-            link.append(tab)
-            link.extend(_field(f"PAGEREF {entry.bookmark} \\h", pages.get(entry.bookmark, "")))
-            p.append(link)
+            p += ("<w:hyperlink w:anchor=", attr_value(entry.bookmark), ' w:history="1">',
+                  text_run_xml(entry.text), "<w:r><w:tab/></w:r>",
+                  *_field(f"PAGEREF {entry.bookmark} \\h", ""), "</w:hyperlink>")
         paragraphs.append(p)
     if not field and entries:
         # a bookmark over the whole 目录: the PDF pass reads its laid-out text (page numbers)
-        paragraphs[0].find(f"{{{W_NS}}}pPr").addnext(el("w:bookmarkStart", id="0", name=FIXED_TOC_BOOKMARK))
-        paragraphs[-1].append(el("w:bookmarkEnd", id="0"))
-        return paragraphs
-    begin = _field(TOC_INSTRUCTION, None)
-    for run in reversed(begin[:3]):  # begin, instruction, separate
-        paragraphs[0].find(f"{{{W_NS}}}pPr").addnext(run)
-    paragraphs[-1].append(begin[-1])  # end
-    return paragraphs
+        paragraphs[0].insert(1, f'<w:bookmarkStart w:id="0" w:name="{FIXED_TOC_BOOKMARK}"/>')
+        paragraphs[-1].append('<w:bookmarkEnd w:id="0"/>')
+    else:
+        begin = _field(TOC_INSTRUCTION, None)
+        paragraphs[0][1:1] = begin[:3]  # begin, instruction, separate
+        paragraphs[-1].append(begin[-1])  # end
+    return "".join("".join(p) + "</w:p>" for p in paragraphs)
 
 
-def _field(instruction: str, result: str | None) -> list[_Element]:
+def _field(instruction: str, result: str | None) -> list[str]:
     """begin, instruction, separate, [result,] end runs. The TOC field is marked dirty so Word
     offers to refresh it (page numbers) even where settings' updateFields is ignored."""
-    def char(kind: str) -> _Element:
-        run = el("w:r")
-        fld = el("w:fldChar", fldCharType=kind)
-        if kind == "begin" and result is None:
-            fld.set(f"{{{W_NS}}}dirty", "true")
-        run.append(fld)
-        return run
-
-    instr_run = el("w:r")
-    instr = el("w:instrText")
-    instr.set(XML_SPACE, "preserve")
-    instr.text = f" {instruction} "
-    instr_run.append(instr)
-    runs = [char("begin"), instr_run, char("separate")]
+    dirty = ' w:dirty="true"' if result is None else ""
+    runs = [f'<w:r><w:fldChar w:fldCharType="begin"{dirty}/></w:r>',
+            f'<w:r><w:instrText xml:space="preserve">{escape(f" {instruction} ")}</w:instrText></w:r>',
+            '<w:r><w:fldChar w:fldCharType="separate"/></w:r>']
     if result is not None:
-        runs.append(text_run(result))
-    return [*runs, char("end")]
+        runs.append(text_run_xml(result))
+    return [*runs, '<w:r><w:fldChar w:fldCharType="end"/></w:r>']
 
 
 def toc_lines(text: str) -> list[tuple[str, str]]:

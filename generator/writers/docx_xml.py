@@ -107,14 +107,16 @@ def run_properties_xml(fonts: dict[str, str] | None = None, bold: bool = False,
                if half_points else "") + "</w:rPr>")
 
 
-@lru_cache(maxsize=16384)
 def text_run_xml(text: str, run_properties: str = "") -> str:
     """`text_run` as XML text, exactly as lxml serializes it (w: prefix, no namespace
     declaration, empty elements self-closed), for builders that write many runs as one
-    string; `run_properties` from `run_properties_xml`. Cached: a table's names, codes and
-    many of its amounts recur within a document and from one department to the next."""
+    string; `run_properties` from `run_properties_xml`."""
+    if text.isprintable():  # nearly every run: no tab, no line break, nothing XML forbids
+        if not text:
+            return f"<w:r>{run_properties}</w:r>" if run_properties else "<w:r/>"
+        return f'<w:r>{run_properties}<w:t xml:space="preserve">{escape_text(text)}</w:t></w:r>'
     text = clean(text)
-    if "\t" not in text and "\n" not in text and "\r" not in text:  # nearly every cell
+    if "\t" not in text and "\n" not in text and "\r" not in text:
         return f'<w:r>{run_properties}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' \
             if text else (f"<w:r>{run_properties}</w:r>" if run_properties else "<w:r/>")
     out = ["<w:r>", run_properties]
@@ -129,3 +131,11 @@ def text_run_xml(text: str, run_properties: str = "") -> str:
                 out.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
     out.append("</w:r>")
     return "".join(out)
+
+
+def escape_text(text: str) -> str:
+    """`text` as lxml writes a text node: &, < and > escaped (saxutils.escape, quicker when,
+    as nearly always, there is nothing to escape)."""
+    if "&" in text or "<" in text or ">" in text:
+        return escape(text)
+    return text
