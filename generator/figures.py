@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 from typing import Any
@@ -200,11 +201,12 @@ class _Builder:
     def record_level(self, name: str, spec: DataSection, raw: dict[str, Any], path: tuple[str, ...],
                      prefix: str, table: str) -> None:
         """One level of a 项目 section: each key is an item or a group ("预算数") of items."""
-        here = list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in spec.items if k.startswith(prefix)))
+        groups = _groups(spec.items)
         for key, value in raw.items():
             dotted = prefix + key
-            is_group = any(k.startswith(dotted + ".") for k in spec.items)
+            is_group = dotted in groups
             if dotted not in spec.items and not is_group:
+                here = list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in spec.items if k.startswith(prefix)))
                 self.unknown(key, here, path + (key,), table, row=prefix.rstrip("."), what="项")
                 self.ledger.spoil(name)  # the figure it was meant to be is unknown
                 continue
@@ -239,6 +241,7 @@ class _Builder:
                     names[code] = label
                     self.named_code(code, label, catalogue, path + (NAME_KEY,), table)
             present.add(code)
+            label = self.row_label(code, catalogue, names)
             for column, value in row.items():
                 if column == NAME_KEY:
                     continue
@@ -246,8 +249,7 @@ class _Builder:
                     self.unknown(column, columns, path + (column,), table, row=code)
                     self.spoil_row(name, code)  # the column it was meant for is unknown
                     continue
-                self.amount(value, path + (column,), f"{name}.{code}.{column}", table,
-                            self.row_label(code, catalogue, names), column)
+                self.amount(value, path + (column,), f"{name}.{code}.{column}", table, label, column)
         present.discard(TOTAL_ROW)
         for code in list(present):  # every 项 brings its 款 and 类
             present.update(code[:n] for n in (3, 5) if n < len(code))
@@ -266,11 +268,13 @@ class _Builder:
             if len(d) > 3 and d[:-2] in children:
                 children[d[:-2]].append(d)
         children[TOTAL_ROW] = [c for c in codes if len(c) == 3]
+        labels = {c: self.row_label(c, catalogue, names) for c in codes}
         for row in [TOTAL_ROW, *codes]:
+            kid_rows = [(f"{name}.{k}.", labels[k]) for k in children[row]]
             for column, formula in spec.columns.items():
                 key = f"{name}.{row}.{column}"
                 fig = self.ledger.define(key)
-                kids = [(f"{name}.{k}.{column}", self.row_label(k, catalogue, names)) for k in children[row]]
+                kids = [(prefix + column, label) for prefix, label in kid_rows]
                 if formula:
                     self._pending.append((key, formula, f"{name}.{row}"))
                     if kids:
@@ -441,19 +445,25 @@ class _Builder:
     def define_rules(self) -> None:
         for key, formula, scope in self._pending:
             try:
-                expr = parse_expr(formula, lambda token, s=scope: self.resolve(token, s))
+                expr = parse_expr(formula, self.resolver(scope))
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file),
                                            hint="这是模板文件的问题，请联系模板维护者"))
                 continue
             self.ledger.define(key, rule=expr)
 
-    def resolve(self, token: str, scope: str) -> str | None:
+    def resolver(self, scope: str) -> Callable[[str], str | None]:
         """A name in a formula: first relative to its row/section, then absolute."""
-        for candidate in (f"{scope}.{token}", token):
-            if self.ledger.knows(candidate):
+        prefix = scope + "."
+        figures, knows = self.ledger.figures, self.ledger.knows
+
+        def resolve(token: str) -> str | None:
+            candidate = prefix + token
+            if candidate in figures or knows(candidate):
                 return candidate
-        return None
+            return token if token in figures or knows(token) else None
+
+        return resolve
 
     def conditions(self) -> None:
         for check in self.profile.model.checks:
@@ -461,12 +471,21 @@ class _Builder:
             try:
                 if not m:
                     raise ProfileFormulaError(f"校验“{check.name}”的条件应形如“甲 <= 乙”")
-                left = parse_expr(m.group(1), lambda t: self.resolve(t, ""))
-                right = parse_expr(m.group(3), lambda t: self.resolve(t, ""))
+                left = parse_expr(m.group(1), self.resolver(""))
+                right = parse_expr(m.group(3), self.resolver(""))
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
             self.ledger.conditions.append(Condition(check.name, left, m.group(2), right))
+
+
+def _groups(items: dict[str, str]) -> set[str]:
+    """Every group of a 项目 section's items: "预算数" and "专项收入.其中" of "专项收入.其中.合计"."""
+    out = set()
+    for item in items:
+        parts = item.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return out
 
 
 def _zero_space(section: str, columns: set[str]):  # noqa: ANN202 - a small predicate factory
