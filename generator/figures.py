@@ -15,14 +15,13 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException
 from typing import Any
 
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
 from .errors import Location, Problem, a_few, error, warning
-from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
+from .ledger import Condition, Expr, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import UNREADABLE, Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
 
@@ -32,6 +31,7 @@ _CODE = re.compile(r"^[0-9]+$")  # ASCII digits only: "２０１" must not pass 
 # 1e20, 2.5E3: YAML 1.1 reads these as text; an officer means a number (then found too large).
 _SCIENTIFIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+\s*$")
 MAX_DIGITS = 20  # no real amount has more; longer ones are typing accidents
+_MAX_FORMULAS = 50_000  # formulas remembered per profile (_Builder.parse), by row: bounded
 
 
 @dataclass
@@ -196,12 +196,12 @@ class _Builder:
             self.ledger.define(f"{name}.{item}")
             if formula:
                 self._pending.append((f"{name}.{item}", formula, name))
-        self.record_level(name, spec, raw, (name,), "", table)
+        self.record_level(name, spec, raw, (name,), "", table, _groups(spec.items))
 
     def record_level(self, name: str, spec: DataSection, raw: dict[str, Any], path: tuple[str, ...],
-                     prefix: str, table: str) -> None:
-        """One level of a 项目 section: each key is an item or a group ("预算数") of items."""
-        groups = _groups(spec.items)
+                     prefix: str, table: str, groups: set[str]) -> None:
+        """One level of a 项目 section: each key is an item or a group ("预算数") of items
+        (`groups`: every group of the section's items, _groups)."""
         for key, value in raw.items():
             dotted = prefix + key
             is_group = dotted in groups
@@ -214,7 +214,7 @@ class _Builder:
                 if value is None:
                     continue
                 if not self.not_mapping(value, path + (key,), table, dotted):
-                    self.record_level(name, spec, value, path + (key,), dotted + ".", table)
+                    self.record_level(name, spec, value, path + (key,), dotted + ".", table, groups)
                 else:
                     self.ledger.spoil(name)
                 continue
@@ -445,25 +445,46 @@ class _Builder:
     def define_rules(self) -> None:
         for key, formula, scope in self._pending:
             try:
-                expr = parse_expr(formula, self.resolver(scope))
+                expr = self.parse(formula, scope)
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file),
                                            hint="这是模板文件的问题，请联系模板维护者"))
                 continue
             self.ledger.define(key, rule=expr)
 
-    def resolver(self, scope: str) -> Callable[[str], str | None]:
-        """A name in a formula: first relative to its row/section, then absolute."""
+    def parse(self, formula: str, scope: str) -> Expr:
+        """The formula with each name resolved, first relative to its row/section ("scope.name"),
+        then absolute ("name"): a name the ledger knows (ledger.knows: a figure, or an implicit
+        zero of a 科目 table).
+
+        Remembered on the profile with the answers it rested on: which names were figures and
+        which were not. The implicit zeros are the profile's own (its sections, columns and
+        catalogues), the same for every input, so when each remembered answer holds for this
+        input's figures, resolving again would give the same expression."""
+        memo = self.profile.formulas
+        figures = self.ledger.figures
+        entry = memo.get((formula, scope))
+        if entry is not None and all((name in figures) is known for name, known in entry[1]):
+            return entry[0]
+        knows = self.ledger.knows
+        answers: list[tuple[str, bool]] = []
         prefix = scope + "."
-        figures, knows = self.ledger.figures, self.ledger.knows
 
         def resolve(token: str) -> str | None:
-            candidate = prefix + token
-            if candidate in figures or knows(candidate):
-                return candidate
-            return token if token in figures or knows(token) else None
+            for candidate in (prefix + token, token):
+                if candidate in figures:
+                    answers.append((candidate, True))
+                    return candidate
+                if knows(candidate):  # an implicit zero: known whatever the input
+                    return candidate
+                answers.append((candidate, False))
+            return None
 
-        return resolve
+        expr = parse_expr(formula, resolve)
+        if len(memo) >= _MAX_FORMULAS:
+            memo.clear()
+        memo[(formula, scope)] = (expr, tuple(answers))
+        return expr
 
     def conditions(self) -> None:
         for check in self.profile.model.checks:
@@ -471,8 +492,8 @@ class _Builder:
             try:
                 if not m:
                     raise ProfileFormulaError(f"校验“{check.name}”的条件应形如“甲 <= 乙”")
-                left = parse_expr(m.group(1), self.resolver(""))
-                right = parse_expr(m.group(3), self.resolver(""))
+                left = self.parse(m.group(1), "")
+                right = self.parse(m.group(3), "")
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
