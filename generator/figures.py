@@ -192,11 +192,17 @@ class _Builder:
             self.economic_section(name, spec, raw, table)
 
     def record_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
-        for item, formula in spec.items.items():
-            self.ledger.define(f"{name}.{item}")
+        plan = self.profile.plans.get(("项目", name))
+        if plan is None:  # the section's figures with their formulas, and its groups of items
+            plan = self.profile.plans[("项目", name)] = (
+                [(f"{name}.{item}", formula) for item, formula in spec.items.items()], _groups(spec.items))
+        items, groups = plan
+        define = self.ledger.define
+        for key, formula in items:
+            define(key)
             if formula:
-                self._pending.append((f"{name}.{item}", formula, name))
-        self.record_level(name, spec, raw, (name,), "", table, _groups(spec.items))
+                self._pending.append((key, formula, name))
+        self.record_level(name, spec, raw, (name,), "", table, groups)
 
     def record_level(self, name: str, spec: DataSection, raw: dict[str, Any], path: tuple[str, ...],
                      prefix: str, table: str, groups: set[str]) -> None:
@@ -300,8 +306,14 @@ class _Builder:
 
     def economic_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
         catalogue = self.profile.catalogues["经济分类"]
-        in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
-        names = {c: catalogue.names[c] for c in in_scope}
+        plan = self.profile.plans.get(("经济分类", name))
+        if plan is None:  # the catalogue's rows of this table, the same for every input
+            in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
+            catalogued = {c: catalogue.names[c] for c in in_scope}
+            plan = self.profile.plans[("经济分类", name)] = (
+                catalogued, *_economic_rows(name, spec, catalogued), set(in_scope))
+        catalogued, catalogued_codes, catalogued_rows, allowed = plan
+        names = dict(catalogued)
         for key, value in raw.items():
             path = (name, key)
             if key in spec.totals:
@@ -339,21 +351,19 @@ class _Builder:
             if value is None:
                 continue
             self.amount(value, path, f"{name}.{key}", table, f"{key} {names[key]}", "金额")
-        codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
+        if names == catalogued:  # no name typed in the input: the catalogue's rows
+            codes, rows = list(catalogued_codes), catalogued_rows
+        else:
+            codes, rows = _economic_rows(name, spec, names)
         self.rows[name] = ClassifiedRows(codes=codes, names=names)
-        children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, as above)
-        for k in codes:
-            if len(k) == 5:
-                children.setdefault(k[:3], []).append(k)
-        for code in codes:
-            kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in children.get(code, ())]
-            fig = self.ledger.define(f"{name}.{code}")
-            if len(code) == 3 and kids:
-                fig.rule = sum_of(kids)
+        define = self.ledger.define
+        for key, rule in rows:
+            fig = define(key)
+            if rule is not None:
+                fig.rule = rule
         for total, formula in spec.totals.items():
             self.ledger.define(f"{name}.{total}")
             self._pending.append((f"{name}.{total}", formula, name))
-        allowed = {c for c in catalogue.names if c[:3] in spec.scope}
         self.ledger.zero_spaces.append(lambda key, n=name, a=allowed: key.startswith(n + ".") and key[len(n) + 1:] in a)
 
     def list_section(self, name: str, spec: DataSection, raw: Any, table: str) -> None:
@@ -498,6 +508,20 @@ class _Builder:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
             self.ledger.conditions.append(Condition(check.name, left, m.group(2), right))
+
+
+def _economic_rows(name: str, spec: DataSection, names: dict[str, str]) -> tuple[list[str], list[tuple[str, Expr | None]]]:
+    """A 经济分类 table's rows in order, and each row's figure with its rule (a 类 is the sum of its 款)."""
+    codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
+    children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, not codes × codes)
+    for k in codes:
+        if len(k) == 5:
+            children.setdefault(k[:3], []).append(k)
+    rows: list[tuple[str, Expr | None]] = []
+    for code in codes:
+        kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in children.get(code, ())]
+        rows.append((f"{name}.{code}", sum_of(kids) if len(code) == 3 and kids else None))
+    return codes, rows
 
 
 def _groups(items: dict[str, str]) -> set[str]:

@@ -101,6 +101,7 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
     each fund's 类 ≤ the all-funds 类). Only the deepest row is reported: a 项 over its
     all-funds row makes its 款 and 类 over too, and that is one mistake."""
     ledger, data = figures.ledger, profile.model.data
+    value, stated_or_derived = ledger.value, ledger.figures
     problems: list[Problem] = []
     for spec in profile.model.subsets:
         if spec.whole not in data:
@@ -117,11 +118,15 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
             for whole_col, pairs in targets.items():
                 terms = [f"{name}.{code}.{col}" for name, col in pairs]
                 whole_key = f"{spec.whole}.{code}.{whole_col}"
-                try:
-                    terms = [k for k in terms if (k in ledger.figures or ledger.knows(k)) and ledger.value(k)]
-                    whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
-                except InvalidFigure:  # unreadable input, reported where it is
-                    continue
+                if not ledger.spoiled:  # a key outside the figures is an implicit zero, or unknown: 0 either way
+                    terms = [k for k in terms if k in stated_or_derived and value(k)]
+                    whole = value(whole_key) if whole_key in stated_or_derived else Decimal(0)
+                else:
+                    try:
+                        terms = [k for k in terms if ledger.knows(k) and value(k)]
+                        whole = value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                    except InvalidFigure:  # unreadable input, reported where it is
+                        continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 # a row below already reported (asked only of a row over: codes × codes otherwise)
                 if terms and total - whole > ledger.tolerance and not any(

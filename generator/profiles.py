@@ -684,6 +684,11 @@ class Profile:
         return {}
 
     @cached_property
+    def plans(self) -> dict[tuple[str, str], Any]:
+        """What figures.py derives from this profile and its catalogues alone, by (form, section)."""
+        return {}
+
+    @cached_property
     def variants(self) -> dict[tuple[str, ...], Profile]:
         """This profile with optional tables switched on, by their names (optional.py), made
         once: a Profile and its model are never changed once made."""
