@@ -124,7 +124,36 @@ def check_suffix(path: Path) -> None:
                            hint="输入文件应是按 data/examples/ 中示例填写的 .yaml 文件，或 Excel 录入表（.xlsx）")])
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+def _lean(loader: type[yaml.BaseLoader] | None) -> type[yaml.BaseLoader] | None:
+    """libyaml's loader with the hooks it calls back into Python for every node made cheap.
+    No path resolver is registered (yaml.add_path_resolver), so descending into and ascending
+    out of a node record nothing: builtins that do nothing stand in for the Python methods that
+    return at once. A plain scalar's implicit tag is looked up by its first character in the
+    loader's implicit resolvers (as Resolver.resolve does, without rebuilding the list each
+    time); tests/test_fast_paths.py compares every tag with Resolver.resolve's."""
+    if loader is None or loader.yaml_path_resolvers:
+        return loader
+    everywhere = tuple(loader.yaml_implicit_resolvers.get(None, ()))
+    by_first = {first: tuple(resolvers) + everywhere
+                for first, resolvers in loader.yaml_implicit_resolvers.items() if first is not None}
+    scalar, default = yaml.ScalarNode, loader.DEFAULT_SCALAR_TAG
+
+    class Lean(loader):  # type: ignore[valid-type,misc]
+        descend_resolver = {}.get  # called with (parent, index): returns index, records nothing
+        ascend_resolver = tuple  # called with (): returns (), records nothing
+
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is scalar and implicit[0]:
+                for tag, regexp in by_first.get(value[:1], everywhere):
+                    if regexp.match(value):
+                        return tag
+                return default
+            return super().resolve(kind, value, implicit)
+
+    return Lean
+
+
+_FAST_LOADER = _lean(getattr(yaml, "CSafeLoader", None))
 
 
 def _compose(text: str) -> list[yaml.Node]:
