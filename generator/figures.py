@@ -142,7 +142,7 @@ class _Builder:
             raw = Decimal(raw.strip())
         if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
             text = str(raw)
-            if sum(c.isdigit() for c in text) > MAX_DIGITS or (
+            if (len(text) > MAX_DIGITS and sum(c.isdigit() for c in text) > MAX_DIGITS) or (
                     isinstance(raw, Decimal) and raw.is_finite() and abs(raw.adjusted()) > MAX_DIGITS):
                 bad("数字大得不合理（超过 10 万亿元）或位数太多")
                 return None

@@ -320,6 +320,9 @@ class _Walker:
         self.root = root
         self.skipped = False  # a mapping entry refused (a bad or repeated key): its value not walked
         self.lines = text.split("\n")
+        # No refused character in the text, and no escape ("\\") that could make one: then no key
+        # or value has one (libyaml's line folding only makes spaces and line breaks).
+        self.clean = bool(text) and not allow_aliases and not _BAD_CHARS.search(text) and "\\" not in text
         self.allow_aliases = allow_aliases
         self.locations: dict[Path_, Location] = {}
         self.problems: list[Problem] = []
@@ -365,7 +368,7 @@ class _Walker:
                     self.skipped = True
                     continue
                 key = text.strip()
-                if _BAD_CHARS.search(key):
+                if not self.clean and _BAD_CHARS.search(key):
                     self.problems.append(self.bad_chars(key_node))
                     self.skipped = True
                     continue
@@ -434,7 +437,7 @@ class _Walker:
                      hint="请删除这些字符后重新输入（常见于从网页或其他软件复制来的文字）")
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if isinstance(node.value, str) and _BAD_CHARS.search(node.value):
+        if not self.clean and isinstance(node.value, str) and _BAD_CHARS.search(node.value):
             self.problems.append(self.bad_chars(node))
             return node.value
         if node.tag == _STR_TAG:
