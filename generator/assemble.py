@@ -54,7 +54,10 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     env = env or shared_environment(options.templates_dir.resolve())
     narrative_display = profile.narrative_display()
     writer, context = narrative_context(prepared)
-    overview_text = writer.rendered(lambda: render_template(env, profile.model.overview_template, context))
+    def text(name: str) -> NarrativeText:
+        return writer.rendered(lambda: render_template(env, name, context, profile.template_place(name)))
+
+    overview_text = text(profile.model.overview_template)
     overview = blocks_from_markup(overview_text.text)
     try:
         renderer = TableRenderer(profile, prepared.figures, report.department)
@@ -65,11 +68,9 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
     except ProfileFormulaError as e:
         raise UserError([error("profile-formula", f"模板中表格引用的数有误：{e}",
                                location=Location(file=profile.file))]) from e
-    narrative_text = (writer.rendered(lambda: render_template(env, profile.model.narrative_template, context))
-                      if profile.model.narrative_template else NarrativeText(""))
+    narrative_text = text(profile.model.narrative_template) if profile.model.narrative_template else NarrativeText("")
     narrative = _place_tables(blocks_from_markup(narrative_text.text), placed, profile)
-    own_texts = {spec.name: writer.rendered(lambda spec=spec: render_template(env, spec.template, context))
-                 for spec in profile.frame if spec.template}
+    own_texts = {spec.name: text(spec.template) for spec in profile.frame if spec.template}
     own = {name: _place_tables(blocks_from_markup(t.text), placed, profile) for name, t in own_texts.items()}
     texts = [overview_text, narrative_text, *own_texts.values()]
     _check_narrative(tuple(m for t in texts for m in t.missing), [*narrative, *(b for bs in own.values() for b in bs)],
@@ -98,8 +99,9 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
         department=report.department,
         year=report.year,
         kind=report.kind,
-        subject=f"{report.year}年度部门{report.kind}公开",
-        keywords=(report.department, f"{report.year}", f"部门{report.kind}"),
+        subject=fill(profile.model.properties.subject, values),
+        keywords=tuple(fill(word, values) for word in profile.model.properties.keywords),
+        category=fill(profile.model.properties.category, values),
         parts=tuple(parts),
         cover=tuple(fill(line, values) for line in profile.model.cover),
         toc=profile.model.toc.show,

@@ -185,8 +185,7 @@ class CodeKeys:
         self.data = profile.model.data
         default = getattr(profile.model, "code_baseline", None)
         classified = [n for n, s in self.data.items() if s.form == "功能分类"]
-        section = (default.data if default else None) or next(
-            (n for n in classified if "一般公共预算" in n), classified[0] if classified else None)
+        section = (default.data if default else None) or (classified[0] if classified else None)
         self.default_section = section
         self.default_column = (default.column if default and default.column else None) or (
             next(iter(self.data[section].columns)) if section else None)

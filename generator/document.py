@@ -163,13 +163,13 @@ class Document:
     # Document properties come from the input, never from the clock (deterministic output).
     subject: str = ""
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    category: str = ""
     citations: tuple[Citation, ...] = field(default_factory=tuple)
     # figures the narrative cites that no table prints (其他重要事项.机关运行经费 …): verify names them
     uncited: tuple[str, ...] = ()
     # the percentages the narrative derived from table figures (verify recomputes them)
     percents: tuple[PercentCheck, ...] = ()
-    # the front matter: lines under the title (() = the department, "2020年度部门决算公开"),
-    # and whether a 目录 page follows
+    # the front matter: the profile's lines under the title (封面), and whether a 目录 page follows
     cover: tuple[str, ...] = ()
     toc: bool = True
     text_landscape: bool = False  # text pages (and cover) printed landscape

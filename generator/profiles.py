@@ -286,6 +286,14 @@ class PartSpec(_Strict):
         return self
 
 
+class PropertiesSpec(_Strict):
+    """文档属性: the Word and Excel files' properties (File → Properties), placeholders filled."""
+
+    subject: str = Field("", alias="主题")  # "" = none
+    keywords: list[str] = Field(default_factory=lambda: ["{部门名称}", "{年度}"], alias="关键词")
+    category: str = Field("", alias="类别")  # Word only; "" = none
+
+
 class TocSpec(_Strict):
     show: bool = Field(True, alias="显示")
     tables: bool = Field(True, alias="列出表格")
@@ -376,7 +384,8 @@ class ProfileModel(_Strict):
     # the document frame (docs/模板配置.md): parts, cover, 目录, orientation, captions, header line
     parts: list[PartSpec] = Field(default_factory=list, alias="部分")
     carry_over: CarryOverSpec = Field(default_factory=lambda: CarryOverSpec(), alias="上年衔接")
-    cover: list[str] = Field(default_factory=lambda: ["{部门名称}", "{年度}年度部门{类型}公开"], alias="封面")
+    cover: list[str] = Field(alias="封面")  # the lines under the title (may be [])
+    properties: PropertiesSpec = Field(default_factory=lambda: PropertiesSpec(), alias="文档属性")
     toc: TocSpec = Field(default_factory=lambda: TocSpec(), alias="目录")
     text_orientation: Literal["纵向", "横向"] = Field("纵向", alias="正文方向")
     table_orientation: Literal["按表", "纵向", "横向"] = Field("按表", alias="表格方向")
@@ -613,6 +622,11 @@ class Profile:
     year: int
     catalogues: dict[str, Catalogue]
     glossary: tuple[tuple[str, str], ...]
+    # where the profile names each of its sentence templates (概况模板, 部分[i].模板 …)
+    template_places: tuple[tuple[str, Location], ...] = ()
+
+    def template_place(self, name: str) -> Location | None:
+        return dict(self.template_places).get(name)
 
     @cached_property
     def frame(self) -> tuple[PartSpec, ...]:
@@ -937,13 +951,17 @@ def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Pat
 
 def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile:
     data_dir = data_dir or DATA_DIR
-    model, _ = _read_profile_model(path)
+    model, merged = _read_profile_model(path)
     catalogues = {
         name: load_catalogue(data_dir / "catalogues" / f"{pattern.format(年度=year)}.yaml", name)
         for name, pattern in model.catalogues.items()
     }
     glossary = load_glossary(data_dir / model.glossary)
-    return Profile(model=model, file=str(path), year=year, catalogues=catalogues, glossary=glossary)
+    named = [(model.overview_template, ("概况模板",)), (model.narrative_template, ("情况说明模板",)),
+             *((part.template, ("部分", str(i), "模板")) for i, part in enumerate(model.parts))]
+    places = tuple((name, merged.loc(key)) for name, key in named if name)
+    return Profile(model=model, file=str(path), year=year, catalogues=catalogues, glossary=glossary,
+                   template_places=places)
 
 
 def load_catalogue(path: Path, name: str) -> Catalogue:

@@ -97,16 +97,20 @@ def chinese_ordinal(n: int) -> str:
     return f"（{chinese_number(int(n))}）"
 
 
-def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
+                    named_at: Location | None = None) -> str:
     """Render one template; any fault is reported in Chinese at the template file and line
-    where it happened (an included template or imported macro names its own file)."""
+    where it happened (an included template or imported macro names its own file). A missing
+    template itself is reported where the profile names it (`named_at`)."""
     try:
         template = env.get_template(name)
         return template.render(**context)
     except jinja2.TemplateNotFound as e:
         missing = e.name if e.name and e.name != name else name
+        itself = missing == name and named_at is not None
         raise UserError([error("template-missing", f"找不到模板文件 {missing}",
-                               location=_where(e, name, env))]) from e
+                               location=named_at if itself else _where(e, name, env),
+                               expected=f"模板文件夹 {_folder(env)} 中的文件" if itself else "")]) from e
     except jinja2.UndefinedError as e:
         m = re.match(r"^'([^']+)' is undefined$", e.message or "")
         hint = ("在被导入的宏里使用模板函数时，请写 {% from \"…\" import … with context %}"
@@ -252,6 +256,11 @@ def _where(e: BaseException, name: str, env: jinja2.Environment) -> Location:
     if line is None and isinstance(e, jinja2.TemplateNotFound):
         return Location(file=name)
     return Location(file=file, line=line)
+
+
+def _folder(env: jinja2.Environment) -> str:
+    """The templates folder(s) a template name is looked up in."""
+    return "、".join(str(root) for root in getattr(env.loader, "searchpath", []))
 
 
 def _relative(filename: str | None, env: jinja2.Environment) -> str | None:

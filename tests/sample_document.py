@@ -84,6 +84,8 @@ def sample_document() -> Document:
         year=2020,
         kind="决算",
         subject="部门决算公开",
+        category="部门决算",
+        cover=("测试部门 & <局>", "2020年度部门决算公开"),
         parts=(
             Part("概况", "第一部分 测试部门概况", (
                 Heading(1, "一、部门主要职责"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
 
@@ -31,6 +32,7 @@ PROFILE = """\
 零值显示: 空白
 表头单位标签: 编制单位
 文档标题: "{部门名称}{年度}年度决算公开"
+封面: ["{部门名称}", "{年度}年度部门决算公开"]
 部分标题:
   概况: "一、单位概况"
   表格: "二、决算报表"
@@ -261,3 +263,41 @@ def test_every_command_takes_the_region_folders(tmp_path: Path, run) -> None:  #
     # schema of the region's profile
     code, out, err = run("schema", "--year", "2024", *folders)
     assert code == 0 and "会议费" in out and "总表" in out, err
+
+
+def test_cover_and_properties_come_from_the_profile(tmp_path: Path, run) -> None:  # noqa: ANN001
+    """The lines under the title and the files' properties are the profile's words, never the
+    program's: a profile that bases on nothing must say its 封面; 文档属性 has plain defaults."""
+    data, templates, source = write_region(tmp_path)
+    profile = data / "profiles" / "某某县决算.yaml"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace('封面: ["{部门名称}", "{年度}年度部门决算公开"]\n', ""), encoding="utf-8")
+    code, out, err = run("check", source, "--data-dir", data, "--templates-dir", templates)
+    assert code != 0 and "封面" in out + err and "某某县决算.yaml" in out + err, out + err
+    profile.write_text(text.replace(
+        '封面: ["{部门名称}", "{年度}年度部门决算公开"]\n',
+        '封面: ["编制单位：{部门名称}"]\n文档属性: {主题: "{年度}年度县级决算", 类别: 县级决算}\n'), encoding="utf-8")
+    options = RunOptions(data_dir=data, templates_dir=templates, out_dir=tmp_path / "out")
+    result = build_report(source, options)
+    docx_path = next(p for p in result.outputs if p.suffix == ".docx")
+    assert dump_docx(docx_path)[1] == "P[封面信息] 编制单位：某某县档案馆"
+    word = docx.Document(str(docx_path)).core_properties
+    assert (word.subject, word.category, word.keywords) == ("2024年度县级决算", "县级决算", "某某县档案馆, 2024")
+    book = openpyxl.load_workbook(next(p for p in result.outputs if p.suffix == ".xlsx")).properties
+    assert (book.subject, book.keywords) == ("2024年度县级决算", "某某县档案馆,2024")
+
+
+@pytest.mark.parametrize(("key", "name"), [("概况模板", "某某县/概况.md.j2"), ("情况说明模板", "某某县/说明.md.j2")])
+def test_a_missing_template_file_is_reported_where_the_profile_names_it(tmp_path: Path, run, key: str,  # noqa: ANN001
+                                                                        name: str) -> None:
+    data, templates, source = write_region(tmp_path)
+    profile = data / "profiles" / "某某县决算.yaml"
+    text = profile.read_text(encoding="utf-8").replace(f"{key}: {name}", f"{key}: 某某县/没有.md.j2")
+    profile.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(f"{key}: 某某县/没有.md.j2") + 1
+    for command in (["check", source, "--data-dir", data], ["profiles", "--check", data]):
+        code, out, err = run(*command, "--templates-dir", templates)
+        assert code != 0, out + err
+        assert f"某某县决算.yaml 第{line}行第1列：" in out + err, out + err
+        assert "找不到模板文件 某某县/没有.md.j2" in out + err, out + err
+        assert f"应为：模板文件夹 {templates}" in out + err, out + err

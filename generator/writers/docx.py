@@ -423,7 +423,7 @@ def _style_fonts(word: WordDocument, name: str) -> dict[str, str]:
 
 def _write_front_matter(flow: _Flow, doc: Document) -> None:
     flow.paragraph(doc.title, "文档标题")
-    for line in doc.cover or (doc.department, f"{doc.year}年度部门{doc.kind}公开"):
+    for line in doc.cover:
         flow.paragraph(line, "封面信息")
     if doc.toc:
         flow.paragraph("目  录", "目录标题", new_page=True)
@@ -511,10 +511,10 @@ def _set_properties(word: WordDocument, doc: Document) -> None:
     stamp = dt.datetime(doc.year + 1, 1, 1, tzinfo=dt.timezone.utc)
     props = word.core_properties
     props.title = clean(doc.title)
-    props.subject = clean(doc.subject or f"部门{doc.kind}公开")
+    props.subject = clean(doc.subject)
     props.author = clean(doc.department)
     props.keywords = clean(", ".join(doc.keywords))
-    props.category = clean(f"部门{doc.kind}")
+    props.category = clean(doc.category)
     props.comments = ""
     props.last_modified_by = "gen-report"
     props.created = props.modified = stamp
