@@ -214,36 +214,31 @@ class Ledger:
     # -- checking -------------------------------------------------------------------------
     def check(self, describe: Describe, locate: Callable[[str], Location]) -> list[Problem]:
         problems: list[Problem] = []
-        # A check whose figure could not be read (InvalidFigure) is skipped: that problem is reported.
-        for key, fig in self.figures.items():
-            if fig.stated is None:
-                # An identity on a derived (unstated) figure only restates, summed, mismatches already
-                # reported where they were typed: checking it would report one mistake twice.
-                continue
-            if fig.rule is not None:
-                try:
-                    p = self._compare(key, fig.stated, fig.rule, describe, fig.where or locate(key),
-                                      "填写的数与推算结果不符")
-                except InvalidFigure:
-                    p = None
-                if p:
-                    problems.append(p)
-            for identity in fig.identities:
-                try:
-                    p = self._compare(key, self.value(key), identity, describe, fig.where or locate(key),
-                                      "与下级科目之和不符")
-                except InvalidFigure:
-                    p = None
-                if p:
-                    problems.append(p)
-        for cond in self.conditions:
+
+        def add(check: Callable[..., Problem | None], *args: object) -> None:
             try:
-                p = self._condition(cond, describe, locate)
-            except InvalidFigure:
-                p = None
+                p = check(*args)
+            except InvalidFigure:  # a figure it needs could not be read: that problem is reported
+                return
             if p:
                 problems.append(p)
+
+        for key, fig in self.figures.items():
+            # An identity on a derived (unstated) figure only restates, summed, mismatches already
+            # reported where they were typed: checking it would report one mistake twice.
+            if fig.stated is None:
+                continue
+            if fig.rule is not None:
+                add(self._compare, key, fig.stated, fig.rule, describe, fig.where or locate(key),
+                    "填写的数与推算结果不符")
+            for identity in fig.identities:
+                add(self._compare_identity, key, identity, describe, fig.where or locate(key))
+        for cond in self.conditions:
+            add(self._condition, cond, describe, locate)
         return problems
+
+    def _compare_identity(self, key: str, identity: Expr, describe: Describe, where: Location) -> Problem | None:
+        return self._compare(key, self.value(key), identity, describe, where, "与下级科目之和不符")
 
     def _compare(self, key: str, found: Decimal, expr: Expr, describe: Describe,
                  where: Location, message: str) -> Problem | None:
