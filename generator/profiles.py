@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -768,13 +769,14 @@ def header_profile(source: Source, header: Header, data_dir: Path | None = None)
     if cached is not None and _unchanged(cached[0]):
         profile = cached[1]
     else:
-        _READING.append([])
+        reading = _reading()
+        reading.append([])
         try:
             profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
                                                where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
             profile = load_profile(profile_file, header.year, data_dir)
         finally:
-            read = _READING.pop()
+            read = reading.pop()
         if len(_CHOSEN) >= 64:
             _CHOSEN.clear()
         _CHOSEN[key] = (tuple(dict.fromkeys(read)), profile)
@@ -785,9 +787,15 @@ def header_profile(source: Source, header: Header, data_dir: Path | None = None)
 
 
 # header_profile's choices: (kind, year, 模板, data dir) → (every file and folder read, with its
-# stamp when read; the profile). _READING collects the stamps while a choice is made.
+# stamp when read; the profile). _READING collects the stamps while a choice is made (per thread).
 _CHOSEN: dict[tuple[str, int, str | None, str], tuple[tuple[tuple[str, tuple[int, int] | None], ...], Profile]] = {}
-_READING: list[list[tuple[str, tuple[int, int] | None]]] = []
+_READING = threading.local()
+
+
+def _reading() -> list[list[tuple[str, tuple[int, int] | None]]]:
+    if not hasattr(_READING, "stack"):
+        _READING.stack = []
+    return _READING.stack
 
 
 def _stamp_now(name: str) -> tuple[int, int] | None:
@@ -804,8 +812,9 @@ def _unchanged(read: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
 
 def _noting(path: Path) -> None:
     """Record `path` (a file, or a folder whose listing is read) for header_profile's cache."""
-    if _READING:
-        _READING[-1].append((str(path), _stamp_now(str(path))))
+    stack = getattr(_READING, "stack", None)
+    if stack:
+        stack[-1].append((str(path), _stamp_now(str(path))))
 
 
 _KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
