@@ -9,11 +9,13 @@ each department's files together with its PDF.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -21,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from .baselines import comparison_known, comparison_value
-from .build import render_files
+from .build import CollectorPaused, render_files
 from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
 from .options import DEFAULT_OPTIONS, RunOptions
-from .writers.atomic import history_folder, sigterm_as_interrupt, write_all
+from .writers.atomic import history_folder, remove_stale, sigterm_as_interrupt, write_all
 from .writers.openpyxl_bytes import workbook_bytes
 
 SUMMARY_NAME = "汇总.xlsx"
@@ -75,6 +77,11 @@ def collect_inputs(items: Iterable[Path]) -> list[Path]:
 def one_department(path: Path, options: RunOptions, write: bool,
                    history: Path | None = None) -> DepartmentResult:
     """Runs in a worker process: everything about one department, never raising."""
+    with CollectorPaused():  # until the department's objects are gone (build.CollectorPaused)
+        return _one_department(path, options, write, history)
+
+
+def _one_department(path: Path, options: RunOptions, write: bool, history: Path | None) -> DepartmentResult:
     result = DepartmentResult(input=str(path))
     try:
         rendered = render_files(path, options)
@@ -84,8 +91,8 @@ def one_department(path: Path, options: RunOptions, write: bool,
         result.warnings = len(rendered.warnings)
         result.messages = [p.render() for p in rendered.warnings]
         result.changes = len(rendered.changes) if rendered.previous else None
-        if write:
-            result.history = _kept(write_all(rendered.files, history))
+        if write:  # (run_batch has tidied the output folder)
+            result.history = _kept(write_all(rendered.files, history, tidy=False))
         else:
             result.pending = rendered.files
         result.files = [str(p) for p in rendered.files]
@@ -116,6 +123,12 @@ def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: i
     `options` (data and templates folders, reference document, strict, output folder, PDF)
     are the same for every department; each input's own 上年文件 is followed.
 
+    With several jobs, this process makes the first department itself and only then starts
+    the workers (forked: each begins with everything that department loaded, the writers,
+    the profile, the templates, the reference document, instead of loading it again); the
+    workers render, and this process writes each department's files as they come back, so
+    no worker waits for the disk (writers/atomic.py flushes every file before renaming it).
+
     Ctrl-C (or SIGTERM) stops starting departments: those already running finish (workers
     ignore the signal, so none is cut off between its files), the rest are marked 未处理, and
     every result says exactly whether its files were written."""
@@ -123,37 +136,18 @@ def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: i
     jobs = max(1, min(jobs, len(inputs)))
     pdf = options.pdf
     history = history or history_folder(options.out_dir)
+    remove_stale(options.out_dir)  # what a killed run left, once for every department's files
     cancelled = False
     with sigterm_as_interrupt():
-        if jobs == 1:
-            try:
-                for i, path in enumerate(inputs):
-                    results[i] = one_department(path, options, not pdf, history)
-                    if progress:
-                        progress(results[i])
-            except KeyboardInterrupt:
-                cancelled = True  # the department being written was rolled back (writers/atomic.py)
-        else:
-            pool = ProcessPoolExecutor(max_workers=jobs, initializer=_ignore_interrupts,
-                                       mp_context=_fork_context())
-            futures = {pool.submit(one_department, path, options, not pdf, history): i
-                       for i, path in enumerate(inputs)}
-            pending = set(futures)
-            try:
-                for future in as_completed(futures):
-                    pending.discard(future)
-                    results[futures[future]] = future.result()
-                    if progress:
-                        progress(results[futures[future]])
-            except KeyboardInterrupt:
-                cancelled = True
-                for future in pending:
-                    future.cancel()
-                for future in pending:  # the running ones finish whole, and are reported as they ended
-                    if not future.cancelled():
-                        results[futures[future]] = _wait(future)
-            finally:
-                pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            for i, path in enumerate(inputs[:1] if jobs > 1 else inputs):
+                results[i] = one_department(path, options, not pdf, history)
+                if progress:
+                    progress(results[i])
+        except KeyboardInterrupt:
+            cancelled = True  # the department being written was rolled back (writers/atomic.py)
+        if jobs > 1 and not cancelled:
+            cancelled = _in_workers(inputs, options, jobs, progress, history, results)
     ordered = [results.get(i) or DepartmentResult(input=str(p), cancelled=True) for i, p in enumerate(inputs)]
     if cancelled:
         for r in ordered:
@@ -163,6 +157,66 @@ def run_batch(inputs: list[Path], options: RunOptions = DEFAULT_OPTIONS, jobs: i
     if pdf:
         _write_with_pdfs(ordered, history, options.pdf_timeout)
     return ordered
+
+
+def _in_workers(inputs: list[Path], options: RunOptions, jobs: int,
+                progress: Callable[[DepartmentResult], None] | None, history: Path,
+                results: dict[int, DepartmentResult]) -> bool:
+    """Every input but the first (done already) in `jobs` forked workers; True if cancelled."""
+    write_here = not options.pdf  # (with --pdf every file is written at the end, with its PDF)
+    # what this process holds now is what the workers start from: moved out of the collector's
+    # reach, so that no collection in a worker writes to (and so copies) these inherited pages
+    gc.freeze()
+    try:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(inputs) - 1), initializer=_ignore_interrupts,
+                                   mp_context=_fork_context())
+        futures = {pool.submit(one_department, path, options, False, history): i
+                   for i, path in enumerate(inputs) if i > 0}  # (the pool forks on the first submit)
+    finally:
+        gc.unfreeze()
+    # openpyxl for 汇总.xlsx (both callers write it): imported while the workers render rather
+    # than after the last of them has finished
+    # lazy: openpyxl only when a batch writes its summary (start-up)
+    import openpyxl  # noqa: F401
+    pending = set(futures)
+    try:
+        for future in as_completed(futures):
+            pending.discard(future)
+            result = future.result()
+            if write_here:
+                _write_pending(result, history)  # interrupted: rolled back, and reported 未处理
+            results[futures[future]] = result
+            if progress:
+                progress(result)
+    except KeyboardInterrupt:
+        for future in pending:
+            future.cancel()
+        for future in pending:  # the running ones finish whole, and are reported as they ended
+            if not future.cancelled():
+                result = _wait(future)
+                if write_here:
+                    try:
+                        _write_pending(result, history)
+                    except KeyboardInterrupt:  # pressed again while writing: rolled back
+                        continue
+                results[futures[future]] = result
+        return True
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return False
+
+
+def _write_pending(r: DepartmentResult, history: Path | None) -> None:
+    """Write the files a worker rendered (a department that failed has none)."""
+    files, r.pending = r.pending, {}
+    if not r.ok:
+        return
+    try:
+        r.history = _kept(write_all(files, history, tidy=False))  # (run_batch has tidied the folder)
+        r.files = [str(p) for p in files]
+    except UserError as e:
+        r.ok, r.errors, r.files = False, r.errors + 1, []
+        r.messages += [p.render() for p in e.problems]
 
 
 def _wait(future: Future[DepartmentResult]) -> DepartmentResult:
@@ -220,13 +274,8 @@ def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = Non
             r.messages += [p.render() for p in e.problems]
         return
     for r, files in zip(todo, with_pdf, strict=True):
-        try:
-            r.history = _kept(write_all(files, history))
-            r.files = [str(p) for p in files]
-        except UserError as e:
-            r.ok, r.errors = False, r.errors + 1
-            r.messages += [p.render() for p in e.problems]
-        r.pending = {}
+        r.pending = files
+        _write_pending(r, history)
 
 
 def summary_workbook(results: list[DepartmentResult]) -> bytes:
@@ -275,14 +324,29 @@ def _summary_sheet(ws: Any, kind: str, results: list[DepartmentResult]) -> None:
         for cell in ws[ws.max_row]:
             cell.font = Font(bold=True)
     thin = Side(style="thin")
+    box = Border(top=thin, bottom=thin, left=thin, right=thin)
+    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
+    styled: dict[tuple[tuple[int, ...], str], Any] = {}
     for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
         for cell in row:
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-            if cell.row == 2:
-                cell.font = Font(bold=True)
-                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-            elif first_amount <= cell.column <= last_amount:
+            role = "header" if cell.row == 2 else (
+                "amount" if first_amount <= cell.column <= last_amount else "text")
+            # The cells of a role that start alike end alike: the first is styled through
+            # openpyxl, which registers its font, border, alignment and number format in the
+            # workbook; the rest copy its style array (openpyxl's own record of those choices:
+            # setting each cell anew costs a hash and comparison of every style object, most
+            # of the summary's time). Same workbook, byte for byte (tests/test_batch_diff.py).
+            key = (tuple(cell._style or ()), role)
+            if key in styled:
+                cell._style = copy(styled[key])
+                continue
+            cell.border = box
+            if role == "header":
+                cell.font = bold
+                cell.alignment = centred
+            elif role == "amount":
                 cell.number_format = "#,##0.00"
+            styled[key] = copy(cell._style)
     ws.column_dimensions["A"].width = 30
     for col in range(2, 6):
         ws.column_dimensions[get_column_letter(col)].width = 7

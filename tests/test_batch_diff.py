@@ -84,6 +84,30 @@ def test_summary_has_one_sheet_per_kind_with_its_own_columns(run, tmp_path: Path
     assert Decimal(str(rows[0][plan.index("收入总计（万元）")])) == Decimal("2411.64")
 
 
+def test_summary_cells_are_styled_by_their_role() -> None:
+    """Boxed from the header row down; the header bold and centred, amounts with two decimals,
+    the 合计 row bold; a department's own cells plain (the styles are set once per kind of cell
+    and copied: every cell must still carry its own)."""
+    import io
+
+    from generator.batch import DepartmentResult, summary_workbook
+
+    results = [DepartmentResult(input=f"部门{i}.yaml", department=f"单位{i}", ok=i != 1, kind="决算", year=2023,
+                                figures={"总收入": Decimal(i * 12345), "本年收入": None if i == 2 else Decimal(7)})
+               for i in range(4)]
+    ws = load_workbook(io.BytesIO(summary_workbook(results)))["决算"]
+    assert ws["A1"].font.b and ws["A1"].border.top.style is None
+    rows = list(ws.iter_rows(min_row=2))
+    assert [c.value for c in rows[-1]][:1] == ["合计（3 个部门）"]
+    for r, row in enumerate(rows):
+        for cell in row:
+            assert cell.border.top.style == cell.border.left.style == "thin"
+            assert cell.font.b == (r in (0, len(rows) - 1)), cell.coordinate
+            assert (cell.alignment.horizontal == "center") == (r == 0)
+            amount = cell.column in (6, 7) and r > 0
+            assert cell.number_format == ("#,##0.00" if amount else "General"), cell.coordinate
+
+
 def test_batch_of_files_all_good_exits_zero(run, tmp_path: Path) -> None:
     code, out, _ = run("batch", EXAMPLE_2020, EXAMPLE_2023, "-j", "1", "-o", tmp_path)
     assert code == 0

@@ -3,6 +3,7 @@ failure, the exact message asserted."""
 
 from __future__ import annotations
 
+import os
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -317,6 +318,50 @@ def test_ctrl_c_in_a_batch_stops_starting_departments(jobs: int, tmp_path: Path)
     assert len(written) == 2 if jobs == 1 else 2 <= len(written) < 10
     assert [r.status for r in results if not r.ok] == ["未处理（已取消）"] * (10 - len(written))
     assert not [p for p in out.iterdir() if p.name.startswith(".gen-report-")]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_department_whose_files_cannot_be_written_fails_alone(jobs: int, tmp_path: Path) -> None:
+    """With several jobs the workers render and the main process writes: a file it cannot
+    write fails that department (located, nothing of it left), the others are written."""
+    from generator.batch import run_batch
+    from generator.options import RunOptions
+
+    out = tmp_path / "out"
+    blocked = out / "示例市第2服务中心2023年度部门决算.docx"
+    blocked.mkdir(parents=True)  # a folder where the document should go
+    (blocked / "x").write_text("x")
+    results = run_batch(_departments(tmp_path, 4), RunOptions(out_dir=out), jobs)
+    assert [r.ok for r in results] == [True, True, False, True]
+    assert results[2].files == [] and any("无法写入输出文件" in m for m in results[2].messages)
+    written = sorted(p.name for p in out.glob("*.xlsx"))
+    assert written == sorted(Path(f).name for r in results if r.ok for f in r.files if f.endswith(".xlsx"))
+    assert len(written) == 3 and not [p for p in out.iterdir() if p.name.startswith(".gen-report-")]
+
+
+def test_a_batch_tidies_what_a_killed_run_left_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The output folder is tidied once before the departments (not again for each one: a
+    folder filling with outputs took ever longer to list), and still only of dead runs' files."""
+    from generator.batch import run_batch
+    from generator.options import RunOptions
+    from generator.writers import atomic
+
+    out = tmp_path / "out"
+    out.mkdir()
+    dead = out / ".gen-report-999999999-x1"  # a killed run's working folder: no such process
+    dead.mkdir()
+    (dead / "new-0.tmp").write_bytes(b"half")
+    live = out / f".gen-report-{os.getppid()}-x1"  # a run still going
+    live.mkdir()
+    listed = []
+    real = atomic.remove_stale
+    monkeypatch.setattr(atomic, "remove_stale", lambda folder: listed.append(folder) or real(folder))
+    monkeypatch.setattr("generator.batch.remove_stale", atomic.remove_stale)
+    results = run_batch(_departments(tmp_path, 3), RunOptions(out_dir=out), 1)
+    assert all(r.ok for r in results)
+    assert listed == [out]
+    assert not dead.exists() and live.exists()
+    assert len(list(out.glob("*.docx"))) == 3
 
 
 def test_batch_cancel_is_reported(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -82,12 +82,15 @@ def history_folder(out_dir: Path) -> Path:
     return folder
 
 
-def write_all(files: dict[Path, bytes], history: Path | None = None) -> Path | None:
+def write_all(files: dict[Path, bytes], history: Path | None = None, tidy: bool = True) -> Path | None:
     """Write every file or none: on any failure or interruption, targets keep their previous
     content. With `history`, each earlier file whose content changes is kept there first;
-    returns the history folder if anything was kept."""
-    for folder in dict.fromkeys(p.parent for p in files):
-        remove_stale(folder)
+    returns the history folder if anything was kept. `tidy=False`: the caller has already
+    tidied the folders (remove_stale) in this run, as a batch does once for all its departments
+    (listing a folder that fills with outputs, for each of them, grew with the batch's size)."""
+    if tidy:
+        for folder in dict.fromkeys(p.parent for p in files):
+            remove_stale(folder)
     work: dict[Path, Path] = {}
     temps: dict[Path, Path] = {}
     done: list[tuple[Path, Path | None]] = []  # (target, where its previous content is)
