@@ -108,9 +108,13 @@ def _render(prepared: Prepared, options: RunOptions, env: jinja2.Environment | N
         text_landscape=profile.model.text_orientation == "横向",
     )
     cited = tuple(c for t in texts for c in t.citations)
-    placed = citations(document.tables(), cited, prepared.figures.ledger, narrative_display)
+    ratios = tuple(r for t in texts for r in t.ratios)
+    tables = document.tables()
+    # one pass over the tables finds the cells of every figure the narrative cites or divides
+    shown = _shown_cells(tables, {key for key, _ in cited} | {k for r in ratios for k in (r.a_key, r.b_key) if k})
+    placed = _citations(tables, cited, prepared.figures.ledger, narrative_display, shown)
     uncited = tuple(dict.fromkeys(key for key, _ in cited if key not in placed))
-    percents = percent_checks(document.tables(), tuple(r for t in texts for r in t.ratios))
+    percents = percent_checks(tables, ratios, shown)
     return replace(document, citations=tuple(dict.fromkeys(placed.values())), uncited=uncited,
                    percents=percents)
 
@@ -263,51 +267,64 @@ def citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: L
     unit and decimals if a table prints it so, else in a table of a finer unit (元) from whose
     printed figure the narrative's number follows by scaling and rounding half up (exactly, or
     rounded to whole 元). A figure no table prints is not in the result (verify names it)."""
-    same: dict[str, Citation] = {}
-    scaled: dict[str, Citation] = {}
-    scale = UNIT_SCALE[narrative.unit]
+    return _citations(tables, cited, ledger, narrative, _shown_cells(tables, {key for key, _ in cited}))
+
+
+def _shown_cells(tables: list[Table], keys: set[str]) -> dict[str, list[tuple[int, int, int, Decimal]]]:
+    """The cells that print each of `keys` (only those the narrative uses: a table shows many
+    more figures), as (table index, row, column, value), in document order."""
+    found: dict[str, list[tuple[int, int, int, Decimal]]] = {}
     for i, t in enumerate(tables):
-        exact = UNIT_SCALE[t.unit]
-        factor = exact / scale
         for r, row in enumerate(t.rows):
             for c, cell in enumerate(row):
                 key = cell.source
-                if not key or cell.value is None:
-                    continue
-                if t.unit == narrative.unit and t.places == narrative.places:
-                    if key not in same:  # the first cell that shows it
-                        same[key] = Citation("", t.number, t.header_rows + r, c, index=i)
-                elif factor <= 1 and key not in scaled and round_half_up(cell.value * factor, narrative.places) \
-                        == round_half_up(ledger.value(key) / scale, narrative.places):
-                    scaled[key] = Citation("", t.number, t.header_rows + r, c, index=i,
-                                           factor=str(factor.normalize()), places=narrative.places)
+                if key and key in keys and cell.value is not None:
+                    found.setdefault(key, []).append((i, r, c, cell.value))
+    return found
+
+
+def _citations(tables: list[Table], cited: tuple[tuple[str, str], ...], ledger: Ledger, narrative: Display,
+               shown: dict[str, list[tuple[int, int, int, Decimal]]]) -> dict[str, Citation]:
+    scale = UNIT_SCALE[narrative.unit]
     out: dict[str, Citation] = {}
     for key, text in cited:
-        where = same.get(key) or scaled.get(key)
-        if where is not None:
-            out.setdefault(key, replace(where, text=text))
+        if key in out or key not in shown:
+            continue
+        where = scaled = None
+        for i, r, c, value in shown[key]:
+            t = tables[i]
+            if t.unit == narrative.unit and t.places == narrative.places:
+                where = Citation(text, t.number, t.header_rows + r, c, index=i)  # the first cell that shows it
+                break
+            factor = UNIT_SCALE[t.unit] / scale
+            if scaled is None and factor <= 1 and round_half_up(value * factor, narrative.places) \
+                    == round_half_up(ledger.value(key) / scale, narrative.places):
+                scaled = Citation(text, t.number, t.header_rows + r, c, index=i,
+                                  factor=str(factor.normalize()), places=narrative.places)
+        if where or scaled:
+            out[key] = where or scaled
     return out
 
 
-def percent_checks(tables: list[Table], ratios: tuple[Ratio, ...]) -> tuple[PercentCheck, ...]:
+def percent_checks(tables: list[Table], ratios: tuple[Ratio, ...],
+                   shown: dict[str, list[tuple[int, int, int, Decimal]]] | None = None) -> tuple[PercentCheck, ...]:
     """The narrative's percentages with the table cells their figures are printed in (the
     first cell that shows each); one whose figures no table prints cannot go stale and is
-    left out."""
-    cells: dict[str, Operand] = {}
-    for i, t in enumerate(tables):
-        scale = str(UNIT_SCALE[t.unit])
-        for r, row in enumerate(t.rows):
-            for c, cell in enumerate(row):
-                if cell.source and cell.value is not None and cell.source not in cells:
-                    cells[cell.source] = Operand("", t.number, i, t.header_rows + r, c, scale)
+    left out. `shown`: the cells of `_shown_cells` for (at least) the ratios' keys."""
+    if shown is None:
+        shown = _shown_cells(tables, {k for r in ratios for k in (r.a_key, r.b_key) if k})
 
     def operand(key: str, value: Decimal) -> Operand:
-        where = cells.get(key) if key else None
-        return replace(where, value=str(value)) if where else Operand(str(value))
+        cells = shown.get(key) if key else None
+        if not cells:
+            return Operand(str(value))
+        i, r, c, _ = cells[0]
+        t = tables[i]
+        return Operand(str(value), t.number, i, t.header_rows + r, c, str(UNIT_SCALE[t.unit]))
 
     out = [PercentCheck(r.phrase, r.text, r.places, r.kind, operand(r.a_key, r.a), operand(r.b_key, r.b))
-           for r in ratios]
-    return tuple(dict.fromkeys(p for p in out if p.a.index >= 0 or p.b.index >= 0))
+           for r in ratios if (r.a_key and r.a_key in shown) or (r.b_key and r.b_key in shown)]
+    return tuple(dict.fromkeys(out))
 
 
 def render_full(prepared: Prepared, options: RunOptions = DEFAULT_OPTIONS) -> tuple[Document, list[Problem]]:

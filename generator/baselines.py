@@ -22,7 +22,7 @@ from .amounts import AmountError, parse_amount, to_yuan
 from .errors import Location, Problem, a_few, error, warning
 from .excel_layout import TEXT_KEYS
 from .figures import ClassifiedRows, Figures
-from .ledger import InvalidFigure, Ledger, ProfileFormulaError, parse_expr
+from .ledger import InvalidFigure, Ledger, ProfileFormulaError
 from .load import Source
 from .phrases import Phrases, Style
 from .profiles import Profile, baseline_specs
@@ -62,7 +62,7 @@ def comparison_value(ledger: Ledger, comparisons: dict[str, str], x: Any) -> Dec
     text = str(x)
     if text in comparisons:
         text = comparisons[text]
-    return ledger.evaluate(parse_expr(text, lambda t: t if ledger.knows(t) else None))
+    return ledger.evaluate_text(text)
 
 
 def comparison_known(ledger: Ledger, comparisons: dict[str, str], x: Any) -> bool:

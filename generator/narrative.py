@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -96,6 +96,7 @@ class Narrative:
         self.texts = texts or Texts()
         self.profile = profile
         self._record = _Record()  # of the render in progress (see rendered)
+        self._keys: dict[str, str] = {}  # key_of
         base = style.completion_base
         self.default_budget = base if base in self.specs else next(
             (n for n in self.specs if n != LAST_YEAR), LAST_YEAR)
@@ -118,8 +119,13 @@ class Narrative:
 
     def key_of(self, x: Any) -> str:
         """The table figure's key `x` names (itself, or a comparison item's), else ""."""
-        text = self.comparisons.get(x, x) if isinstance(x, str) else None
-        return text if text and _SINGLE_KEY.match(text) and text in self.ledger.figures else ""
+        if not isinstance(x, str):
+            return ""
+        key = self._keys.get(x)
+        if key is None:  # the figures and comparison items stay as they are while texts render
+            text = self.comparisons.get(x, x)
+            key = self._keys[x] = text if text and _SINGLE_KEY.match(text) and text in self.ledger.figures else ""
+        return key
 
     def cite(self, x: Any, printed: str) -> None:
         """Note that the text prints `printed` for figure `x` (a table figure's key, or a
@@ -267,7 +273,7 @@ class Narrative:
         }
 
 
-_CLAUSE_END = re.compile(r"[\n。；！？]")
+_CLAUSE_ENDS = "\n。；！？"
 
 
 def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
@@ -279,7 +285,7 @@ def _in_context(text: str, ratios: list[Ratio]) -> list[Ratio]:
         if pos < 0:  # printed out of order (a template may hold a phrase in a variable)
             out.append(r)
             continue
-        start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, pos)), default=0)
+        start = max(text.rfind(end, 0, pos) for end in _CLAUSE_ENDS) + 1  # 0 if none
         at = pos + len(r.phrase)
-        out.append(replace(r, phrase=text[start:at].strip() or r.phrase))
+        out.append(Ratio(text[start:at].strip() or r.phrase, r.text, r.places, r.kind, r.a_key, r.a, r.b_key, r.b))
     return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from .amounts import UNIT_SCALE, format_number, from_yuan, round_half_up
 from .document import Cell, HeaderCell, Table
@@ -21,6 +22,13 @@ from .profiles import INDICATOR_WIDTHS, Profile
 
 KINDS = {"项目": "项目支出绩效自评表", "部门整体": "部门整体支出绩效自评表"}
 HUNDRED = Decimal(100)
+_BLANK = Cell("")
+
+
+@lru_cache(maxsize=1024)
+def _centred(text: str, colspan: int) -> Cell:
+    """A centred text cell; the layout's labels and headers are the same in every table (a Cell is immutable)."""
+    return Cell(text, align="center", colspan=colspan)
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,7 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
         return Cell(format_number(value), align="center")
 
     def text(value: str, colspan: int = 1) -> list[Cell]:
-        return [Cell(value, align="center", colspan=colspan)] + [Cell("")] * (colspan - 1)
+        return [_centred(value, colspan)] + [_BLANK] * (colspan - 1)
 
     def percent(spent: Decimal, budget: Decimal) -> Cell:
         return Cell(f"{format_number(round_half_up(spent / budget * HUNDRED, 2))}%" if budget else "--",
@@ -149,11 +157,11 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
 
     def pad(used: int) -> list[Cell]:
         """Empty cells after the first `used` columns of the funds block (one cell spans them)."""
-        return [Cell("", colspan=n - used)] + [Cell("")] * (n - used - 1) if n > used else []
+        return [Cell("", colspan=n - used)] + [_BLANK] * (n - used - 1) if n > used else []
 
     def wide(label: str, value: str) -> list[Cell]:
         """A label over two columns, its text over the rest."""
-        return text(label, 2) + [Cell(value, colspan=n - 2)] + [Cell("")] * (n - 3)
+        return text(label, 2) + [Cell(value, colspan=n - 2)] + [_BLANK] * (n - 3)
 
     rate = f"{format_number(round_half_up(ev.rate * HUNDRED, 2))}%" if ev.rate is not None else "--"
     rows = [text(field, 2) + text(r.header.get(field, ""), n - 2) for field in layout.header_fields]
@@ -168,15 +176,15 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
             fund = r.funds.get(name)
             if fund is not None:
                 rows.append([Cell(("其中：" if i == 0 else "") + name), amount(fund.budget), amount(fund.spent),
-                             percent(fund.spent, fund.budget), Cell(""), Cell(""), *pad(6)])
+                             percent(fund.spent, fund.budget), _BLANK, _BLANK, *pad(6)])
     else:
         rows += [
             text("年度预算数") + text("执行数") + text("预算执行率") + text("") + text("分值") + text("得分")
             + (text("", n - 6) if n > 6 else []),
-            [amount(r.budget), amount(r.spent), Cell(rate, align="center"), Cell(""),
+            [amount(r.budget), amount(r.spent), Cell(rate, align="center"), _BLANK,
              score(r.execution_weight), score(ev.execution_score), *pad(6)],
         ]
-    rows.append([Cell(c.header, align="center") for c in columns])
+    rows.append([_centred(c.header, 1) for c in columns])
     previous: tuple[str, str] | None = None
     for ind in r.indicators:
         fields = {"一级指标": ind.level1, "二级指标": ind.level2, "三级指标": ind.level3,
@@ -193,7 +201,7 @@ def _table(profile: Profile, report: Report, ev: Evaluation, title: str, number:
     weights = r.execution_weight + sum((i.weight for i in r.indicators), Decimal(0))
     contents = [c.content for c in columns]
     first = min(contents.index("分值"), contents.index("得分"))
-    rows.append(text("总分", first) + [score(weights) if c == "分值" else score(ev.total) if c == "得分" else Cell("")
+    rows.append(text("总分", first) + [score(weights) if c == "分值" else score(ev.total) if c == "得分" else _BLANK
                                       for c in contents[first:]])
     rows.append(text("自评等级", first) + text(ev.grade, n - first))
     if r.note:

@@ -663,12 +663,7 @@ class Profile:
     def display(self, table: TableSpec | None = None) -> Display:
         """A table's display settings: its own 显示, then the profile's 显示, then the
         profile's 金额单位 and 零值显示, then the defaults."""
-        m = self.model
-        legacy = {"unit": m.unit, "zero": "0.00" if m.zero_display == "0.00" else "空白"}
-        settings = {**legacy, **m.display.model_dump(exclude_none=True)}
-        if table is not None:
-            settings.update(table.display.model_dump(exclude_none=True))
-        return Display(**settings)
+        return _display(self.model, table)
 
     def narrative_display(self) -> Display:
         m = self.model
@@ -708,6 +703,28 @@ class Profile:
         """This profile with optional tables switched on, by their names (optional.py), made
         once: a Profile and its model are never changed once made."""
         return {}
+
+
+# Display settings depend only on the profile's model and the table's spec: resolved once per
+# process, keyed by both objects (held here, so their ids stay theirs). A model is never changed
+# in place; a changed profile file is read into new objects.
+_DISPLAYS: dict[tuple[int, int], tuple[ProfileModel, TableSpec | None, Display]] = {}
+
+
+def _display(model: ProfileModel, table: TableSpec | None) -> Display:
+    key = (id(model), id(table))
+    known = _DISPLAYS.get(key)
+    if known is not None and known[0] is model and known[1] is table:
+        return known[2]
+    legacy = {"unit": model.unit, "zero": "0.00" if model.zero_display == "0.00" else "空白"}
+    settings = {**legacy, **model.display.model_dump(exclude_none=True)}
+    if table is not None:
+        settings.update(table.display.model_dump(exclude_none=True))
+    display = Display(**settings)
+    if len(_DISPLAYS) >= 1024:
+        _DISPLAYS.clear()
+    _DISPLAYS[key] = (model, table, display)
+    return display
 
 
 def profiles_dir(data_dir: Path | None = None) -> Path:

@@ -12,16 +12,27 @@ Headers come from each column's header path; equal neighbouring prefixes merge.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
-from .amounts import from_yuan
+from .amounts import UNIT_SCALE, from_yuan
 from .document import Cell, HeaderCell, Table
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
-from .ledger import parse_expr
-from .profiles import ColumnSpec, Profile, RowSpec, SideSpec, TableSpec, chinese_numeral, fill
+from .profiles import (
+    ColumnSpec,
+    Display,
+    Profile,
+    RowSpec,
+    SideSpec,
+    TableSpec,
+    chinese_numeral,
+    fill,
+)
 
 _CODE_KINDS = {"编码", "名称", "编码名称", "类", "款", "项"}
+_CODE_COLUMNS = ("编码", "名称", "编码名称", "类", "款", "项")  # what classified_row prints as text
 _TEXT_KINDS = {"编码", "名称", "编码名称", "类", "款", "项", "标签", "行次", "文字"}
 _DEFAULT_WIDTH = {"编码": 1.2, "名称": 3.2, "编码名称": 4.0, "类": 0.6, "款": 0.6, "项": 0.6,
                   "标签": 3.5, "行次": 0.7, "文字": 4.0}
@@ -31,6 +42,29 @@ _ZERO = Decimal(0)
 _OPERATOR = re.compile(r"[+\-\s]")  # what makes a cell's text more than one figure key (ledger._SPLIT)
 
 chinese_number = chinese_numeral  # row labels "二十六、…"
+
+# The cell of a zero figure, by display and key: zero is what most cells of most departments
+# print, and the cell depends only on these two. Kept per process, emptied when it grows large.
+_ZERO_CELLS: dict[Display, dict[str, Cell]] = {}
+_ZERO_CELLS_MAX = 20000
+
+
+# Text cells (codes, names, labels, 行次) are the same for every department of a profile:
+# made once (a Cell is immutable, so one may stand in many tables).
+_text = lru_cache(maxsize=8192)(Cell)
+_BLANK = Cell("")
+
+
+@lru_cache(maxsize=1024)
+def _line_cell(line: int) -> Cell:
+    """行次 `line`."""
+    return Cell(str(line), align="center")
+
+
+@lru_cache(maxsize=16384)
+def _single_key(expr: str) -> bool:
+    """Whether a cell's text names one figure (no operator, no space), as nearly every one does."""
+    return not _OPERATOR.search(expr)
 
 
 @dataclass
@@ -54,6 +88,15 @@ class TableRenderer:
         self.display = profile.display()
         self.org_label = f"{profile.model.org_label}：{department}"
         self.department = department
+        self._placeholders: dict[str, dict[str, str]] = {}
+
+    def placeholders(self) -> dict[str, str]:
+        """{部门名称}, {金额单位}, … of the table being rendered (its unit)."""
+        unit = self.display.unit
+        values = self._placeholders.get(unit)
+        if values is None:
+            values = self._placeholders[unit] = self.profile.placeholders(self.department, unit)
+        return values
 
     # -- figures --------------------------------------------------------------------------
     @property
@@ -63,13 +106,46 @@ class TableRenderer:
     def amount(self, expr: str | None) -> Cell:
         """A figure in the table's unit, rounded half up on its own (never from other cells)."""
         if expr is None:
-            return Cell("")
-        d = self.display
-        value = from_yuan(self.evaluate(expr), d.unit, d.places)
-        if value == 0 and d.zero == "空白":
-            return Cell("", align="right")  # no number either: the workbook cell stays empty
-        source = expr if self.ledger.knows(expr) else ""
-        return Cell(d.text(value), value=value, align="right", source=source)
+            return _BLANK
+        ledger = self.ledger
+        if _single_key(expr) and (expr in ledger.figures or ledger.knows(expr)):
+            # One figure by its key, as nearly every cell names it: what parse_expr and the
+            # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
+            # exponent and sign of zero), without splitting and resolving the text each time.
+            yuan = ledger.value(expr)
+            if not yuan:  # most cells: the same cell for every department (Cell is immutable)
+                cell = self._zeros.get(expr)
+                if cell is None:
+                    cell = self._zeros[expr] = self._cell(_ZERO + yuan, expr)
+                return cell
+            return self._cell(_ZERO + yuan, expr)
+        return self._cell(self.evaluate(expr), expr if ledger.knows(expr) else "")
+
+    def _cell(self, yuan: Decimal, source: str) -> Cell:
+        d = self._display
+        # from_yuan(yuan, d.unit, d.places), its parts looked up once per table
+        value = (yuan / self._scale).quantize(self._quantum, rounding=ROUND_HALF_UP)
+        if value == 0:
+            if d.zero == "空白":
+                return Cell("", align="right")  # no number either: the workbook cell stays empty
+            return Cell(d.text(value), value=value, align="right", source=source)
+        # d.text(value): format_number of a figure already rounded to its places
+        return Cell(format(value, self._format), value=value, align="right", source=source)
+
+    @property
+    def display(self) -> Display:
+        return self._display
+
+    @display.setter
+    def display(self, display: Display) -> None:
+        self._display = display
+        self._scale = UNIT_SCALE[display.unit]
+        self._quantum = Decimal(1).scaleb(-display.places)
+        self._format = f",.{display.places}f" if display.thousands else f".{display.places}f"
+        zeros = _ZERO_CELLS.setdefault(display, {})
+        if len(zeros) > _ZERO_CELLS_MAX:  # a long batch of departments with their own list records
+            zeros.clear()
+        self._zeros = zeros
 
     def listed_if(self, spec_row: RowSpec, row: _Row, generated: bool) -> bool:
         """Whether a row is printed: a row marked 有数才列, or a generated row (每类, 经济分类)
@@ -80,16 +156,9 @@ class TableRenderer:
         return any(from_yuan(self.evaluate(v), d.unit, d.places) != 0 for v in row.values if v)
 
     def evaluate(self, expr: str) -> Decimal:
-        if not _OPERATOR.search(expr) and self.ledger.knows(expr):
-            # One figure by its key, as nearly every cell names it: what parse_expr and the
-            # ledger's evaluate would give for it (the same Decimal(0) + value, so the same
-            # exponent and sign of zero), without splitting and resolving the text each time.
-            return _ZERO + self.ledger.value(expr)
-
-        def resolve(token: str) -> str | None:
-            return token if self.ledger.knows(token) else None
-
-        return self.ledger.evaluate(parse_expr(expr, resolve))
+        if _single_key(expr) and self.ledger.knows(expr):
+            return _ZERO + self.ledger.value(expr)  # as amount() does
+        return self.ledger.evaluate_text(expr)
 
     # -- tables ---------------------------------------------------------------------------
     def render_all(self) -> list[Table]:
@@ -110,23 +179,22 @@ class TableRenderer:
             columns, rows = self.two_sided(spec)
         else:
             columns, rows = self.fixed(spec)
-        values = self.profile.placeholders(self.department, self.unit)
-        header, depth = header_grid([[fill(h, values) for h in c.header] for c in columns])
-        amounts = [c for row in rows for c in row if c.value is not None]
-        empty = all(c.value == 0 for c in amounts)
+        values = self.placeholders()
+        header, depth = _header_grid(tuple(tuple(_filled(h, values) for h in c.header) for c in columns))
+        empty = all(c.value == 0 for row in rows for c in row if c.value is not None)
         if spec.column_numbers:
-            rows.insert(0, self.column_number_row(columns))
-        notes = [fill(n, values) for n in spec.notes]
+            rows.insert(0, _column_numbers(tuple(c.content for c in columns)))
+        notes = [_filled(n, values) for n in spec.notes]
         if empty and spec.empty_note:
-            notes.append(fill(spec.empty_note, values))
+            notes.append(_filled(spec.empty_note, values))
         return Table(
             number=self.profile.table_numbers[spec.title],
-            title=fill(spec.title, values),
+            title=_filled(spec.title, values),
             org_label=self.org_label,
             unit_label=f"单位：{self.unit}",
             ncols=len(columns),
             header_rows=depth,
-            header=tuple(header),
+            header=header,
             rows=tuple(tuple(r) for r in rows),
             notes=tuple(notes),
             landscape=spec.orientation == "横向",
@@ -139,34 +207,24 @@ class TableRenderer:
 
     def column_number_row(self, columns: list[ColumnSpec]) -> list[Cell]:
         """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
-        cells: list[Cell] = []
-        n = 0
-        i = 0
-        while i < len(columns):
-            kind = columns[i].content
-            if kind in _CODE_KINDS or kind == "标签":
-                run = 1
-                while i + run < len(columns) and columns[i + run].content in _CODE_KINDS:
-                    run += 1
-                cells += [Cell("栏次", align="center", colspan=run)] + [Cell("")] * (run - 1)
-                i += run
-                continue
-            if kind in _TEXT_KINDS:
-                cells.append(Cell(""))
-            else:
-                n += 1
-                cells.append(Cell(str(n), align="center"))
-            i += 1
-        return cells
+        return list(_column_numbers(tuple(c.content for c in columns)))
 
     # 科目 ---------------------------------------------------------------------------------
     def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         assert spec.data, f"{spec.title}: 科目 layout needs 数据"
         rows_info: ClassifiedRows = self.figures.rows[spec.data]
         total = self.classified_row(spec, rows_info, TOTAL_ROW)
-        body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
-        if spec.nonzero_only or self.display.rows == "有数":
-            body = [row for row in body if any(c.value for c in row if c.value is not None)]
+        if not (spec.nonzero_only or self.display.rows == "有数"):
+            body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
+            return spec.columns, self.with_total(total, body)
+        # only rows with an amount: a row's amounts first (in the same order as a whole row's),
+        # its code and name cells only if it is printed
+        figured = [c for c in spec.columns if c.content not in _CODE_COLUMNS]
+        body = []
+        for code in rows_info.codes:
+            amounts = [self.amount(self.figure_key(spec, code, c)) for c in figured]
+            if any(c.value for c in amounts if c.value is not None):
+                body.append(self.classified_row(spec, rows_info, code, iter(amounts)))
         return spec.columns, self.with_total(total, body)
 
     def with_total(self, total: list[Cell], body: list[list[Cell]]) -> list[list[Cell]]:
@@ -189,25 +247,27 @@ class TableRenderer:
             return f"{spec.data}.{code}"
         return f"{spec.data}.{code}.{column.content}"
 
-    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str) -> list[Cell]:
+    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str,
+                       amounts: Iterator[Cell] | None = None) -> list[Cell]:
+        """A 科目 row; `amounts`: its amount cells if already made (a body row, never 合计)."""
         cells: list[Cell] = []
         level = info.level(code) if spec.indent_names else 0
         for c in spec.columns:
             kind = c.content
             if code == TOTAL_ROW and kind in _TEXT_KINDS:
-                cells.append(Cell(""))
+                cells.append(_BLANK)
                 continue
             if kind == "编码":
-                cells.append(Cell(code))
+                cells.append(_text(code))
             elif kind == "名称":
-                cells.append(Cell(info.names.get(code, ""), indent=level))
+                cells.append(_text(info.names.get(code, ""), indent=level))
             elif kind == "编码名称":
-                cells.append(Cell(f"[{code}]{info.names.get(code, '')}", indent=level))
+                cells.append(_text(f"[{code}]{info.names.get(code, '')}", indent=level))
             elif kind in ("类", "款", "项"):
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
-                cells.append(Cell(code[start:end], align="center"))
+                cells.append(_text(code[start:end], align="center"))
             else:
-                cells.append(self.amount(self.figure_key(spec, code, c)))
+                cells.append(next(amounts) if amounts is not None else self.amount(self.figure_key(spec, code, c)))
         if code == TOTAL_ROW:
             cells = _merge_label(cells, spec.columns, "合计")
         return cells
@@ -224,9 +284,10 @@ class TableRenderer:
         left = _pad(left_body, height) + _pad(left_foot, foot)
         right = _pad(right_body, height) + _pad(right_foot, foot)
         rows = []
+        left_label, right_label = (any(c.content == "标签" for c in side.columns) for side in (spec.left, spec.right))
         for i, (lrow, rrow) in enumerate(zip(left, right, strict=True)):
-            rows.append(self.side_cells(spec.left, lrow, i + 1)
-                        + self.side_cells(spec.right, rrow, len(left) + i + 1))
+            rows.append(self.side_cells(spec.left, lrow, i + 1, left_label)
+                        + self.side_cells(spec.right, rrow, len(left) + i + 1, right_label))
         return spec.left.columns + spec.right.columns, rows
 
     def side_rows(self, side: SideSpec) -> list[_Row]:
@@ -263,7 +324,7 @@ class TableRenderer:
                 out.append((spec, _Row([], blank=True)))
                 continue
             else:
-                label = fill(spec.label or "", self.profile.placeholders(self.department, self.unit))
+                label = _filled(spec.label or "", self.placeholders())
                 row = _Row(list(spec.values), label=label, indent=spec.indent, center=spec.center)
                 if self.listed_if(spec, row, generated=False):
                     out.append((spec, row))
@@ -271,31 +332,34 @@ class TableRenderer:
             out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
         return out
 
-    def side_cells(self, side: SideSpec, row: _Row, line: int) -> list[Cell]:
+    def side_cells(self, side: SideSpec, row: _Row, line: int, labelled: bool | None = None) -> list[Cell]:
+        """One side of a row; `labelled`: whether the side has a 标签 column (else asked here)."""
         cells: list[Cell] = []
         values = iter(row.values)
         for c in side.columns:
             kind = c.content
             if kind == "行次":
-                cells.append(Cell(str(line), align="center"))
+                cells.append(_line_cell(line))
             elif row.blank:
-                cells.append(Cell(""))
+                cells.append(_BLANK)
             elif kind == "标签":
-                cells.append(Cell(row.label, indent=row.indent, align="center" if row.center else "left"))
+                cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
             elif kind == "编码":
-                cells.append(Cell(row.code))
+                cells.append(_text(row.code))
             elif kind == "名称":
-                cells.append(Cell(row.name))
+                cells.append(_text(row.name))
             else:
                 cells.append(self.amount(next(values, None)))
-        if row.label and not any(c.content == "标签" for c in side.columns):
+        if labelled is None:
+            labelled = any(c.content == "标签" for c in side.columns)
+        if row.label and not labelled:
             cells = _merge_label(cells, side.columns, row.label)
         return cells
 
     # 固定行 -------------------------------------------------------------------------------
     def fixed(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         if not spec.rows:  # one row of the columns' own figures
-            return spec.columns, [[self.amount(c.value) if c.value else Cell("") for c in spec.columns]]
+            return spec.columns, [[self.amount(c.value) if c.value else _BLANK for c in spec.columns]]
         rows = []
         for row_spec, row in self.expand(spec.rows):
             if not self.listed_if(row_spec, row, generated=self.display.rows == "有数"):
@@ -304,10 +368,9 @@ class TableRenderer:
             cells = []
             for c in spec.columns:
                 if c.content == "标签":
-                    cells.append(Cell(row.label, indent=row.indent,
-                                      align="center" if row.center else "left"))
+                    cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
                 elif c.content in _TEXT_KINDS:
-                    cells.append(Cell(""))
+                    cells.append(_BLANK)
                 else:
                     cells.append(self.amount(next(values, None)))
             rows.append(cells)
@@ -351,6 +414,42 @@ class TableRenderer:
         return cells
 
 
+def _filled(text: str, values: dict[str, str]) -> str:
+    """`fill`, skipped for the many texts without a placeholder."""
+    return fill(text, values) if "{" in text else text
+
+
+@lru_cache(maxsize=1024)
+def _header_grid(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[HeaderCell, ...], int]:
+    """`header_grid` of a table's filled header paths (the same for every department)."""
+    cells, depth = header_grid([list(p) for p in paths])
+    return tuple(cells), depth
+
+
+@lru_cache(maxsize=256)
+def _column_numbers(kinds: tuple[str, ...]) -> tuple[Cell, ...]:
+    """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
+    cells: list[Cell] = []
+    n = 0
+    i = 0
+    while i < len(kinds):
+        kind = kinds[i]
+        if kind in _CODE_KINDS or kind == "标签":
+            run = 1
+            while i + run < len(kinds) and kinds[i + run] in _CODE_KINDS:
+                run += 1
+            cells += [Cell("栏次", align="center", colspan=run)] + [_BLANK] * (run - 1)
+            i += run
+            continue
+        if kind in _TEXT_KINDS:
+            cells.append(_BLANK)
+        else:
+            n += 1
+            cells.append(Cell(str(n), align="center"))
+        i += 1
+    return tuple(cells)
+
+
 def listed_classes(profile: Profile, codes: list[str]) -> list[str]:
     """The 每类 codes that exist in the document year's catalogue: one profile can then serve
     years in which a 类 did not exist yet (224 is new in 2019, so a 2018 document leaves it out)."""
@@ -372,7 +471,7 @@ def _merge_label(cells: list[Cell], columns: list[ColumnSpec], label: str) -> li
             break
     if span == 0:
         return cells
-    return [Cell(label, align="center", colspan=span)] + [Cell("")] * (span - 1) + cells[span:]
+    return [_text(label, align="center", colspan=span)] + [_BLANK] * (span - 1) + cells[span:]
 
 
 def header_grid(paths: list[list[str]]) -> tuple[list[HeaderCell], int]:

@@ -8,9 +8,19 @@ number format, so an officer can re-add a column; every text stays literal text.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
-from generator.document import Document, Figure, GlossaryEntry, Heading, Paragraph, Part, Table
+from generator.document import (
+    Document,
+    Figure,
+    GlossaryEntry,
+    HeaderCell,
+    Heading,
+    Paragraph,
+    Part,
+    Table,
+)
 from generator.writers.atomic import write_all
 from generator.writers.xlsx_cells import (
     TABLE_BOLD,
@@ -23,20 +33,31 @@ from generator.writers.xlsx_cells import (
     display_width,
     line_count,
     line_height,
-    put_amount,
     put_text,
     sheet_title,
     wrap,
 )
 from generator.writers.xlsx_xml import (
+    GENERAL,
+    NUMBERS,
+    LaidOut,
+    StyleBook,
+    XBorder,
     XCell,
     XFont,
     XImage,
     XProperties,
     XSheet,
     column_letter,
+    column_letters,
+    emit,
+    flush,
+    inline_text,
+    laid_out,
+    number,
     package,
     png_size,
+    size_text,
 )
 
 # An A4 page between default margins holds about 68 (portrait) or 100 (landscape) width
@@ -58,33 +79,39 @@ def xlsx_bytes(doc: Document) -> bytes:
 
     Sheets are laid out here and written as SpreadsheetML text by xlsx_xml.py (not through
     openpyxl, whose per-cell objects made this ~6 times slower)."""
-    return package(_sheets(doc), _properties(doc), TEXT_FONT)
+    styles = StyleBook(TEXT_FONT)
+    return package(_sheets(doc, styles), styles, _properties(doc))
 
 
-def _sheets(doc: Document) -> list[XSheet]:
+def _sheets(doc: Document, styles: StyleBook) -> list[XSheet]:
+    """The sheets in order, each laid out and flushed before the next: cell formats are
+    numbered in the order the cells are written."""
     sheets: list[XSheet] = []
     taken: set[str] = set()
 
     def new(name: str) -> XSheet:
+        if sheets:
+            flush(sheets[-1], styles)
         sheets.append(XSheet(sheet_title(name, taken), TEXT_FONT))
         return sheets[-1]
 
     for part in doc.parts:
         if part.blocks and all(isinstance(b, Table) and b.number for b in part.blocks):
             for block in part.blocks:
-                _table_sheet(new(block.caption or block.number), block)
+                _table_sheet(new(block.caption or block.number), block, styles)
         elif part.blocks and all(isinstance(b, GlossaryEntry) for b in part.blocks):
             _glossary_sheet(new(part.key), part)
         else:
             _text_sheet(new(part.key), part)
             for block in part.blocks:  # a table inside the narrative gets a sheet of its own
                 if isinstance(block, Table):
-                    _table_sheet(new(block.title), block)
+                    _table_sheet(new(block.title), block, styles)
     figures = [b for p in doc.parts for b in p.blocks if isinstance(b, Figure)]
     if figures:
         _chart_sheet(new("图表"), figures)
     if not sheets:  # a workbook needs one sheet; openpyxl's default was an empty "Sheet"
         new("Sheet")
+    flush(sheets[-1], styles)
     return sheets
 
 
@@ -160,7 +187,7 @@ def _glossary_sheet(ws: XSheet, part: Part) -> None:
     _print_setup(ws, landscape=False)
 
 
-def _table_sheet(ws: XSheet, table: Table) -> None:
+def _table_sheet(ws: XSheet, table: Table, styles: StyleBook) -> None:
     widths = _column_widths(table)
     for col, width in enumerate(widths, start=1):
         ws.col_widths[col] = width
@@ -168,19 +195,21 @@ def _table_sheet(ws: XSheet, table: Table) -> None:
 
     title = put_text(ws, 1, 1, table.title)
     title.font, title.alignment = TITLE_FONT, wrap("center")
-    _merge(ws, 1, 1, 1, table.ncols)
+    _span(ws, 1, 1, 1, table.ncols)
     ws.row_heights[1] = line_count(table.title, sum(widths)) * line_height(TITLE_FONT) + 6
     _labels_row(ws, table)
+    flush(ws, styles)
 
     head = 3
     body = head + table.header_rows
-    _header_grid(ws, table, head, widths)
-    _body(ws, table, body, widths)
+    _header_heights(ws, table, head, widths)
+    emit(ws, _header_cells(table.header, table.ncols, table.header_rows, head), styles)
+    _body(ws, table, body, widths, styles)
     end = body + len(table.rows) - 1
     for i, note in enumerate(table.notes, start=end + 1):
         cell = put_text(ws, i, 1, note)
         cell.font, cell.alignment = TABLE_FONT, wrap()
-        _merge(ws, i, 1, i, table.ncols)
+        _span(ws, i, 1, i, table.ncols)
         ws.row_heights[i] = line_count(note, sum(widths)) * line_height(TABLE_FONT)
 
     ws.freeze = (body - 1, f"A{body}")
@@ -197,19 +226,31 @@ def _labels_row(ws: XSheet, table: Table) -> None:
         return
     org = put_text(ws, 2, 1, table.org_label)
     org.font, org.alignment = TABLE_FONT, wrap()
-    _merge(ws, 2, 1, 2, table.ncols - 1)
+    _span(ws, 2, 1, 2, table.ncols - 1)
     unit = put_text(ws, 2, table.ncols, table.unit_label)
     unit.font, unit.alignment = TABLE_FONT, wrap("right")
 
 
-def _header_grid(ws: XSheet, table: Table, head: int, widths: list[float]) -> None:
-    _box(ws, head, 1, head + table.header_rows - 1, table.ncols, TABLE_BOLD)
-    heights = [1.0] * table.header_rows
-    for hc in table.header:
+@lru_cache(maxsize=256)
+def _header_cells(header: tuple[HeaderCell, ...], ncols: int, rows: int, head: int) -> LaidOut:
+    """The header grid's cells: boxed in thin lines, bold, centred, merged where a label
+    spans. The same for every department of a profile, so laid out once per process."""
+    ws = XSheet("", TEXT_FONT)
+    _box(ws, head, 1, head + rows - 1, ncols, TABLE_BOLD)
+    for hc in header:
+        if not (0 <= hc.row and hc.row + hc.rowspan <= rows and 0 <= hc.col
+                and hc.col + hc.colspan <= ncols):
+            raise ValueError(f"header cell {hc.text!r} lies outside the {rows}×{ncols} header")
         row, col = head + hc.row, 1 + hc.col
         cell = put_text(ws, row, col, hc.text)
         cell.alignment = wrap("center")
         _merge(ws, row, col, row + hc.rowspan - 1, col + hc.colspan - 1)
+    return laid_out(ws.cells, ws.default_font)._replace(merges=tuple(ws.merges))
+
+
+def _header_heights(ws: XSheet, table: Table, head: int, widths: list[float]) -> None:
+    heights = [1.0] * table.header_rows
+    for hc in table.header:
         span_width = sum(widths[hc.col : hc.col + hc.colspan])
         per_row = line_count(hc.text, span_width) / hc.rowspan
         for r in range(hc.row, hc.row + hc.rowspan):
@@ -218,33 +259,92 @@ def _header_grid(ws: XSheet, table: Table, head: int, widths: list[float]) -> No
         ws.row_heights[head + r] = round(lines * line_height(TABLE_BOLD), 1)
 
 
-def _body(ws: XSheet, table: Table, start: int, widths: list[float]) -> None:
-    _box(ws, start, 1, start + len(table.rows) - 1, table.ncols, TABLE_FONT)
+def _body(ws: XSheet, table: Table, start: int, widths: list[float], styles: StyleBook) -> None:
+    """The body rows, written as finished rows in one pass (most of a workbook's cells).
+
+    The same cells as laying them out one by one would give: every cell boxed in thin lines
+    (`_box`), amounts as numbers in the table's format, texts wrapped and indented, bold
+    where asked; a cell spanning columns is merged (`XSheet.merge`: the cells it hides keep
+    only the outer lines, in the default font)."""
+    ncols = table.ncols
+    if not table.rows:
+        return
+    font = {False: TABLE_FONT, True: TABLE_BOLD}
+    fmt = table.number_format
+    # a cell's kind -> its format id, numbered on first use: amounts by boldness, texts by
+    # (bold, align, indent), hidden cells by whether they are the last of the span
+    amount_ids: dict[bool, str] = {}
+    text_ids: dict[tuple[bool, str, int], str] = {}
+    hidden_ids: dict[bool, str] = {}
+
+    def xf(ids: dict, key: object, look: tuple) -> str:
+        s = ids[key] = str(styles.xf(look))
+        return s
+
+    line = line_height(TABLE_FONT)
+    heights: dict[int, str] = {}  # lines -> the row's ht
+    right = wrap("right")
+    merges = ws.merges
+    extent = ws.extent
+    data = ws.data
+    far = ncols
+    letters = column_letters(ncols)
+    numbers = NUMBERS
     for i, cells in enumerate(table.rows):
-        row = start + i
         # A row lists one Cell per column; cells under a colspan are placeholders.
-        if len(cells) != table.ncols:
+        if len(cells) != ncols:
             raise ValueError(
-                f"{table.number} row {i + 1}: {len(cells)} cells, {table.ncols} columns"
+                f"{table.number} row {i + 1}: {len(cells)} cells, {ncols} columns"
             )
+        row = start + i
+        r = str(row)
+        out = []
         covered_until, lines = 0, 1
         for col0, c in enumerate(cells):
             if col0 < covered_until:
                 continue
-            covered_until = col0 + c.colspan
-            col = col0 + 1
-            if c.value is not None:
-                cell = put_amount(ws, row, col, c.value, table.number_format)
-                cell.alignment = wrap("right")
+            span = c.colspan
+            covered_until = col0 + span
+            value = c.value
+            if value is not None:
+                bold = c.bold
+                s = amount_ids.get(bold) or xf(amount_ids, bold, (font[bold], THIN_BORDER, fmt, right))
+                out.append(f'<c r="{letters[col0 + 1]}{r}" s="{s}" t="n"><v>'
+                           f'{numbers.get(value) or number(value)}</v></c>')
             else:
-                cell = put_text(ws, row, col, c.text)
-                cell.alignment = wrap(c.align, c.indent)
-                span = sum(widths[col0:covered_until]) - 2 * c.indent
-                lines = max(lines, line_count(c.text, span))
-            if c.bold:
-                cell.font = TABLE_BOLD
-            _merge(ws, row, col, row, col + c.colspan - 1)
-        ws.row_heights[row] = lines * line_height(TABLE_FONT)
+                key = (c.bold, c.align, c.indent)
+                s = text_ids.get(key) or xf(text_ids, key, (font[c.bold], THIN_BORDER, GENERAL,
+                                                            wrap(c.align, c.indent)))
+                text = inline_text(c.text)
+                out.append(f'<c r="{letters[col0 + 1]}{r}" s="{s}"/>' if text is None
+                           else f'<c r="{letters[col0 + 1]}{r}" s="{s}" {text}')
+                width = widths[col0] if span == 1 else sum(widths[col0:covered_until])
+                n = line_count(c.text, width - 2 * c.indent)
+                if n > lines:
+                    lines = n
+            if span > 1:
+                col, last = col0 + 1, covered_until
+                if last >= len(letters):
+                    letters = column_letters(last)
+                for hidden in range(col + 1, last + 1):
+                    end = hidden == last
+                    s = hidden_ids.get(end) or xf(hidden_ids, end,
+                                                  (TEXT_FONT, _HIDDEN[end], GENERAL, None))
+                    if s != "0":
+                        out.append(f'<c r="{letters[hidden]}{r}" s="{s}"/>')
+                merges.append((row, col, row, last))
+                if last > far:
+                    far = last
+        ht = heights.get(lines) or heights.setdefault(lines, size_text(lines * line))
+        data.append(f'<row r="{r}" ht="{ht}" customHeight="1">{"".join(out)}</row>')
+    ws.done = start + len(table.rows) - 1
+    extent[0] = max(extent[0], ws.done)
+    extent[1] = max(extent[1], far)
+
+
+# The cells a body cell spanning columns hides: top and bottom lines, the last one also the
+# right line (XSheet.merge of a thin-boxed cell).
+_HIDDEN = {False: XBorder(top=True, bottom=True), True: XBorder(right=True, top=True, bottom=True)}
 
 
 def _column_widths(table: Table) -> list[float]:
@@ -256,10 +356,14 @@ def _column_widths(table: Table) -> list[float]:
         if hc.colspan == 1:
             text = min(display_width(hc.text) + 2.0, _MAX_HEADER_COL)
             needed[hc.col] = max(needed[hc.col], text)
+    ncols = table.ncols
     for cells in table.rows:
         for col0, c in enumerate(cells):
-            if c.colspan == 1 and col0 < table.ncols:
-                needed[col0] = max(needed[col0], display_width(c.text) + 2.0 * c.indent + 2.0)
+            if c.colspan == 1 and col0 < ncols:
+                text = c.text  # mostly amounts: ASCII, one unit a character
+                w = (len(text) if text.isascii() else display_width(text)) + 2.0 * c.indent + 2.0
+                if w > needed[col0]:
+                    needed[col0] = w
     return [round(min(w, _MAX_COL), 1) for w in needed]
 
 
@@ -279,6 +383,16 @@ def _box(ws: XSheet, r1: int, c1: int, r2: int, c2: int, font: XFont) -> None:
 def _merge(ws: XSheet, r1: int, c1: int, r2: int, c2: int) -> None:
     if (r1, c1) != (r2, c2):
         ws.merge(r1, c1, r2, c2)
+
+
+def _span(ws: XSheet, r1: int, c1: int, r2: int, c2: int) -> None:
+    """`_merge` of a range whose first cell has no border and whose other cells are not laid
+    out: the hidden cells would be default cells, never written, so only the range is kept
+    (and the sheet's extent, which counts them)."""
+    if (r1, c1) != (r2, c2):
+        ws.merges.append((r1, c1, r2, c2))
+        ws.extent[0] = max(ws.extent[0], r2)
+        ws.extent[1] = max(ws.extent[1], c2)
 
 
 def _print_setup(ws: XSheet, landscape: bool) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from decimal import Decimal
 from functools import lru_cache
 
 from generator.chars import xml_clean
@@ -43,13 +42,6 @@ def put_text(ws: XSheet, row: int, col: int, text: str) -> XCell:
     value = clean_text(text)
     if value:
         cell.value = value
-    return cell
-
-
-def put_amount(ws: XSheet, row: int, col: int, value: Decimal, number_format: str) -> XCell:
-    cell = ws.cell(row, col)
-    cell.value = value
-    cell.number_format = number_format
     return cell
 
 

@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
+from generator.chars import xml_clean
 from generator.writers.zipfix import zip_bytes
 
 
@@ -85,6 +86,12 @@ class XSheet:
     print_area: str | None = None  # "A1:F37"
     landscape: bool = False
     images: list[XImage] = field(default_factory=list)
+    # Finished <row> elements, in row order: `flush` turns the cells laid out so far into them
+    # (a table body is written straight into them, see xlsx.py `_body`), and `extent` grows
+    # to the last row and column holding a cell (the sheet's dimension).
+    data: list[str] = field(default_factory=list)
+    extent: list[int] = field(default_factory=lambda: [1, 1])
+    done: int = 0  # the last row already in `data`
 
     def cell(self, row: int, col: int) -> XCell:
         c = self.cells.get((row, col))
@@ -98,7 +105,8 @@ class XSheet:
         start = self.cell(r1, c1)
         end = self.cells.get((r2, c2))
         if end is not None:
-            start.border = start.border._replace(right=end.border.right, bottom=end.border.bottom)
+            b = start.border
+            start.border = XBorder(b.left, end.border.right, b.top, end.border.bottom)
         b = start.border
         for row in range(r1, r2 + 1):
             for col in range(c1, c2 + 1):
@@ -129,7 +137,14 @@ def _letter(col: int) -> str:
     return _LETTERS[col] if col < len(_LETTERS) else column_letter(col)
 
 
-def _num(value: float) -> str:
+def column_letters(last: int) -> list[str]:
+    """Column letters by number (index 0 unused), at least up to column `last`."""
+    if last < len(_LETTERS):
+        return _LETTERS  # shared: never changed
+    return _LETTERS + [column_letter(c) for c in range(len(_LETTERS), last + 1)]
+
+
+def size_text(value: float) -> str:
     """A width or height as openpyxl wrote it: 66.0 → "66", 16.5 → "16.5"."""
     text = repr(float(value))
     return text[:-2] if text.endswith(".0") else text
@@ -147,6 +162,9 @@ def _attr(value: str) -> str:
     return escape(value, {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
 
 
+Look = tuple[XFont, XBorder, str, "XAlign | None"]  # font, border, number format, alignment
+
+
 class StyleBook:
     """The workbook's fonts, borders, number formats and cell formats (xf), in first-use
     order; index 0 of each is the default every unstyled cell uses."""
@@ -158,20 +176,21 @@ class StyleBook:
         self.xfs: dict[tuple[int, int, int, XAlign | None], int] = {(0, 0, 0, None): 0}
         self._by_look: dict[tuple[XFont, XBorder, str, XAlign | None], int] = {}
 
-    def xf(self, c: XCell) -> int:
-        look = (c.font, c.border, c.number_format, c.alignment)
+    def xf(self, look: Look) -> int:
+        """The cell format of a (font, border, number format, alignment), numbered on first use."""
         found = self._by_look.get(look)
         if found is None:
-            found = self._by_look[look] = self._new_xf(c)
+            found = self._by_look[look] = self._new_xf(*look)
         return found
 
-    def _new_xf(self, c: XCell) -> int:
-        font = self.fonts.setdefault(c.font, len(self.fonts))
-        border = self.borders.setdefault(c.border, len(self.borders))
-        fmt = _BUILTIN_FORMATS.get(c.number_format)
+    def _new_xf(self, font: XFont, border: XBorder, number_format: str,
+                alignment: XAlign | None) -> int:
+        font_id = self.fonts.setdefault(font, len(self.fonts))
+        border_id = self.borders.setdefault(border, len(self.borders))
+        fmt = _BUILTIN_FORMATS.get(number_format)
         if fmt is None:
-            fmt = self.formats.setdefault(c.number_format, 164 + len(self.formats))
-        return self.xfs.setdefault((font, border, fmt, c.alignment), len(self.xfs))
+            fmt = self.formats.setdefault(number_format, 164 + len(self.formats))
+        return self.xfs.setdefault((font_id, border_id, fmt, alignment), len(self.xfs))
 
     def xml(self) -> str:
         numfmts = "".join(f'<numFmt numFmtId="{i}" formatCode="{_attr(code)}"/>'
@@ -195,7 +214,7 @@ class StyleBook:
 def _font_xml(f: XFont) -> str:
     charset = f'<charset val="{f.charset}"/>' if f.charset is not None else ""
     bold = '<b val="1"/>' if f.bold else ""
-    return f'<font><name val="{_attr(f.name)}"/>{charset}{bold}<sz val="{_num(f.size)}"/></font>'
+    return f'<font><name val="{_attr(f.name)}"/>{charset}{bold}<sz val="{size_text(f.size)}"/></font>'
 
 
 def _border_xml(b: XBorder) -> str:
@@ -213,45 +232,126 @@ def _xf_xml(font: int, border: int, fmt: int, align: XAlign | None) -> str:
             f' vertical="center" wrapText="1"{indent}/></xf>')
 
 
-def sheet_xml(ws: XSheet, styles: StyleBook, drawing: bool) -> str:
-    rows: dict[int, list[str]] = {r: [] for r in ws.row_heights}
-    max_row = max_col = 1
-    xf = styles.xf
-    letters = _LETTERS if max((c for _, c in ws.cells), default=0) < len(_LETTERS) else None
-    for (r, c), cell in sorted(ws.cells.items()):
+class LaidOut(NamedTuple):
+    """Cells ready to write but for their format ids: `looks` are the distinct
+    (font, border, number format, alignment) in the order the cells first use them, and
+    each row lists its cells as (index in `looks`, reference, rest of the <c> element)."""
+
+    looks: tuple[Look, ...]
+    rows: tuple[tuple[int, tuple[tuple[int, str, str], ...]], ...]
+    extent: tuple[int, int]  # the last row and column holding a cell (0, 0: none)
+    merges: tuple[tuple[int, int, int, int], ...] = ()  # merged ranges not yet in the sheet
+
+
+def laid_out(cells: dict[tuple[int, int], XCell], default_font: XFont) -> LaidOut:
+    """The cells in row order, each row's in column order; cells with the default look and
+    no value are left out (an empty cell is written only to carry its style, a border)."""
+    looks: dict[Look, int] = {}
+    rows: dict[int, list[tuple[int, str, str]]] = {}
+    max_row = max_col = 0
+    default = (default_font, NO_BORDER, GENERAL, None)
+    letters = column_letters(max((c for _, c in cells), default=0))
+    for (r, c), cell in sorted(cells.items()):
         if r > max_row:
             max_row = r
         if c > max_col:
             max_col = c
+        look = (cell.font, cell.border, cell.number_format, cell.alignment)
+        k = looks.get(look)
+        if k is None:
+            k = looks[look] = len(looks)
         value = cell.value
-        s = xf(cell)
-        if value is None and not s:
-            continue  # an empty cell is written only to carry its style (a border)
+        if value is None:
+            if look == default:
+                continue
+            rest = "/>"
+        elif isinstance(value, str):
+            rest = " " + _inline(value)
+        else:
+            rest = f' t="n"><v>{number(value)}</v></c>'
         row = rows.get(r)
         if row is None:
             row = rows[r] = []
-        ref = f"{letters[c] if letters else _letter(c)}{r}"
-        if value is None:
-            row.append(f'<c r="{ref}" s="{s}"/>')
-        elif isinstance(value, str):
-            space = ' xml:space="preserve"' if value != value.strip() else ""
-            row.append(f'<c r="{ref}" s="{s}" t="inlineStr"><is><t{space}>{_text(value)}</t></is></c>')
-        else:
-            # 16 significant digits of the float, as openpyxl stored numbers: same values.
-            row.append(f'<c r="{ref}" s="{s}" t="n"><v>{float(value):.16g}</v></c>')
-    data = []
-    for r in sorted(rows):
-        height = ws.row_heights.get(r)
-        ht = f' ht="{_num(height)}" customHeight="1"' if height is not None else ""
-        data.append(f'<row r="{r}"{ht}>{"".join(rows[r])}</row>')
+        row.append((k, f"{letters[c]}{r}", rest))
+    return LaidOut(tuple(looks), tuple((r, tuple(row)) for r, row in rows.items()),
+                   (max_row, max_col))
 
+
+def emit(ws: XSheet, cells: LaidOut, styles: StyleBook) -> None:
+    """Append `cells` to the finished rows, with the rows given a height, numbering their
+    formats (`styles.xf`) in the order they are written, as one pass over the whole sheet
+    would: a sheet is written in pieces (a table's body in between), each below the last."""
+    ids = [str(styles.xf(look)) for look in cells.looks]
+    rows = {r: row for r, row in cells.rows}
+    heights = ws.row_heights
+    done = ws.done
+    if cells.rows and cells.rows[0][0] <= done:
+        raise ValueError(f"sheet {ws.title}: row {cells.rows[0][0]} laid out after row {done} was written")
+    numbers = sorted({*rows, *(r for r in heights if r > done)})
+    for r in numbers:
+        height = heights.get(r)
+        ht = f' ht="{size_text(height)}" customHeight="1"' if height is not None else ""
+        row = "".join([f'<c r="{ref}" s="{ids[k]}"{rest}' for k, ref, rest in rows.get(r, ())])
+        ws.data.append(f'<row r="{r}"{ht}>{row}</row>')
+    if numbers:
+        ws.done = numbers[-1]
+    ws.merges.extend(cells.merges)
+    extent = ws.extent
+    extent[0] = max(extent[0], cells.extent[0])
+    extent[1] = max(extent[1], cells.extent[1])
+
+
+def flush(ws: XSheet, styles: StyleBook) -> None:
+    """Write the cells laid out so far (`emit`) and forget them."""
+    emit(ws, laid_out(ws.cells, ws.default_font), styles)
+    ws.cells.clear()
+
+
+@lru_cache(maxsize=16384)
+def _inline(value: str) -> str:
+    """The rest of a <c> holding `value` (already cleaned) as a literal inline string."""
+    space = ' xml:space="preserve"' if value != value.strip() else ""
+    return f't="inlineStr"><is><t{space}>{_text(value)}</t></is></c>'
+
+
+@lru_cache(maxsize=16384)
+def inline_text(text: str) -> str | None:
+    """`_inline` of `text` without the characters XML forbids; None when nothing is left (the
+    cell then holds no value, as `put_text` leaves it)."""
+    value = xml_clean(text)
+    return _inline(value) if value else None
+
+
+# Decimal -> its text in a cell, kept per process (amounts recur within and across
+# departments): equal Decimals convert to the same float, but for the sign of a zero, so
+# zeros are never kept here. Look up with NUMBERS.get(value) or number(value).
+NUMBERS: dict[Decimal, str] = {}
+
+
+def number(value: Decimal | int | float) -> str:
+    """A number as openpyxl stored it: 16 significant digits of the float (same values)."""
+    if type(value) is not Decimal:
+        return f"{float(value):.16g}"
+    if not value:
+        return "-0" if value.is_signed() else "0"  # as f"{float(value):.16g}"
+    text = NUMBERS.get(value)
+    if text is None:
+        if len(NUMBERS) >= 65536:
+            NUMBERS.clear()
+        text = NUMBERS[value] = f"{float(value):.16g}"
+    return text
+
+
+def sheet_xml(ws: XSheet, drawing: bool) -> str:
+    max_row, max_col = ws.extent
+    data = ws.data
     if ws.freeze is not None:
         split, top_left = ws.freeze
         view = (f'<pane ySplit="{split}" topLeftCell="{top_left}" activePane="bottomLeft" '
                 'state="frozen"/><selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
     else:
         view = '<selection activeCell="A1" sqref="A1"/>'
-    cols = "".join(f'<col width="{_num(w)}" customWidth="1" min="{c}" max="{c}"/>'
+    cols = "".join(f'<col width="{size_text(w)}" customWidth="1" min="{c}" max="{c}"/>'
                    for c, w in sorted(ws.col_widths.items()))
     merges = ""
     if ws.merges:
@@ -373,9 +473,9 @@ def _rels(targets: list[tuple[str, str]]) -> str:
     return f'<Relationships xmlns="{_PKG_RELS}">{rels}</Relationships>'
 
 
-def package(sheets: list[XSheet], props: XProperties, default_font: XFont) -> bytes:
-    """The finished .xlsx: every part, zipped once with fixed dates and permissions."""
-    styles = StyleBook(default_font)
+def package(sheets: list[XSheet], styles: StyleBook, props: XProperties) -> bytes:
+    """The finished .xlsx: every part, zipped once with fixed dates and permissions. The
+    sheets are laid out and flushed, in order, with `styles`."""
     parts: list[tuple[str, bytes | str]] = [
         ("docProps/app.xml", _APP_XML),
         ("docProps/core.xml", _core_xml(props)),
@@ -389,7 +489,7 @@ def package(sheets: list[XSheet], props: XProperties, default_font: XFont) -> by
     images = 0
     for i, ws in enumerate(sheets, start=1):
         has_drawing = bool(ws.images)
-        parts.append((f"xl/worksheets/sheet{i}.xml", sheet_xml(ws, styles, has_drawing)))
+        parts.append((f"xl/worksheets/sheet{i}.xml", sheet_xml(ws, has_drawing)))
         overrides.append((f"/xl/worksheets/sheet{i}.xml", "spreadsheetml.worksheet+xml"))
         if has_drawing:
             drawings += 1

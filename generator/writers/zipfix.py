@@ -32,17 +32,32 @@ _LIMIT = 0xFFFFFFFF >> 1  # zipfile.ZIP64_LIMIT; Office parts are far smaller
 
 # member name -> (content, crc32, deflated content): the last content deflated under that name
 _DEFLATED: dict[str, tuple[bytes, int, bytes]] = {}
-_CACHED_FROM = 2048  # smaller members cost less to deflate again than to compare and keep
+_CACHED_FROM = 2048  # smaller members are kept by content instead:
+# content -> (crc32, deflated content) of small members (relationships, content types,
+# properties, styles: mostly the same in every file, and each new compressor costs zlib
+# more, about 270 KB of tables to set up, than deflating a few hundred bytes)
+_SMALL: dict[bytes, tuple[int, bytes]] = {}
+_SMALL_KEPT = 1024
 
 
 def _deflate(name: str, data: bytes) -> tuple[int, bytes]:
-    cached = _DEFLATED.get(name)
-    if cached is not None and cached[0] == data:
-        return cached[1], cached[2]
+    small = len(data) < _CACHED_FROM
+    if small:
+        found = _SMALL.get(data)
+        if found is not None:
+            return found
+    else:
+        cached = _DEFLATED.get(name)
+        if cached is not None and cached[0] == data:
+            return cached[1], cached[2]
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     deflated = compressor.compress(data) + compressor.flush()
     crc = zlib.crc32(data)
-    if len(data) >= _CACHED_FROM:
+    if small:
+        if len(_SMALL) >= _SMALL_KEPT:
+            _SMALL.clear()
+        _SMALL[data] = (crc, deflated)
+    else:
         _DEFLATED[name] = (data, crc, deflated)
     return crc, deflated
 

@@ -1,0 +1,73 @@
+"""The render stage's short cuts give what the long way gives: values, texts, errors, documents."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator import tables, text
+from generator.build import prepare, render_full
+from generator.ledger import ProfileFormulaError, parse_expr
+from generator.options import RunOptions
+from generator.phrases import Phrases, Style
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "data/examples"
+
+
+def test_residue_prefilter_finds_what_the_patterns_find() -> None:
+    samples = ["本年收入合计100万元。", "增加（减少）了", "None", "{{ 金额 }}", "待填", "XX单位", "原因是。", "情况：，",
+               "一般公共预算。。", "收入，，支出", "其中；；", "注：：", "、、", "！！", "？？", "。，", "nan", "NaN%",
+               "{% if %}", "比上年增长（下降）", "下降（增长）", "减少（增加）", ""]
+    for sample in samples:
+        expected = any(pattern.search(sample) for pattern, _ in text._RESIDUE)
+        assert bool(text._ANY_RESIDUE.search(sample)) == expected, sample
+
+
+@pytest.fixture(scope="module")
+def prepared():
+    return prepare(EXAMPLES / "清远市政务服务数据管理局-2020-决算.yaml", RunOptions())
+
+
+def test_evaluate_text_is_evaluate_of_parse_expr(prepared) -> None:
+    ledger = prepared.figures.ledger
+    keys = list(ledger.figures)[:40]
+    texts = keys + [f"{a} + {b}" for a, b in zip(keys, keys[1:], strict=False)] \
+        + [f"{a} - {b} + 12.5" for a, b in zip(keys, keys[3:], strict=False)] \
+        + ["支出决算表.2010301.基本支出", "0", "3 - 1", f"  {keys[0]}   -{keys[1]} "]
+    for expr in texts:
+        slow = ledger.evaluate(parse_expr(expr, lambda t: t if ledger.knows(t) else None))
+        fast = ledger.evaluate_text(expr)
+        assert (fast, str(fast)) == (slow, str(slow)), expr
+    for bad in ["", "没有这个数", f"{keys[0]} + 没有这个数"]:
+        with pytest.raises(ProfileFormulaError) as slow_error:
+            parse_expr(bad, lambda t: t if ledger.knows(t) else None)
+        with pytest.raises(ProfileFormulaError) as fast_error:
+            ledger.evaluate_text(bad)
+        assert str(fast_error.value) == str(slow_error.value)
+
+
+def test_printed_numbers_depend_only_on_the_amount() -> None:
+    kept = Phrases(Style())
+    for value in ["0", "-0", "0.00", "1.5", "1.50", "-1234567.125", "1234567.125", "0.004", "-0.004", "49999.995"]:
+        amount = Decimal(value)
+        kept.number(amount)  # remembered, then asked again below in another spelling of the same amount
+    for value in ["-0", "0", "0.000", "1.500", "1.5", "-1234567.1250", "1234567.12500", "0.0040", "-0.0040", "49999.9950"]:
+        amount = Decimal(value)
+        assert kept.number(amount) == Phrases(Style()).number(amount), value
+
+
+def test_tables_alike_with_and_without_the_kept_cells() -> None:
+    """Zero cells and text cells are kept across departments: a department's tables are the
+    same whether made first, after another department, or with everything kept forgotten."""
+    options = RunOptions()
+    paths = [EXAMPLES / "清远市政务服务数据管理局-2020-决算.yaml", EXAMPLES / "示例单位-2023-决算-元.yaml"]
+    first = [render_full(prepare(p, options), options)[0] for p in paths]
+    again = [render_full(prepare(p, options), options)[0] for p in reversed(paths)][::-1]
+    tables._ZERO_CELLS.clear()
+    tables._text.cache_clear()
+    tables._header_grid.cache_clear()
+    fresh = [render_full(prepare(p, options), options)[0] for p in paths]
+    assert first == again == fresh
