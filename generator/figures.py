@@ -21,7 +21,7 @@ from typing import Any
 
 from .amounts import UNIT_SCALE, AmountError, describe_type, parse_amount, to_yuan
 from .errors import Location, Problem, a_few, error, warning
-from .ledger import Condition, Ledger, ProfileFormulaError, parse_expr, sum_of
+from .ledger import Condition, Expr, Ledger, ProfileFormulaError, parse_expr, sum_of
 from .load import UNREADABLE, Source
 from .profiles import CODE_LEVELS, Catalogue, DataSection, Profile
 
@@ -31,6 +31,7 @@ _CODE = re.compile(r"^[0-9]+$")  # ASCII digits only: "２０１" must not pass 
 # 1e20, 2.5E3: YAML 1.1 reads these as text; an officer means a number (then found too large).
 _SCIENTIFIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+\s*$")
 MAX_DIGITS = 20  # no real amount has more; longer ones are typing accidents
+_MAX_FORMULAS = 50_000  # formulas remembered per profile (_Builder.parse), by row: bounded
 
 
 @dataclass
@@ -141,7 +142,7 @@ class _Builder:
             raw = Decimal(raw.strip())
         if isinstance(raw, (str, int, Decimal)) and not isinstance(raw, bool):
             text = str(raw)
-            if sum(c.isdigit() for c in text) > MAX_DIGITS or (
+            if (len(text) > MAX_DIGITS and sum(c.isdigit() for c in text) > MAX_DIGITS) or (
                     isinstance(raw, Decimal) and raw.is_finite() and abs(raw.adjusted()) > MAX_DIGITS):
                 bad("数字大得不合理（超过 10 万亿元）或位数太多")
                 return None
@@ -191,20 +192,27 @@ class _Builder:
             self.economic_section(name, spec, raw, table)
 
     def record_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
-        for item, formula in spec.items.items():
-            self.ledger.define(f"{name}.{item}")
+        plan = self.profile.plans.get(("项目", name))
+        if plan is None:  # the section's figures with their formulas, and its groups of items
+            plan = self.profile.plans[("项目", name)] = (
+                [(f"{name}.{item}", formula) for item, formula in spec.items.items()], _groups(spec.items))
+        items, groups = plan
+        define = self.ledger.define
+        for key, formula in items:
+            define(key)
             if formula:
-                self._pending.append((f"{name}.{item}", formula, name))
-        self.record_level(name, spec, raw, (name,), "", table)
+                self._pending.append((key, formula, name))
+        self.record_level(name, spec, raw, (name,), "", table, groups)
 
     def record_level(self, name: str, spec: DataSection, raw: dict[str, Any], path: tuple[str, ...],
-                     prefix: str, table: str) -> None:
-        """One level of a 项目 section: each key is an item or a group ("预算数") of items."""
-        here = list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in spec.items if k.startswith(prefix)))
+                     prefix: str, table: str, groups: set[str]) -> None:
+        """One level of a 项目 section: each key is an item or a group ("预算数") of items
+        (`groups`: every group of the section's items, _groups)."""
         for key, value in raw.items():
             dotted = prefix + key
-            is_group = any(k.startswith(dotted + ".") for k in spec.items)
+            is_group = dotted in groups
             if dotted not in spec.items and not is_group:
+                here = list(dict.fromkeys(k[len(prefix):].split(".")[0] for k in spec.items if k.startswith(prefix)))
                 self.unknown(key, here, path + (key,), table, row=prefix.rstrip("."), what="项")
                 self.ledger.spoil(name)  # the figure it was meant to be is unknown
                 continue
@@ -212,7 +220,7 @@ class _Builder:
                 if value is None:
                     continue
                 if not self.not_mapping(value, path + (key,), table, dotted):
-                    self.record_level(name, spec, value, path + (key,), dotted + ".", table)
+                    self.record_level(name, spec, value, path + (key,), dotted + ".", table, groups)
                 else:
                     self.ledger.spoil(name)
                 continue
@@ -239,6 +247,7 @@ class _Builder:
                     names[code] = label
                     self.named_code(code, label, catalogue, path + (NAME_KEY,), table)
             present.add(code)
+            label = self.row_label(code, catalogue, names)
             for column, value in row.items():
                 if column == NAME_KEY:
                     continue
@@ -246,8 +255,7 @@ class _Builder:
                     self.unknown(column, columns, path + (column,), table, row=code)
                     self.spoil_row(name, code)  # the column it was meant for is unknown
                     continue
-                self.amount(value, path + (column,), f"{name}.{code}.{column}", table,
-                            self.row_label(code, catalogue, names), column)
+                self.amount(value, path + (column,), f"{name}.{code}.{column}", table, label, column)
         present.discard(TOTAL_ROW)
         for code in list(present):  # every 项 brings its 款 and 类
             present.update(code[:n] for n in (3, 5) if n < len(code))
@@ -266,11 +274,13 @@ class _Builder:
             if len(d) > 3 and d[:-2] in children:
                 children[d[:-2]].append(d)
         children[TOTAL_ROW] = [c for c in codes if len(c) == 3]
+        labels = {c: self.row_label(c, catalogue, names) for c in codes}
         for row in [TOTAL_ROW, *codes]:
+            kid_rows = [(f"{name}.{k}.", labels[k]) for k in children[row]]
             for column, formula in spec.columns.items():
                 key = f"{name}.{row}.{column}"
                 fig = self.ledger.define(key)
-                kids = [(f"{name}.{k}.{column}", self.row_label(k, catalogue, names)) for k in children[row]]
+                kids = [(prefix + column, label) for prefix, label in kid_rows]
                 if formula:
                     self._pending.append((key, formula, f"{name}.{row}"))
                     if kids:
@@ -296,8 +306,14 @@ class _Builder:
 
     def economic_section(self, name: str, spec: DataSection, raw: dict[str, Any], table: str) -> None:
         catalogue = self.profile.catalogues["经济分类"]
-        in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
-        names = {c: catalogue.names[c] for c in in_scope}
+        plan = self.profile.plans.get(("经济分类", name))
+        if plan is None:  # the catalogue's rows of this table, the same for every input
+            in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
+            catalogued = {c: catalogue.names[c] for c in in_scope}
+            plan = self.profile.plans[("经济分类", name)] = (
+                catalogued, *_economic_rows(name, spec, catalogued), set(in_scope))
+        catalogued, catalogued_codes, catalogued_rows, allowed = plan
+        names = dict(catalogued)
         for key, value in raw.items():
             path = (name, key)
             if key in spec.totals:
@@ -335,21 +351,19 @@ class _Builder:
             if value is None:
                 continue
             self.amount(value, path, f"{name}.{key}", table, f"{key} {names[key]}", "金额")
-        codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
+        if names == catalogued:  # no name typed in the input: the catalogue's rows
+            codes, rows = list(catalogued_codes), catalogued_rows
+        else:
+            codes, rows = _economic_rows(name, spec, names)
         self.rows[name] = ClassifiedRows(codes=codes, names=names)
-        children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, as above)
-        for k in codes:
-            if len(k) == 5:
-                children.setdefault(k[:3], []).append(k)
-        for code in codes:
-            kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in children.get(code, ())]
-            fig = self.ledger.define(f"{name}.{code}")
-            if len(code) == 3 and kids:
-                fig.rule = sum_of(kids)
+        define = self.ledger.define
+        for key, rule in rows:
+            fig = define(key)
+            if rule is not None:
+                fig.rule = rule
         for total, formula in spec.totals.items():
             self.ledger.define(f"{name}.{total}")
             self._pending.append((f"{name}.{total}", formula, name))
-        allowed = {c for c in catalogue.names if c[:3] in spec.scope}
         self.ledger.zero_spaces.append(lambda key, n=name, a=allowed: key.startswith(n + ".") and key[len(n) + 1:] in a)
 
     def list_section(self, name: str, spec: DataSection, raw: Any, table: str) -> None:
@@ -441,19 +455,46 @@ class _Builder:
     def define_rules(self) -> None:
         for key, formula, scope in self._pending:
             try:
-                expr = parse_expr(formula, lambda token, s=scope: self.resolve(token, s))
+                expr = self.parse(formula, scope)
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file),
                                            hint="这是模板文件的问题，请联系模板维护者"))
                 continue
             self.ledger.define(key, rule=expr)
 
-    def resolve(self, token: str, scope: str) -> str | None:
-        """A name in a formula: first relative to its row/section, then absolute."""
-        for candidate in (f"{scope}.{token}", token):
-            if self.ledger.knows(candidate):
-                return candidate
-        return None
+    def parse(self, formula: str, scope: str) -> Expr:
+        """The formula with each name resolved, first relative to its row/section ("scope.name"),
+        then absolute ("name"): a name the ledger knows (ledger.knows: a figure, or an implicit
+        zero of a 科目 table).
+
+        Remembered on the profile with the answers it rested on: which names were figures and
+        which were not. The implicit zeros are the profile's own (its sections, columns and
+        catalogues), the same for every input, so when each remembered answer holds for this
+        input's figures, resolving again would give the same expression."""
+        memo = self.profile.formulas
+        figures = self.ledger.figures
+        entry = memo.get((formula, scope))
+        if entry is not None and all((name in figures) is known for name, known in entry[1]):
+            return entry[0]
+        knows = self.ledger.knows
+        answers: list[tuple[str, bool]] = []
+        prefix = scope + "."
+
+        def resolve(token: str) -> str | None:
+            for candidate in (prefix + token, token):
+                if candidate in figures:
+                    answers.append((candidate, True))
+                    return candidate
+                if knows(candidate):  # an implicit zero: known whatever the input
+                    return candidate
+                answers.append((candidate, False))
+            return None
+
+        expr = parse_expr(formula, resolve)
+        if len(memo) >= _MAX_FORMULAS:
+            memo.clear()
+        memo[(formula, scope)] = (expr, tuple(answers))
+        return expr
 
     def conditions(self) -> None:
         for check in self.profile.model.checks:
@@ -461,12 +502,35 @@ class _Builder:
             try:
                 if not m:
                     raise ProfileFormulaError(f"校验“{check.name}”的条件应形如“甲 <= 乙”")
-                left = parse_expr(m.group(1), lambda t: self.resolve(t, ""))
-                right = parse_expr(m.group(3), lambda t: self.resolve(t, ""))
+                left = self.parse(m.group(1), "")
+                right = self.parse(m.group(3), "")
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
             self.ledger.conditions.append(Condition(check.name, left, m.group(2), right))
+
+
+def _economic_rows(name: str, spec: DataSection, names: dict[str, str]) -> tuple[list[str], list[tuple[str, Expr | None]]]:
+    """A 经济分类 table's rows in order, and each row's figure with its rule (a 类 is the sum of its 款)."""
+    codes = sorted(names, key=lambda c: (spec.scope.index(c[:3]), c))
+    children: dict[str, list[str]] = {}  # 类 → its 款, in code order (one pass, not codes × codes)
+    for k in codes:
+        if len(k) == 5:
+            children.setdefault(k[:3], []).append(k)
+    rows: list[tuple[str, Expr | None]] = []
+    for code in codes:
+        kids = [(f"{name}.{k}", f"{k} {names[k]}") for k in children.get(code, ())]
+        rows.append((f"{name}.{code}", sum_of(kids) if len(code) == 3 and kids else None))
+    return codes, rows
+
+
+def _groups(items: dict[str, str]) -> set[str]:
+    """Every group of a 项目 section's items: "预算数" and "专项收入.其中" of "专项收入.其中.合计"."""
+    out = set()
+    for item in items:
+        parts = item.split(".")
+        out.update(".".join(parts[:i]) for i in range(1, len(parts)))
+    return out
 
 
 def _zero_space(section: str, columns: set[str]):  # noqa: ANN202 - a small predicate factory

@@ -53,8 +53,10 @@ def check_input(source: Source, data_dir: Path | None = None, previous: Source |
     if previous is not None:
         source = carry_over(source, previous, profile.model.carry_over.texts)
     data_keys = profile.model.data
+    texts = officer_texts(source)
     problems: list[Problem] = [*source.problems, *empty_sections(profile, source),
-                               *wrong_kind_words(source, header.kind), *other_unit_names(source, header.department)]
+                               *wrong_kind_words(source, header.kind, texts),
+                               *other_unit_names(source, header.department, texts)]
     sections = {k: v for k, v in source.data.items() if k in data_keys}
     rest = {k: v for k, v in source.data.items() if k not in data_keys and k != PREV_KEY}
     allowed = [f.alias or n for n, f in Report.model_fields.items()]
@@ -112,18 +114,24 @@ _WRONG_KIND = {
 }
 
 
-def officer_texts(source: Source) -> list[tuple[tuple[str, ...], str]]:
+Texts = list[tuple[tuple[str, ...], str]]
+
+
+def officer_texts(source: Source) -> Texts:
     """Every string of the input with its path, in the input's order."""
-    out: list[tuple[tuple[str, ...], str]] = []
-    stack: list[tuple[tuple[str, ...], Any]] = [((), source.data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(reversed([((*path, str(k)), v) for k, v in value.items()]))
-        elif isinstance(value, list):
-            stack.extend(reversed([((*path, str(i)), v) for i, v in enumerate(value)]))
-        elif isinstance(value, str):
+    out: Texts = []
+
+    def visit(path: tuple[str, ...], value: Any) -> None:  # the loader limits the depth (load.MAX_DEPTH)
+        if isinstance(value, str):
             out.append((path, value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                visit((*path, str(k)), v)
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                visit((*path, str(i)), v)
+
+    visit((), source.data)
     return out
 
 
@@ -131,15 +139,15 @@ def _shown(text: str) -> str:
     return text if len(text) <= 60 else text[:60] + "…"
 
 
-def wrong_kind_words(source: Source, kind: str) -> list[Problem]:
+def wrong_kind_words(source: Source, kind: str, texts: Texts | None = None) -> list[Problem]:
     """Officer text (every string of the input) using words of the other kind of document."""
     pattern = _WRONG_KIND.get(kind)
     if pattern is None:
         return []
     other = "预算" if kind == "决算" else "决算"
     out: list[Problem] = []
-    for path, value in officer_texts(source):
-        if found := list(dict.fromkeys(m.group(0) for m in pattern.finditer(value))):
+    for path, value in officer_texts(source) if texts is None else texts:
+        if pattern.search(value) and (found := list(dict.fromkeys(m.group(0) for m in pattern.finditer(value)))):
             words = "、".join(f"“{w}”" for w in found)
             fixed = "、".join(f"“{w.replace(other, kind)}”" for w in found)
             out.append(warning("wrong-kind-word", f"{kind}文档的文字中出现{words}，像是从{other}文档沿用的",
@@ -160,14 +168,16 @@ _SELF_NAMING = [
     re.compile(r"(?:我|本)(?:部门|单位)[（(]" + _NAME + r"[）)]"),
     re.compile(r"^" + _NAME + r"的?主要职责"),
 ]
+# what every sentence of _SELF_NAMING contains: a text without any of these is not looked at
+_MAY_NAME_SELF = re.compile(r"部门|单位|本级|主要职责")
 _SUBORDINATES = re.compile(r"下属(?:单位|机构)[^：:。]*[：:]?(?P<list>[^。]*)")
 _SHORT_PREFIX = ("本", "我")
 
 
-def other_unit_names(source: Source, department: str) -> list[Problem]:
+def other_unit_names(source: Source, department: str, texts: Texts | None = None) -> list[Problem]:
     """Officer text whose sentence about this document's own unit names another unit."""
-    texts = officer_texts(source)
-    listed = {part.strip() for _, text in texts for m in _SUBORDINATES.finditer(text)
+    texts = officer_texts(source) if texts is None else texts
+    listed = {part.strip() for _, text in texts if "下属" in text for m in _SUBORDINATES.finditer(text)
               for part in re.split(r"[、，,；;和及]", m.group("list")) if part.strip()}
     own = department.strip()
 
@@ -177,6 +187,8 @@ def other_unit_names(source: Source, department: str) -> list[Problem]:
 
     out: list[Problem] = []
     for path, text in texts:
+        if not _MAY_NAME_SELF.search(text):
+            continue
         names = [m.group("name") for pattern in _SELF_NAMING for m in pattern.finditer(text.strip())]
         for name in dict.fromkeys(n for n in names if not is_own(n)):
             out.append(warning(

@@ -16,26 +16,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from .amounts import format_number
 from .errors import Location, Problem, error, warning
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
+    """Immutable; a tuple so that the ledger's thousands of terms per department are cheap to make."""
+
     sign: int  # +1 / -1
     ref: str | None  # a figure key, or None for a constant
     constant: Decimal = Decimal(0)
     label: str = ""  # how the term reads in a message: "基本支出", "201 一般公共服务支出"
 
 
-@dataclass(frozen=True)
-class Expr:
+class Expr(NamedTuple):
     terms: tuple[Term, ...]
     text: str = ""  # as written in the profile, for messages about the profile itself
 
     def refs(self) -> list[str]:
         return [t.ref for t in self.terms if t.ref]
+
+
+_ZERO = Decimal(0)
+_new = tuple.__new__  # a Term or Expr made without the Python-level __new__ (sum_of, per figure)
 
 
 class ProfileFormulaError(ValueError):
@@ -76,22 +81,22 @@ def parse_expr(text: str, resolve: Callable[[str], str | None]) -> Expr:
     for sign, token in _signed_tokens(text):
         key = resolve(token)
         if key is not None:
-            terms.append(Term(sign, key, label=token))
+            terms.append(_new(Term, (sign, key, _ZERO, token)))
         elif _NUMBER.fullmatch(token):
             terms.append(Term(sign, None, Decimal(token), label=token))
         else:
             raise ProfileFormulaError(f"公式“{text}”中的“{token}”不是已定义的数")
     if not terms:
         raise ProfileFormulaError(f"公式“{text}”是空的")
-    return Expr(tuple(terms), text)
+    return _new(Expr, (tuple(terms), text))
 
 
 def sum_of(refs: list[tuple[str, str]]) -> Expr:
     """Σ of (key, label) pairs: how a parent row is derived from its children."""
-    return Expr(tuple(Term(1, key, label=label) for key, label in refs), "合计")
+    return _new(Expr, (tuple([_new(Term, (1, key, _ZERO, label)) for key, label in refs]), "合计"))
 
 
-@dataclass
+@dataclass(slots=True)  # hundreds per department: made without a __dict__
 class Figure:
     key: str
     rule: Expr | None = None
@@ -191,9 +196,14 @@ class Ledger:
             raise ProfileFormulaError(f"公式循环引用：{owner}")
         self._busy.add(owner)
         try:
-            total = Decimal(0)
-            for t in expr.terms:
-                total += t.sign * (self.value(t.ref) if t.ref else t.constant)
+            total = _ZERO
+            value = self.value
+            for sign, ref, constant, _ in expr.terms:
+                # total - x is total + (-1 × x) exactly (the sign flipped, nothing rounded)
+                if sign > 0:
+                    total = total + (value(ref) if ref else constant)
+                else:
+                    total = total - (value(ref) if ref else constant)
             return total
         finally:
             self._busy.discard(owner)
@@ -226,26 +236,30 @@ class Ledger:
     def check(self, describe: Describe, locate: Callable[[str], Location]) -> list[Problem]:
         problems: list[Problem] = []
 
-        def add(check: Callable[[], Problem | None]) -> None:
+        def add(check: Callable[..., Problem | None], *args: object) -> None:
             try:
-                p = check()
+                p = check(*args)
             except InvalidFigure:  # a figure it needs could not be read: that problem is reported
                 return
             if p:
                 problems.append(p)
 
         for key, fig in self.figures.items():
-            if fig.stated is not None and fig.rule is not None:
-                add(lambda key=key, fig=fig: self._compare(  # type: ignore[misc]
-                    key, fig.stated, fig.rule, describe, fig.where or locate(key), "填写的数与推算结果不符"))
             # An identity on a derived (unstated) figure only restates, summed, mismatches already
             # reported where they were typed: checking it would report one mistake twice.
-            for identity in fig.identities if fig.stated is not None else ():
-                add(lambda key=key, fig=fig, identity=identity: self._compare(  # type: ignore[misc]
-                    key, self.value(key), identity, describe, fig.where or locate(key), "与下级科目之和不符"))
+            if fig.stated is None:
+                continue
+            if fig.rule is not None:
+                add(self._compare, key, fig.stated, fig.rule, describe, fig.where or locate(key),
+                    "填写的数与推算结果不符")
+            for identity in fig.identities:
+                add(self._compare_identity, key, identity, describe, fig.where or locate(key))
         for cond in self.conditions:
-            add(lambda cond=cond: self._condition(cond, describe, locate))  # type: ignore[misc]
+            add(self._condition, cond, describe, locate)
         return problems
+
+    def _compare_identity(self, key: str, identity: Expr, describe: Describe, where: Location) -> Problem | None:
+        return self._compare(key, self.value(key), identity, describe, where, "与下级科目之和不符")
 
     def _compare(self, key: str, found: Decimal, expr: Expr, describe: Describe,
                  where: Location, message: str) -> Problem | None:

@@ -36,6 +36,7 @@ MAX_NODES = 200_000
 
 Path_ = tuple[str, ...]
 
+_STR_TAG = "tag:yaml.org,2002:str"
 _FLOAT_TAG = "tag:yaml.org,2002:float"
 _INT_TAG = "tag:yaml.org,2002:int"
 _NON_FINITE = {".nan": "NaN", ".inf": "Infinity", "+.inf": "Infinity", "-.inf": "-Infinity"}
@@ -123,7 +124,36 @@ def check_suffix(path: Path) -> None:
                            hint="输入文件应是按 data/examples/ 中示例填写的 .yaml 文件，或 Excel 录入表（.xlsx）")])
 
 
-_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+def _lean(loader: type[yaml.BaseLoader] | None) -> type[yaml.BaseLoader] | None:
+    """libyaml's loader with the hooks it calls back into Python for every node made cheap.
+    No path resolver is registered (yaml.add_path_resolver), so descending into and ascending
+    out of a node record nothing: builtins that do nothing stand in for the Python methods that
+    return at once. A plain scalar's implicit tag is looked up by its first character in the
+    loader's implicit resolvers (as Resolver.resolve does, without rebuilding the list each
+    time); tests/test_fast_paths.py compares every tag with Resolver.resolve's."""
+    if loader is None or loader.yaml_path_resolvers:
+        return loader
+    everywhere = tuple(loader.yaml_implicit_resolvers.get(None, ()))
+    by_first = {first: tuple(resolvers) + everywhere
+                for first, resolvers in loader.yaml_implicit_resolvers.items() if first is not None}
+    scalar, default = yaml.ScalarNode, loader.DEFAULT_SCALAR_TAG
+
+    class Lean(loader):  # type: ignore[valid-type,misc]
+        descend_resolver = {}.get  # called with (parent, index): returns index, records nothing
+        ascend_resolver = tuple  # called with (): returns (), records nothing
+
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is scalar and implicit[0]:
+                for tag, regexp in by_first.get(value[:1], everywhere):
+                    if regexp.match(value):
+                        return tag
+                return default
+            return super().resolve(kind, value, implicit)
+
+    return Lean
+
+
+_FAST_LOADER = _lean(getattr(yaml, "CSafeLoader", None))
 
 
 def _compose(text: str) -> list[yaml.Node]:
@@ -167,9 +197,12 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
         raise UserError([error("yaml-documents", "文件应只包含一个 YAML 文档（不要使用“---”分隔多个文档）",
                                location=Location(file=name))])
     root = nodes[0]
-    _check_depth(root, name)
-    walker = _Walker(name, allow_aliases, text)
+    if allow_aliases:  # an officer's input refuses aliases: its depth is checked while it is walked
+        _check_depth(root, name)
+    walker = _Walker(name, allow_aliases, text, root)
     data = walker.walk(root, ())
+    if walker.skipped and not allow_aliases:  # values under refused keys were not walked
+        _check_depth(root, name)
     if any(p.severity == "错误" for p in walker.problems):
         raise UserError(walker.problems)
     if not isinstance(data, dict):
@@ -282,58 +315,85 @@ _KEYLIKE_START = re.compile(r"^\s*(?:-\s+)?([^\s#:：'\"\[\]{}，。；、（）
 
 
 class _Walker:
-    def __init__(self, file: str, allow_aliases: bool = False, text: str = "") -> None:
+    def __init__(self, file: str, allow_aliases: bool = False, text: str = "", root: yaml.Node | None = None) -> None:
         self.file = file
+        self.root = root
+        self.skipped = False  # a mapping entry refused (a bad or repeated key): its value not walked
         self.lines = text.split("\n")
+        # No refused character in the text, and no escape ("\\") that could make one: then no key
+        # or value has one (libyaml's line folding only makes spaces and line breaks).
+        self.clean = bool(text) and not allow_aliases and not _BAD_CHARS.search(text) and "\\" not in text
         self.allow_aliases = allow_aliases
         self.locations: dict[Path_, Location] = {}
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.count = 0
-        self.constructor = yaml.SafeLoader("")
 
     def loc_of(self, node: yaml.Node) -> Location:
         m = node.start_mark
         return Location(file=self.file, line=m.line + 1, column=m.column + 1)
 
+    def refuse(self, problem: Problem) -> UserError:
+        """A file this walk stops at: a file also nested too deep is refused for that first,
+        as when the depth was checked before the walk (an alias's expansion included)."""
+        if self.root is not None and not self.allow_aliases:
+            _check_depth(self.root, self.file)
+        return UserError([problem])
+
     def walk(self, node: yaml.Node, path: Path_) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
-            raise UserError([error("too-many-nodes", f"文件内容过多（超过 {MAX_NODES} 项）",
-                                   location=self.loc_of(node))])
+            raise self.refuse(error("too-many-nodes", f"文件内容过多（超过 {MAX_NODES} 项）",
+                                    location=self.loc_of(node)))
         if id(node) in self.seen and not self.allow_aliases:
             # An alias: refuse rather than expand (expansion is how alias bombs explode).
-            raise UserError([error("yaml-alias", "不支持 YAML 锚点与别名（& 和 *），请把内容直接写出",
-                                   location=self.loc_of(node))])
+            raise self.refuse(error("yaml-alias", "不支持 YAML 锚点与别名（& 和 *），请把内容直接写出",
+                                    location=self.loc_of(node)))
         self.seen.add(id(node))
+        if len(path) >= MAX_DEPTH:  # the root is at depth 1 (_check_depth)
+            raise self.refuse(_too_deep(self.loc_of(node)))
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        locations, file = self.locations, self.file
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.problems.append(error("bad-key", "键必须是简单文字", location=self.loc_of(key_node)))
+                    self.skipped = True
                     continue
-                if (problem := self.full_width_key(key_node)) is not None:
+                text = key_node.value
+                if ("\u3000" in text or "：" in text) and (problem := self.full_width_key(key_node)) is not None:
                     self.problems.append(problem)
+                    self.skipped = True
                     continue
-                key = key_node.value.strip()
-                if _BAD_CHARS.search(key):
+                key = text.strip()
+                if not self.clean and _BAD_CHARS.search(key):
                     self.problems.append(self.bad_chars(key_node))
+                    self.skipped = True
                     continue
-                self.full_width_value(key_node, value_node)
+                mark = key_node.start_mark
+                if (isinstance(value_node, yaml.ScalarNode) and not value_node.style
+                        and value_node.start_mark.line > mark.line):
+                    self.full_width_value(key_node, value_node)
+                here = (*path, key)
                 if key in out:
-                    first = self.locations.get(path + (key,))
+                    first = locations.get(here)
                     self.problems.append(error(
                         "duplicate-key", f"键“{key}”重复出现" + (f"（首次出现在第{first.line}行）" if first else ""),
                         location=self.loc_of(key_node), hint="同一个键只能写一次，否则前面的数会被悄悄覆盖"))
+                    self.skipped = True
                     continue
-                self.locations[path + (key,)] = self.loc_of(key_node)
-                out[key] = self.walk(value_node, path + (key,))
+                locations[here] = Location(file, mark.line + 1, mark.column + 1)
+                out[key] = self.walk(value_node, here)
             return out
         if isinstance(node, yaml.SequenceNode):
             items = []
             for i, item in enumerate(node.value):
-                self.locations[path + (str(i),)] = self.loc_of(item)
-                items.append(self.walk(item, path + (str(i),)))
+                here = (*path, str(i))
+                mark = item.start_mark
+                locations[here] = Location(file, mark.line + 1, mark.column + 1)
+                items.append(self.walk(item, here))
             return items
         return self.scalar(node)
 
@@ -377,10 +437,13 @@ class _Walker:
                      hint="请删除这些字符后重新输入（常见于从网页或其他软件复制来的文字）")
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        if isinstance(node.value, str) and _BAD_CHARS.search(node.value):
+        if not self.clean and isinstance(node.value, str) and _BAD_CHARS.search(node.value):
             self.problems.append(self.bad_chars(node))
             return node.value
-        if node.tag in (_FLOAT_TAG, _INT_TAG) and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS:
+        if node.tag == _STR_TAG:
+            return node.value
+        if (node.tag in (_FLOAT_TAG, _INT_TAG) and len(node.value) > MAX_NUMBER_DIGITS
+                and sum(c.isdigit() for c in node.value) > MAX_NUMBER_DIGITS):
             return node.value  # absurdly long: keep the text; the amount check reports it
         if node.tag == _FLOAT_TAG:
             text = node.value.replace("_", "")
@@ -396,6 +459,8 @@ class _Walker:
             return node.value  # 0x…, 0o…, 1:30 — keep the text; the schema will object
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay text: "2020-12-31"
-        if node.tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"):
-            return self.constructor.construct_object(node)
+        if node.tag == "tag:yaml.org,2002:bool":  # as yaml's SafeConstructor.construct_yaml_bool
+            return yaml.constructor.SafeConstructor.bool_values[node.value.lower()]
+        if node.tag == "tag:yaml.org,2002:null":
+            return None
         return node.value

@@ -52,8 +52,11 @@ def with_optional_tables(profile: Profile, names: list[str]) -> Profile:
     extra = [t for n in names for t in profile.model.optional[n].tables]
     if not extra:
         return profile
-    model = profile.model.model_copy(update={"tables": [*profile.model.tables, *extra]})
-    return dataclasses.replace(profile, model=model)
+    variant = profile.variants.get(tuple(names))
+    if variant is None:
+        model = profile.model.model_copy(update={"tables": [*profile.model.tables, *extra]})
+        variant = profile.variants[tuple(names)] = dataclasses.replace(profile, model=model)
+    return variant
 
 
 def meeting_problems(report: Report, figures: Figures, source: Source, names: list[str], profile: Profile,

@@ -31,15 +31,16 @@ def unit_note(source: Source, unit: str) -> str:
 
 
 def _largest(ledger: Ledger) -> tuple[str, Decimal]:
-    best = ("", Decimal(0))
+    best_key, best = "", Decimal(0)
+    value_of = ledger.value
     for key in ledger.figures:
         try:
-            value = abs(ledger.value(key))
+            value = abs(value_of(key))
         except (KeyError, ValueError, InvalidFigure):
             continue
-        if value > best[1]:
-            best = (key, value)
-    return best
+        if value > best:
+            best_key, best = key, value
+    return best_key, best
 
 
 def unit_problems(profile: Profile, source: Source, figures: Figures, describe: Describe,
@@ -79,9 +80,19 @@ def unit_problems(profile: Profile, source: Source, figures: Figures, describe: 
     return []
 
 
-def _codes(ledger: Ledger, section: str) -> set[str]:
-    prefix = section + "."
-    return {k[len(prefix):].split(".")[0] for k in ledger.figures if k.startswith(prefix)}
+def _codes(ledger: Ledger, sections: list[str]) -> set[str]:
+    """The rows ("2010301", "合计") of the sections' figures, in one pass over the ledger."""
+    dotted = [s for s in sections if "." in s]  # a name the first "." does not end: matched by prefix
+    plain = set(sections) - set(dotted)
+    out: set[str] = set()
+    for k in ledger.figures:
+        section, dot, rest = k.partition(".")
+        if dot and section in plain:
+            out.add(rest.split(".", 1)[0])
+    for name in dotted:
+        prefix = name + "."
+        out.update(k[len(prefix):].split(".")[0] for k in ledger.figures if k.startswith(prefix))
+    return out
 
 
 def subset_problems(profile: Profile, figures: Figures, describe: Describe,
@@ -90,24 +101,32 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
     each fund's 类 ≤ the all-funds 类). Only the deepest row is reported: a 项 over its
     all-funds row makes its 款 and 类 over too, and that is one mistake."""
     ledger, data = figures.ledger, profile.model.data
+    value, stated_or_derived = ledger.value, ledger.figures
     problems: list[Problem] = []
     for spec in profile.model.subsets:
         if spec.whole not in data:
             continue
         parts = {name: cols for name, cols in spec.parts.items() if name in data}
-        codes = set().union(*(_codes(ledger, name) for name in parts)) if parts else set()
+        codes = _codes(ledger, list(parts)) if parts else set()
+        # each column of the whole and the (section, column) pairs that make it up, in order
+        targets = {whole_col: [(name, col) for name, cols in parts.items()
+                               for col, target in cols.items() if target == whole_col]
+                   for whole_col in dict.fromkeys(c for cols in parts.values() for c in cols.values())}
         reported: set[tuple[str, str]] = set()
         for code in sorted(codes, key=lambda c: (c == "合计", -len(c), c)):
             found = []
-            for whole_col in dict.fromkeys(c for cols in parts.values() for c in cols.values()):
-                terms = [f"{name}.{code}.{col}" for name, cols in parts.items()
-                         for col, target in cols.items() if target == whole_col]
+            for whole_col, pairs in targets.items():
+                terms = [f"{name}.{code}.{col}" for name, col in pairs]
                 whole_key = f"{spec.whole}.{code}.{whole_col}"
-                try:
-                    terms = [k for k in terms if ledger.knows(k) and ledger.value(k)]
-                    whole = ledger.value(whole_key) if ledger.knows(whole_key) else Decimal(0)
-                except InvalidFigure:  # unreadable input, reported where it is
-                    continue
+                if not ledger.spoiled:  # a key outside the figures is an implicit zero, or unknown: 0 either way
+                    terms = [k for k in terms if k in stated_or_derived and value(k)]
+                    whole = value(whole_key) if whole_key in stated_or_derived else Decimal(0)
+                else:
+                    try:
+                        terms = [k for k in terms if ledger.knows(k) and value(k)]
+                        whole = value(whole_key) if ledger.knows(whole_key) else Decimal(0)
+                    except InvalidFigure:  # unreadable input, reported where it is
+                        continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 # a row below already reported (asked only of a row over: codes × codes otherwise)
                 if terms and total - whole > ledger.tolerance and not any(

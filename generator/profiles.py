@@ -8,12 +8,14 @@ of it; a new year or region is a new file under data/profiles/.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -674,10 +676,33 @@ class Profile:
 
     def table_for_section(self, section: str) -> str:
         """'表3 支出决算表' for messages about a data section, in the document's words."""
+        return self._section_tables.get(section, section)
+
+    @cached_property
+    def _section_tables(self) -> dict[str, str]:
+        """table_for_section's answers: the first table whose data or title is the section."""
+        out: dict[str, str] = {}
         for t in self.model.tables:
-            if t.data == section or t.title == section:
-                return f"{self.table_numbers[t.title]} {t.title}"
-        return section
+            for name in (t.data, t.title):
+                if name is not None:
+                    out.setdefault(name, f"{self.table_numbers[t.title]} {t.title}")
+        return out
+
+    @cached_property
+    def formulas(self) -> dict[tuple[str, str], Any]:
+        """Formulas resolved against this profile's figures, by (formula, scope): figures.py."""
+        return {}
+
+    @cached_property
+    def plans(self) -> dict[tuple[str, str], Any]:
+        """What figures.py derives from this profile and its catalogues alone, by (form, section)."""
+        return {}
+
+    @cached_property
+    def variants(self) -> dict[tuple[str, ...], Profile]:
+        """This profile with optional tables switched on, by their names (optional.py), made
+        once: a Profile and its model are never changed once made."""
+        return {}
 
 
 # Display settings depend only on the profile's model and the table's spec: resolved once per
@@ -718,11 +743,13 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
     folder = profiles_dir(data_dir)
     if name:
         path = folder / f"{name}.yaml"
+        _noting(path)
         if not path.exists():
             names = "、".join(p.stem for p in sorted(folder.glob("*.yaml")))
             raise UserError([error("unknown-profile", f"没有名为“{name}”的模板", location=where or Location(),
                                    hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
         return path
+    _noting(folder)  # its listing: a profile added or removed changes the folder's stamp
     matches = [path for path in sorted(folder.glob("*.yaml"))
                if not _plainly_other(path, kind, year)
                and (m := _read_profile_model(path)[0]).kind == kind and year in m.years]
@@ -747,15 +774,64 @@ def profile_for(source: Source, data_dir: Path | None = None) -> Profile | None:
 
 
 def header_profile(source: Source, header: Header, data_dir: Path | None = None) -> Profile:
-    """The profile a valid header chooses (its 模板, else by 类型 and 年度), of the header's kind."""
+    """The profile a valid header chooses (its 模板, else by 类型 and 年度), of the header's kind.
+
+    The same Profile object while none of the files it was chosen and read from changed (each
+    file's size and modification time, and the profiles folder's listing, are compared): per
+    department only those few stats, and what is cached on the profile (its table numbers,
+    optional-table variants) is computed once."""
     data_dir = data_dir or DATA_DIR
-    profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
-                                       where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
-    profile = load_profile(profile_file, header.year, data_dir)
+    key = (header.kind, header.year, header.profile, str(data_dir))
+    cached = _CHOSEN.get(key)
+    if cached is not None and _unchanged(cached[0]):
+        profile = cached[1]
+    else:
+        reading = _reading()
+        reading.append([])
+        try:
+            profile_file = choose_profile_file(header.kind, header.year, header.profile, data_dir,
+                                               where=source.loc(("模板",)) if header.profile else source.loc(("类型",)))
+            profile = load_profile(profile_file, header.year, data_dir)
+        finally:
+            read = reading.pop()
+        if len(_CHOSEN) >= 64:
+            _CHOSEN.clear()
+        _CHOSEN[key] = (tuple(dict.fromkeys(read)), profile)
     if profile.model.kind != header.kind:
         raise UserError([error("profile-kind", f"模板“{profile.model.name}”用于{profile.model.kind}，"
                                f"而输入的类型是{header.kind}", location=source.loc(("模板",)))])
     return profile
+
+
+# header_profile's choices: (kind, year, 模板, data dir) → (every file and folder read, with its
+# stamp when read; the profile). _READING collects the stamps while a choice is made (per thread).
+_CHOSEN: dict[tuple[str, int, str | None, str], tuple[tuple[tuple[str, tuple[int, int] | None], ...], Profile]] = {}
+_READING = threading.local()
+
+
+def _reading() -> list[list[tuple[str, tuple[int, int] | None]]]:
+    if not hasattr(_READING, "stack"):
+        _READING.stack = []
+    return _READING.stack
+
+
+def _stamp_now(name: str) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(name)
+    except (OSError, ValueError):
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
+def _unchanged(read: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
+    return all(_stamp_now(name) == stamp for name, stamp in read)
+
+
+def _noting(path: Path) -> None:
+    """Record `path` (a file, or a folder whose listing is read) for header_profile's cache."""
+    stack = getattr(_READING, "stack", None)
+    if stack:
+        stack[-1].append((str(path), _stamp_now(str(path))))
 
 
 _KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
@@ -790,6 +866,7 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     """Profiles, catalogues and glossaries are read once per process (they are data files
     that do not change during a run): a batch or a warm process then pays only for inputs.
     The file's size and modification time are part of the key, so an edited file is reread."""
+    _noting(path)
     try:
         stat = path.stat()
     except OSError:
@@ -867,6 +944,7 @@ def _read_profile_model_uncached(path: Path) -> tuple[ProfileModel, Source]:
 
 
 def _file_stamp(path: Path) -> tuple[str, int, int] | None:
+    _noting(path)
     try:
         stat = path.stat()
     except OSError:
@@ -913,6 +991,7 @@ def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile
 
 
 def load_catalogue(path: Path, name: str) -> Catalogue:
+    _noting(path)
     if not path.exists():
         raise UserError([error("no-catalogue", f"缺少科目目录文件 {path.name}", location=Location(file=str(path)),
                                hint="每个年度需要一份科目目录，见 data/catalogues/README.md")])

@@ -21,3 +21,23 @@ def test_libyaml_and_python_parsers_give_the_same_source(path: Path, monkeypatch
     slow = load.load_yaml(path, allow_aliases=True)
     assert fast.data == slow.data
     assert fast.locations == slow.locations
+
+
+@pytest.mark.skipif(load._FAST_LOADER is None, reason="PyYAML built without libyaml")
+def test_lean_loader_resolves_every_scalar_as_yaml_does() -> None:
+    """load._lean's tag lookup gives Resolver.resolve's answer (plain, quoted and tagged scalars)."""
+    import yaml
+
+    words = ["", "~", "null", "Null", "NULL", "nULL", "true", "True", "yes", "Yes", "no", "on", "Off", "y", "n",
+             "1", "-1", "+1", "0", "007", "1_000", "0x1F", "0o17", "0b101", "1:30", "1:30.5", ".5", "1.", "1e3",
+             "1.5e3", "-.inf", ".NaN", "2020-12-31", "2020-12-31 10:00:00", "=", "<<", "!x", "&a", "*a", "中文",
+             "2627.63", "２０１", "  1", "a b", "-", "+", "."]
+    plain = yaml.SafeLoader("")
+    lean = load._FAST_LOADER("")
+    for value in words:
+        for implicit in [(True, False), (False, True), (False, False), (True, True)]:
+            assert lean.resolve(yaml.ScalarNode, value, implicit) == plain.resolve(yaml.ScalarNode, value, implicit), \
+                (value, implicit)
+    for kind in (yaml.SequenceNode, yaml.MappingNode):
+        assert lean.resolve(kind, None, (True, False)) == plain.resolve(kind, None, (True, False))
+    assert lean.descend_resolver(None, None) is None and lean.ascend_resolver() == ()
