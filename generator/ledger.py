@@ -12,7 +12,7 @@ Amounts are Decimal 元 throughout; the ledger never rounds.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -55,7 +55,6 @@ class InvalidFigure(Exception):
 
 _SPLIT = re.compile(r"\s*([+\-])\s*")
 _NUMBER = re.compile(r"\d+(\.\d+)?")
-_NO_CONSTANT = Decimal(0)
 
 
 @lru_cache(maxsize=16384)
@@ -196,37 +195,38 @@ class Ledger:
             raise ProfileFormulaError(f"公式循环引用：{owner}")
         self._busy.add(owner)
         try:
-            total = _ZERO
-            value = self.value
-            for sign, ref, constant, _ in expr.terms:
-                # total - x is total + (-1 × x) exactly (the sign flipped, nothing rounded)
-                if sign > 0:
-                    total = total + (value(ref) if ref else constant)
-                else:
-                    total = total - (value(ref) if ref else constant)
-            return total
+            return self._total(expr.terms)
         finally:
             self._busy.discard(owner)
+
+    def _total(self, terms: Iterable[tuple[int, str | None, Decimal, str]]) -> Decimal:
+        """Σ sign × (figure or constant), in order; the one sum of every formula."""
+        total = _ZERO
+        value = self.value
+        for sign, ref, constant, _ in terms:
+            # total - x is total + (-1 × x) exactly (the sign flipped, nothing rounded)
+            if sign > 0:
+                total = total + (value(ref) if ref else constant)
+            else:
+                total = total - (value(ref) if ref else constant)
+        return total
 
     def evaluate_text(self, text: str) -> Decimal:
         """`evaluate(parse_expr(text, …))` with each name a figure this ledger knows (or a
         number): the same value (the same sum, term by term), without building the expression
         each time: every table cell and template figure names its figures by text."""
-        terms: list[tuple[int, str | None, Decimal]] = []
+        terms: list[tuple[int, str | None, Decimal, str]] = []
         for sign, token in _signed_tokens(text):
             if self.knows(token):
-                terms.append((sign, token, _NO_CONSTANT))
+                terms.append((sign, token, _ZERO, token))
             elif _NUMBER.fullmatch(token):
-                terms.append((sign, None, Decimal(token)))
+                terms.append((sign, None, Decimal(token), token))
             else:
                 terms = []
                 break
         if not terms:  # an unknown name, or no name at all: parse_expr says which
             return self.evaluate(parse_expr(text, lambda t: t if self.knows(t) else None))
-        total = Decimal(0)
-        for sign, ref, constant in terms:
-            total += sign * (self.value(ref) if ref else constant)
-        return total
+        return self._total(terms)
 
     def derived(self, key: str) -> Decimal | None:
         fig = self.figures.get(key)

@@ -561,7 +561,10 @@ def chinese_numeral(n: int) -> str:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    """The text with its placeholders filled in (checked known when the profile was read)."""
+    """The text with its placeholders filled in (checked known when the profile was read);
+    most texts (headers, labels) have none and are returned as they are."""
+    if "{" not in text:
+        return text
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
@@ -743,8 +746,7 @@ def choose_profile_file(kind: str, year: int, name: str | None, data_dir: Path |
     folder = profiles_dir(data_dir)
     if name:
         path = folder / f"{name}.yaml"
-        _noting(path)
-        if not path.exists():
+        if _noting(path) is None:
             names = "、".join(p.stem for p in sorted(folder.glob("*.yaml")))
             raise UserError([error("unknown-profile", f"没有名为“{name}”的模板", location=where or Location(),
                                    hint=f"可用模板：{names}（`gen-report profiles` 可列出全部）")])
@@ -827,11 +829,15 @@ def _unchanged(read: tuple[tuple[str, tuple[int, int] | None], ...]) -> bool:
     return all(_stamp_now(name) == stamp for name, stamp in read)
 
 
-def _noting(path: Path) -> None:
-    """Record `path` (a file, or a folder whose listing is read) for header_profile's cache."""
+def _noting(path: Path) -> tuple[int, int] | None:
+    """`path`'s stamp (modification time, size; None: not there), recorded for
+    header_profile's cache when a profile is being chosen: every file read, and every
+    folder whose listing is read, is stamped here, once."""
+    stamp = _stamp_now(str(path))
     stack = getattr(_READING, "stack", None)
     if stack:
-        stack[-1].append((str(path), _stamp_now(str(path))))
+        stack[-1].append((str(path), stamp))
+    return stamp
 
 
 _KIND_LINE = re.compile(r"^类型:[ \t]*(决算|预算)[ \t]*(?:#.*)?$", re.M)
@@ -866,12 +872,10 @@ def load_yaml(path: Path, allow_aliases: bool = False) -> Source:
     """Profiles, catalogues and glossaries are read once per process (they are data files
     that do not change during a run): a batch or a warm process then pays only for inputs.
     The file's size and modification time are part of the key, so an edited file is reread."""
-    _noting(path)
-    try:
-        stat = path.stat()
-    except OSError:
+    stamp = _noting(path)
+    if stamp is None:
         return _load_yaml_uncached(path, allow_aliases=allow_aliases)
-    return _cached_yaml(str(path), stat.st_mtime_ns, stat.st_size, allow_aliases)
+    return _cached_yaml(str(path), *stamp, allow_aliases)
 
 
 @lru_cache(maxsize=128)
@@ -944,12 +948,8 @@ def _read_profile_model_uncached(path: Path) -> tuple[ProfileModel, Source]:
 
 
 def _file_stamp(path: Path) -> tuple[str, int, int] | None:
-    _noting(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return str(path), stat.st_mtime_ns, stat.st_size
+    stamp = _noting(path)
+    return (str(path), *stamp) if stamp else None
 
 
 def _with_base(source: Source, path: Path, seen: tuple[str, ...], used: list[Path]) -> Source:
@@ -991,12 +991,11 @@ def load_profile(path: Path, year: int, data_dir: Path | None = None) -> Profile
 
 
 def load_catalogue(path: Path, name: str) -> Catalogue:
-    _noting(path)
-    if not path.exists():
+    stamp = _file_stamp(path)
+    if stamp is None:
         raise UserError([error("no-catalogue", f"缺少科目目录文件 {path.name}", location=Location(file=str(path)),
                                hint="每个年度需要一份科目目录，见 data/catalogues/README.md")])
-    stamp = _file_stamp(path)
-    return _catalogue(stamp, name) if stamp else _read_catalogue(path, name)
+    return _catalogue(stamp, name)
 
 
 @lru_cache(maxsize=32)

@@ -180,16 +180,16 @@ class TableRenderer:
         else:
             columns, rows = self.fixed(spec)
         values = self.placeholders()
-        header, depth = _header_grid(tuple(tuple(_filled(h, values) for h in c.header) for c in columns))
+        header, depth = _header_grid(tuple(tuple(fill(h, values) for h in c.header) for c in columns))
         empty = all(c.value == 0 for row in rows for c in row if c.value is not None)
         if spec.column_numbers:
             rows.insert(0, _column_numbers(tuple(c.content for c in columns)))
-        notes = [_filled(n, values) for n in spec.notes]
+        notes = [fill(n, values) for n in spec.notes]
         if empty and spec.empty_note:
-            notes.append(_filled(spec.empty_note, values))
+            notes.append(fill(spec.empty_note, values))
         return Table(
             number=self.profile.table_numbers[spec.title],
-            title=_filled(spec.title, values),
+            title=fill(spec.title, values),
             org_label=self.org_label,
             unit_label=f"单位：{self.unit}",
             ncols=len(columns),
@@ -204,10 +204,6 @@ class TableRenderer:
             places=self.display.places,
             empty=empty,
         )
-
-    def column_number_row(self, columns: list[ColumnSpec]) -> list[Cell]:
-        """栏次: amount columns numbered 1, 2, …; "栏次" stands in each side's label columns."""
-        return list(_column_numbers(tuple(c.content for c in columns)))
 
     # 科目 ---------------------------------------------------------------------------------
     def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
@@ -324,7 +320,7 @@ class TableRenderer:
                 out.append((spec, _Row([], blank=True)))
                 continue
             else:
-                label = _filled(spec.label or "", self.placeholders())
+                label = fill(spec.label or "", self.placeholders())
                 row = _Row(list(spec.values), label=label, indent=spec.indent, center=spec.center)
                 if self.listed_if(spec, row, generated=False):
                     out.append((spec, row))
@@ -412,11 +408,6 @@ class TableRenderer:
             else:
                 cells.append(Cell(texts.get(c.content, "")))
         return cells
-
-
-def _filled(text: str, values: dict[str, str]) -> str:
-    """`fill`, skipped for the many texts without a placeholder."""
-    return fill(text, values) if "{" in text else text
 
 
 @lru_cache(maxsize=1024)

@@ -38,6 +38,3 @@ def body_paragraph(element: _Element, word: WordDocument) -> Paragraph:
     return Paragraph(element, word._body)
 
 
-def paragraph_element(paragraph: Paragraph) -> _Element:
-    """The w:p behind a python-docx Paragraph."""
-    return paragraph._p
