@@ -47,3 +47,18 @@ def test_every_part_of_both_outputs_is_well_formed_xml(char: str, writer, tmp_pa
                 text = z.read(name)
                 etree.fromstring(text)  # raises on a character XML forbids
                 assert char.encode("utf-8", "surrogatepass") not in text, name
+
+
+def test_escape_and_quoteattr_write_what_saxutils_writes():
+    # generator.chars escapes as xml.sax.saxutils does, without importing it (start-up)
+    from xml.sax import saxutils
+
+    from generator.chars import escape, quoteattr
+
+    samples = ["", "plain 文字", "a & b < c > d", "&amp;", "\"双\"", "'单'", "\"'both'\"", "x\ny\rz\tw",
+               "<\"&'>\n", "\r\n", "中文（万元）&<>\"'\t"]
+    extra = {'"': "&quot;", "\n": "&#10;", "\r": "&#13;", "\t": "&#9;"}
+    for text in samples:
+        assert escape(text) == saxutils.escape(text)
+        assert escape(text, extra) == saxutils.escape(text, extra)
+        assert quoteattr(text) == saxutils.quoteattr(text)

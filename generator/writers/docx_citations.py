@@ -11,7 +11,6 @@ import hashlib
 import uuid
 from functools import lru_cache
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -19,6 +18,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 
+from ..chars import escape, quoteattr
 from ..document import Citation, Operand, PercentCheck
 from ..readback.content import Body, ReadParagraph, ReadTable
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
+from generator.chars import escape
 from generator.document import HeaderCell, Table
 from generator.readback.content import as_read
 from generator.writers.docx_fit import (

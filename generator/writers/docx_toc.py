@@ -16,11 +16,11 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from lxml import etree
 from lxml.etree import _Element
 
+from generator.chars import escape
 from generator.writers.docx_xml import W_NS, attr_value, text_run, text_run_xml
 from generator.writers.zipfix import normalized_zip
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from xml.sax.saxutils import escape
 
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from lxml.etree import _Element
 
-from generator.chars import xml_clean
+from generator.chars import escape, xml_clean
 from generator.writers.docx_private import make_element
 
 # \t \n \r stay: they become w:tab / w:br.

@@ -23,8 +23,8 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from ..chars import escape
 from ..errors import UserError, error
 from ..resources import TEMPLATES_DIR
 from .docx_toc import toc_lines, with_page_numbers

@@ -18,9 +18,8 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
-from xml.sax.saxutils import escape
 
-from generator.chars import xml_clean
+from generator.chars import escape, xml_clean
 from generator.writers.zipfix import zip_bytes
 
 
