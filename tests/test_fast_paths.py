@@ -87,3 +87,18 @@ def test_balanced_lines_are_those_of_joining_and_measuring_each_line() -> None:
         size = rng.choice([10.0, 10.5, 14.0, 16.0, 22.0])
         width = rng.choice([1500.0, 3000.0, 4000.0, 8000.0, 9000.0])
         assert balanced.__wrapped__(text, size, width) == _balanced_by_joining(text, size, width), (text, size, width)
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data/examples").glob("*.yaml")), ids=lambda p: p.name)
+def test_docx_from_the_kept_package_is_the_python_docx_one(path: Path) -> None:
+    """A document without pictures is zipped from the reference's members kept per process
+    (docx._package); putting every part in through python-docx gives the same bytes."""
+    from generator.assemble import render_full
+    from generator.build import prepare
+    from generator.options import RunOptions
+    from generator.writers import docx
+
+    options = RunOptions()
+    document = render_full(prepare(path, options), options)[0]
+    reference = docx._reference(docx.REFERENCE_DOCX)
+    assert docx.docx_bytes(document) == docx._through_python_docx(document, reference)
