@@ -43,52 +43,6 @@ def test_lean_loader_resolves_every_scalar_as_yaml_does() -> None:
     assert lean.descend_resolver(None, None) is None and lean.ascend_resolver() == ()
 
 
-def _balanced_by_joining(text: str, size_pt: float, width: float) -> str:
-    """docx_fit.balanced as first written: each cut set's lines joined and measured."""
-    from generator.writers.docx_fit import _cut_sets, _is_wide, _tokens, lines_needed, text_width
-
-    if "\n" in text or len(lines_needed(text, size_pt, width)) < 2:
-        return text
-    tokens = _tokens(text)
-    n = len(lines_needed(text, size_pt, width))
-    best = None
-    for cuts in _cut_sets(len(tokens), n - 1):
-        pieces = ["".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True)]
-        widths = [text_width(p, size_pt) for p in pieces]
-        if max(widths) > width - size_pt * 10:
-            continue
-        score = max(widths)
-        for c in cuts:
-            before, after = tokens[c - 1][-1], tokens[c][0]
-            if before in "：:，、":
-                score -= width / 2
-            elif _is_wide(before) != _is_wide(after):
-                score -= width / 4
-            elif sum(len(t) for t in tokens[:c]) % 2:
-                score += size_pt * 30
-        if best is None or score < best[0]:
-            best = (score, cuts)
-    if best is None:
-        return text
-    cuts = best[1]
-    return "\n".join("".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True))
-
-
-def test_balanced_lines_are_those_of_joining_and_measuring_each_line() -> None:
-    """balanced measures lines by prefix sums of their tokens' ems: the same breaks."""
-    import random
-
-    from generator.writers.docx_fit import balanced
-
-    rng = random.Random(11)
-    alphabet = "清远市政务服务数据管理局第号年度部门决算预算：:，、 ,.il2020ABCxy（）%"
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 90)))
-        size = rng.choice([10.0, 10.5, 14.0, 16.0, 22.0])
-        width = rng.choice([1500.0, 3000.0, 4000.0, 8000.0, 9000.0])
-        assert balanced.__wrapped__(text, size, width) == _balanced_by_joining(text, size, width), (text, size, width)
-
-
 @pytest.mark.parametrize("path", sorted((ROOT / "data/examples").glob("*.yaml")), ids=lambda p: p.name)
 def test_docx_from_the_kept_package_is_the_python_docx_one(path: Path) -> None:
     """A document without pictures is zipped from the reference's members kept per process
@@ -102,3 +56,4 @@ def test_docx_from_the_kept_package_is_the_python_docx_one(path: Path) -> None:
     document = render_full(prepare(path, options), options)[0]
     reference = docx._reference(docx.REFERENCE_DOCX)
     assert docx.docx_bytes(document) == docx._through_python_docx(document, reference)
+

@@ -26,10 +26,6 @@ NAMESPACE = "urn:gen-report:citations:1"
 _DATASTORE = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
 
 
-# (cached: a few styles and headings label every paragraph)
-_quoted = lru_cache(maxsize=1024)(quoteattr)
-
-
 def snapshot_xml(body: Body) -> str:
     """The document as written — every table cell and every paragraph — for `verify` to find
     what was changed by hand afterwards (generator/verify.py)."""
@@ -40,7 +36,8 @@ def snapshot_xml(body: Body) -> str:
             out.append("<r>" + "".join(map(_value_xml, row)) + "</r>")
         out.append("</table>")
     for p in body.paragraphs:
-        out.append(f"<p style={_quoted(p.style)} heading={_quoted(p.heading)}>{escape(p.text)}</p>")
+        out.append(f"<p style={quoteattr(p.style)} heading={quoteattr(p.heading)}>"
+                   f"{escape(p.text)}</p>")
     out.append("</snapshot>")
     return "".join(out)
 

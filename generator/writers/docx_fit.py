@@ -81,27 +81,21 @@ def balanced(text: str, size_pt: float, width: float) -> str:
         return text
     tokens = _tokens(text)
     n = len(lines_needed(text, size_pt, width))
-    # Ems and characters before each token: a line's width is a difference of two (exact: the
-    # ems are quarters), not a sum over its characters for each of the many cut sets.
-    ems, chars = [0.0], [0]
-    for token in tokens:
-        ems.append(ems[-1] + sum(map(_ems, token)))
-        chars.append(chars[-1] + len(token))
     best: tuple[float, list[int]] | None = None
     for cuts in _cut_sets(len(tokens), n - 1):
-        # (the same float text_width gives for the line's text)
-        widest = max((ems[b] - ems[a]) * size_pt * 20
-                     for a, b in zip([0, *cuts], [*cuts, len(tokens)], strict=True))
-        if widest > width - size_pt * 10:
+        pieces = ["".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)],
+                                                        strict=True)]
+        widths = [text_width(p, size_pt) for p in pieces]
+        if max(widths) > width - size_pt * 10:
             continue
-        score = widest  # the longest line as short as can be
+        score = max(widths)  # the longest line as short as can be
         for c in cuts:
             before, after = tokens[c - 1][-1], tokens[c][0]
             if before in "：:，、":
                 score -= width / 2  # after a colon: where a typesetter breaks
             elif _is_wide(before) != _is_wide(after):
                 score -= width / 4  # at a run of digits (a name, then the year)
-            elif chars[c] % 2:
+            elif sum(len(t) for t in tokens[:c]) % 2:
                 score += size_pt * 30  # inside a two-character word, most likely
         if best is None or score < best[0]:
             best = (score, cuts)
