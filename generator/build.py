@@ -99,8 +99,9 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     LibreOffice and is made for a whole batch at once)."""
     # lazy: python-docx and the writers only when writing (start-up of `check`)
     from .diff import changes_against_file
-    from .writers.docx import docx_bytes
+    from .writers.docx import docx_members
     from .writers.xlsx import xlsx_bytes
+    from .writers.zipfix import zip_in_background
 
     with CollectorPaused():
         prepared = _prepared_or_every_problem(path, options)
@@ -108,7 +109,9 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
             document, chart_problems = render_full(prepared, options)
             paths = output_paths(document, options.out_dir)
             refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
-            files = {paths["docx"]: docx_bytes(document, options.reference), paths["xlsx"]: xlsx_bytes(document)}
+            word = zip_in_background(docx_members(document, options.reference))  # deflated meanwhile
+            workbook = xlsx_bytes(document)
+            files = {paths["docx"]: word.result(), paths["xlsx"]: workbook}
         previous = compare and paths["docx"].exists()
         changes = changes_against_file(paths["docx"], files[paths["docx"]]) if previous else []
     return Rendered(document, files, prepared.problems + chart_problems, changes, previous, prepared)

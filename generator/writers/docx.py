@@ -31,7 +31,7 @@ from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import citation_parts, embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
-from generator.writers.docx_package import package_bytes, package_members
+from generator.writers.docx_package import package_members
 from generator.writers.docx_private import (
     body_paragraph,
     core_properties,
@@ -90,8 +90,13 @@ def check_reference(path: Path) -> None:
 
 
 def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
-    """The finished .docx, built on `reference_docx` (default: the installed reference.docx);
-    `build.py` writes it together with the other outputs."""
+    """The finished .docx, built on `reference_docx` (default: the installed reference.docx)."""
+    return zip_bytes(docx_members(doc, reference_docx))
+
+
+def docx_members(doc: Document, reference_docx: Path | None = None) -> list[tuple[str, bytes]]:
+    """The members of the .docx (zip_bytes makes the file): `build.py` deflates them on another
+    thread while the workbook is made, and writes the file together with the other outputs."""
     reference = _reference(Path(reference_docx or REFERENCE_DOCX))
     if any(isinstance(block, Figure) for part in doc.parts for block in part.blocks):
         return _through_python_docx(doc, reference)  # pictures are added by python-docx
@@ -100,18 +105,18 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     core = deepcopy(package.core)
     _set_properties(core_properties(core), doc)
     own = dict(zip(package.own, (document_xml, part_xml(core), *citations), strict=True))
-    return zip_bytes((name, own.get(name, content)) for name, content in package.members)
+    return [(name, own.get(name, content)) for name, content in package.members]
 
 
-def _through_python_docx(doc: Document, reference: _Reference) -> bytes:
-    """`docx_bytes` with every part put in through python-docx: documents with pictures (their
-    image parts and relationships); tests check it gives the same bytes for the others."""
+def _through_python_docx(doc: Document, reference: _Reference) -> list[tuple[str, bytes]]:
+    """`docx_members` with every part put in through python-docx: documents with pictures
+    (their image parts and relationships); tests check it gives the same members for the others."""
     word = _open_reference(reference)
     document_xml, citations = _written(doc, reference, word)
     _set_properties(word.core_properties, doc)
     _enable_field_update(word)
     embed_citations(word, citations)
-    return package_bytes(word, {word.part: document_xml})
+    return package_members(word, {word.part: document_xml})
 
 
 def _written(doc: Document, reference: _Reference, word: WordDocument | None

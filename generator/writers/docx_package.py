@@ -21,9 +21,8 @@ def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) ->
     return zip_bytes(package_members(word, blobs))
 
 
-def package_members(word: WordDocument, blobs: dict[Part, bytes] | None = None
-                    ) -> list[tuple[str, bytes]]:
-    """The zip members of `package_bytes`, in order: (member name, content)."""
+def package_members(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> list[tuple[str, bytes]]:
+    """The zip members of `package_bytes`, in order: (name, content)."""
     blobs = blobs or {}
     package = word.part.package
     # The members and their order are those of python-docx's PackageWriter.write.
