@@ -178,8 +178,8 @@ class _Reference:
     # Title and heading styles -> (size in pt, centred, first-line indent in twips): what
     # balancing their lines needs (see _Flow._title_run).
     title_shapes: dict[str, tuple[float, bool, float]]
-    # The reference opened, its body emptied but for the section properties: every document
-    # starts as a deep copy (a third of the time of opening the package again).
+    # The reference opened, its body emptied but for the section properties: `_package` and a
+    # document with pictures start from a deep copy (a third of the time of opening it again).
     empty: WordDocument
     section: _Element  # the reference's section properties (w:sectPr), what every section starts from
     # document.xml up to the body's content and after it (root element, namespaces)
