@@ -71,3 +71,23 @@ def test_tables_alike_with_and_without_the_kept_cells() -> None:
     tables._header_grid.cache_clear()
     fresh = [render_full(prepare(p, options), options)[0] for p in paths]
     assert first == again == fresh
+
+
+def test_implicit_zero_answers_shared_by_a_profile_are_each_departments_own() -> None:
+    """Which keys are implicit zeros is kept per profile and shared by its departments
+    (Ledger.knows): each department's ledger answers as one that keeps nothing would, for its
+    own figures, the other department's and keys of no figure at all."""
+    from generator.ledger import Ledger
+
+    options = RunOptions()
+    paths = [EXAMPLES / "清远市清城区大数据中心-2023-决算.yaml", EXAMPLES / "示例单位-2023-决算-元.yaml",
+             EXAMPLES / "清远市政务服务中心-2024-预算.yaml"]
+    ledgers = [prepare(p, options).figures.ledger for p in paths]
+    catalogue = prepare(paths[0], options).profile.catalogues["功能分类"].names
+    asked = {key for ledger in ledgers for key in ledger.figures}
+    asked |= {f"支出决算表.{code}.{column}" for code in catalogue for column in ("基本支出", "项目支出", "没有这一列")}
+    asked |= {"支出决算表.合计", "支出决算表.2010301", "没有这一节.201.基本支出", "支出决算表.abc.基本支出"}
+    for ledger in ledgers:
+        alone = Ledger(ledger.tolerance, ledger.unit)
+        alone.figures, alone.zero_spaces = ledger.figures, ledger.zero_spaces
+        assert {key: ledger.knows(key) for key in sorted(asked)} == {key: alone.knows(key) for key in sorted(asked)}
