@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import stored
 from .amounts import format_number
 from .errors import Location, Problem, UserError, error
 from .facts import FactType, FieldSpec
@@ -896,22 +897,51 @@ def read_profile_model(path: Path) -> ProfileModel:
 
 
 _READ: dict[tuple[tuple[str, int, int] | None, ...], tuple[ProfileModel, Source]] = {}
+# each profile file's chain (its own stamp, then its 基于's …) as last read in this process
+_CHAINS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
 
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     """The profile laid over its 基于 chain and validated; both cached by the chain's files
-    (merging a patch over its base took a quarter of a warm department's time)."""
+    (merging a patch over its base took a quarter of a warm department's time), and kept
+    between runs by the chain's contents (stored.py: a fresh process need not parse the
+    chain's YAML and build the profile's validators)."""
+    if str(path) not in _CHAINS and (recalled := _recalled(path)) is not None:
+        return recalled
     key = _chain_stamps(path)
     if None not in key and key in _READ:
         return _READ[key]
     model, merged = _read_profile_model_uncached(path)
     if None not in key:
         _READ[key] = (model, merged)
+        chain = tuple(s for s in key if s is not None)
+        _CHAINS[str(path)] = chain
+        stored.keep("profile", [Path(s[0]) for s in chain], (model, merged), [s[1:] for s in chain])
     return model, merged
 
 
+def _recalled(path: Path) -> tuple[ProfileModel, Source] | None:
+    """The profile as an earlier run read it from files with the very bytes they have now."""
+    stamp = _file_stamp(path)
+    found = stored.recall("profile", path) if stamp else None
+    if found is None:
+        return None
+    bases, value = found
+    stamps = [_file_stamp(base) for base in bases]
+    chain = (stamp, *(s for s in stamps if s is not None))
+    if len(chain) != len(bases) + 1:
+        return None
+    _READ[chain] = value
+    _CHAINS[str(path)] = chain
+    return value
+
+
 def _chain_stamps(path: Path) -> tuple[tuple[str, int, int] | None, ...]:
-    """The stamps of the profile file and of each file its 基于 names (None: not cacheable)."""
+    """The stamps of the profile file and of each file its 基于 names (None: not cacheable):
+    the chain last read while none of its files changed, else read from the files."""
+    known = _CHAINS.get(str(path))
+    if known is not None and tuple(_file_stamp(Path(s[0])) for s in known) == known:
+        return known
     stamps, seen = [_file_stamp(path)], {path.stem}
     while stamps[-1] is not None:
         name = load_yaml(path, allow_aliases=True).data.get("基于")
@@ -1000,8 +1030,15 @@ def load_catalogue(path: Path, name: str) -> Catalogue:
 
 @lru_cache(maxsize=32)
 def _catalogue(stamp: tuple[str, int, int], name: str) -> Catalogue:
-    """Once per file and process, like load_yaml: a catalogue has over a thousand codes."""
-    return _read_catalogue(Path(stamp[0]), name)
+    """Once per file and process, like load_yaml: a catalogue has over a thousand codes; and
+    kept between runs by the file's contents (stored.py)."""
+    path = Path(stamp[0])
+    found = stored.recall(f"catalogue {name}", path)
+    if found is not None:
+        return found[1]
+    catalogue = _read_catalogue(path, name)
+    stored.keep(f"catalogue {name}", [path], catalogue, [stamp[1:]])
+    return catalogue
 
 
 def _read_catalogue(path: Path, name: str) -> Catalogue:
