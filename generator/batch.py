@@ -1,10 +1,10 @@
 """Many departments in one run (a finance bureau's whole set): a process pool, one result per
 department, a summary workbook of key figures side by side.
 
-A department that fails does not stop the others. Without --pdf every worker writes its own
-department's files (all or nothing, writers/atomic.py); with --pdf the workers return the
-files in memory and this process converts every .docx in one LibreOffice run, then writes
-each department's files together with its PDF.
+A department that fails does not stop the others. The workers return each department's files
+in memory; without --pdf this process writes them as they come back (all or nothing per
+department, writers/atomic.py); with --pdf it converts every .docx in one LibreOffice run,
+then writes each department's files together with its PDF.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ import os
 import signal
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
-from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from .baselines import comparison_known, comparison_value
 from .build import CollectorPaused, render_files
@@ -28,7 +26,8 @@ from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
 from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.atomic import history_folder, remove_stale, sigterm_as_interrupt, write_all
-from .writers.openpyxl_bytes import workbook_bytes
+from .writers.xlsx_cells import TEXT_BOLD, TEXT_FONT, THIN_BORDER, put_text, sheet_title, wrap
+from .writers.xlsx_xml import StyleBook, XFont, XProperties, XSheet, flush, package
 
 SUMMARY_NAME = "汇总.xlsx"
 @dataclass
@@ -174,10 +173,6 @@ def _in_workers(inputs: list[Path], options: RunOptions, jobs: int,
                    for i, path in enumerate(inputs) if i > 0}  # (the pool forks on the first submit)
     finally:
         gc.unfreeze()
-    # openpyxl for 汇总.xlsx (both callers write it): imported while the workers render rather
-    # than after the last of them has finished
-    # lazy: openpyxl only when a batch writes its summary (start-up)
-    import openpyxl  # noqa: F401
     pending = set(futures)
     try:
         for future in as_completed(futures):
@@ -281,89 +276,67 @@ def _write_with_pdfs(results: list[DepartmentResult], history: Path | None = Non
 def summary_workbook(results: list[DepartmentResult]) -> bytes:
     """汇总.xlsx: a sheet per kind (决算, 预算), one row per department with the figures its
     profile's 汇总列 names (万元, exact), a 合计 row, and a print set-up one page wide.
-    Departments that failed before their kind was known go on a sheet 未生成."""
-    # lazy: openpyxl only when a batch writes its summary (start-up)
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    wb.remove(wb.active)
+    Departments that failed before their kind was known go on a sheet 未生成. Written by the
+    document workbook's writer (writers/xlsx_xml.py: same fonts, no openpyxl to import)."""
     groups: dict[str, list[DepartmentResult]] = {}
     for r in results:
         groups.setdefault(r.kind or "未生成", []).append(r)
+    styles = StyleBook(TEXT_FONT)
+    sheets = []
     for kind in sorted(groups, key=lambda k: ("决算", "预算", "未生成").index(k)
                        if k in ("决算", "预算", "未生成") else 9):
-        _summary_sheet(wb.create_sheet(kind), kind, groups[kind])
-    return workbook_bytes(wb, datetime(2000, 1, 1))
+        sheets.append(_summary_sheet(XSheet(sheet_title(kind, set()), TEXT_FONT), kind, groups[kind]))
+        flush(sheets[-1], styles)
+    return package(sheets, styles, XProperties(title="部门汇总", creator="gen-report", subject=None, keywords=None,
+                                               stamp=datetime(2000, 1, 1), last_modified_by="gen-report"))
 
 
-def _summary_sheet(ws: Any, kind: str, results: list[DepartmentResult]) -> None:
-    # lazy: openpyxl only when a batch writes its summary (start-up)
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
+_SUMMARY_TITLE = XFont(TEXT_FONT.name, 14, bold=True, charset=TEXT_FONT.charset)
 
+
+def _summary_sheet(ws: XSheet, kind: str, results: list[DepartmentResult]) -> XSheet:
     labels = list(dict.fromkeys(label for r in results for label in r.figures))
     years = sorted({r.year for r in results if r.year})
-    ws.append([f"{'、'.join(map(str, years))}年度部门{kind}汇总" if kind != "未生成"
-               else "未能生成文档的部门"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["部门", "年度", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels],
-               "输入文件"])
-    first_amount, last_amount = 6, 5 + len(labels)
+    put_text(ws, 1, 1, f"{'、'.join(map(str, years))}年度部门{kind}汇总" if kind != "未生成"
+             else "未能生成文档的部门").font = _SUMMARY_TITLE
+    rows: list[list[str | int | Decimal | None]] = [
+        ["部门", "年度", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels], "输入文件"]]
     totals: dict[str, Decimal] = {}
     for r in results:
-        amounts = [_wan(v) if (v := r.figures.get(label)) is not None else None for label in labels]
         for label in labels:
             if r.ok and (v := r.figures.get(label)) is not None:
                 totals[label] = totals.get(label, Decimal(0)) + v
-        ws.append([r.department or Path(r.input).stem, r.year, r.status, r.warnings, r.errors,
-                   *amounts, Path(r.input).name])
+        rows.append([r.department or Path(r.input).stem, r.year, r.status, r.warnings, r.errors,
+                     *[_wan(v) if (v := r.figures.get(label)) is not None else None for label in labels],
+                     Path(r.input).name])
     if labels:
         ok = sum(1 for r in results if r.ok)
-        ws.append([f"合计（{ok} 个部门）", None, None, None, None,
-                   *[_wan(totals[label]) if label in totals else None for label in labels], None])
-        for cell in ws[ws.max_row]:
-            cell.font = Font(bold=True)
-    thin = Side(style="thin")
-    box = Border(top=thin, bottom=thin, left=thin, right=thin)
-    bold, centred = Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True)
-    styled: dict[tuple[tuple[int, ...], str], Any] = {}
-    for row in ws.iter_rows(min_row=2, max_row=ws.max_row):
-        for cell in row:
-            role = "header" if cell.row == 2 else (
-                "amount" if first_amount <= cell.column <= last_amount else "text")
-            # The cells of a role that start alike end alike: the first is styled through
-            # openpyxl, which registers its font, border, alignment and number format in the
-            # workbook; the rest copy its style array (openpyxl's own record of those choices:
-            # setting each cell anew costs a hash and comparison of every style object, most
-            # of the summary's time). Same workbook, byte for byte (tests/test_batch_diff.py).
-            key = (tuple(cell._style or ()), role)
-            if key in styled:
-                cell._style = copy(styled[key])
-                continue
-            cell.border = box
-            if role == "header":
-                cell.font = bold
-                cell.alignment = centred
-            elif role == "amount":
+        rows.append([f"合计（{ok} 个部门）", None, None, None, None,
+                     *[_wan(totals[label]) if label in totals else None for label in labels], None])
+    first_amount, last_amount = 6, 5 + len(labels)
+    bold_rows = {2, 1 + len(rows)} if labels else {2}  # the header, and the 合计 row
+    for i, values in enumerate(rows, start=2):  # boxed from the header row down
+        for col, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                cell = put_text(ws, i, col, value)  # (literal text, never a formula)
+            else:
+                cell = ws.cell(i, col)
+                cell.value = value
+            cell.border = THIN_BORDER
+            cell.font = TEXT_BOLD if i in bold_rows else TEXT_FONT
+            if i == 2:
+                cell.alignment = wrap("center")
+            elif first_amount <= col <= last_amount:
                 cell.number_format = "#,##0.00"
-            styled[key] = copy(cell._style)
-    ws.column_dimensions["A"].width = 30
-    for col in range(2, 6):
-        ws.column_dimensions[get_column_letter(col)].width = 7
-    for col in range(first_amount, last_amount + 1):
-        ws.column_dimensions[get_column_letter(col)].width = 13
-    ws.column_dimensions[get_column_letter(last_amount + 1)].width = 36
-    ws.row_dimensions[2].height = 32
-    ws.freeze_panes = "B3"
+    ws.col_widths.update({1: 30, 2: 7, 3: 7, 4: 7, 5: 7, last_amount + 1: 36})
+    ws.col_widths.update((col, 13) for col in range(first_amount, last_amount + 1))
+    ws.row_heights[2] = 32
+    ws.freeze = (2, 1)
     # printed: landscape A4, one page wide (as many pages down as needed), header rows repeated
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.landscape = True
+    ws.print_titles = (1, 2)
+    ws.side_margin = 0.4
+    return ws
 
 
 def _wan(yuan: Decimal) -> Decimal:

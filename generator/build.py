@@ -98,8 +98,9 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     """Everything `build_report` does short of writing (and of the PDF, which needs
     LibreOffice and is made for a whole batch at once)."""
     # lazy: python-docx and the writers only when writing (start-up of `check`)
-    from .writers.docx import docx_bytes
+    from .writers.docx import docx_members
     from .writers.xlsx import xlsx_bytes
+    from .writers.zipfix import zip_in_background
 
     with CollectorPaused():
         prepared = _prepared_or_every_problem(path, options)
@@ -107,7 +108,9 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
             document, chart_problems = render_full(prepared, options)
             paths = output_paths(document, options.out_dir)
             refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
-            files = {paths["docx"]: docx_bytes(document, options.reference), paths["xlsx"]: xlsx_bytes(document)}
+            word = zip_in_background(docx_members(document, options.reference))  # deflated meanwhile
+            workbook = xlsx_bytes(document)
+            files = {paths["docx"]: word.result(), paths["xlsx"]: workbook}
         previous = compare and paths["docx"].exists()
         changes = []
         if previous:

@@ -49,3 +49,26 @@ def test_reused_deflate_only_for_unchanged_content() -> None:
 
 def test_str_members_are_utf8() -> None:
     assert zipfix.zip_bytes([("a.xml", "部门")]) == _zipfile_bytes([("a.xml", "部门".encode())])
+
+
+def test_background_zip_same_bytes_also_in_a_forked_process() -> None:
+    # build.py deflates the Word document on another thread while the workbook is made; batch
+    # workers are forked from a process that already has that thread (which a fork does not copy)
+    import multiprocessing
+    import os
+
+    assert zipfix.zip_in_background(MEMBERS).result() == _zipfile_bytes(MEMBERS)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child writes whether the bytes came, and right (a lost thread: timeout)
+        try:
+            ok = zipfix.zip_in_background(MEMBERS[::-1]).result(timeout=30) == _zipfile_bytes(MEMBERS[::-1])
+        except BaseException:  # noqa: BLE001 - reported to the parent as a failure
+            ok = False
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    assert os.read(read, 1) == b"1"
+    os.waitpid(pid, 0)

@@ -30,7 +30,7 @@ from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
 from generator.writers.docx_citations import embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
-from generator.writers.docx_package import package_bytes
+from generator.writers.docx_package import package_members
 from generator.writers.docx_private import body_paragraph, part_xml
 from generator.writers.docx_table import CellStyle, TableStyles, table_grid, table_xml
 from generator.writers.docx_toc import (
@@ -41,6 +41,7 @@ from generator.writers.docx_toc import (
     toc_xml,
 )
 from generator.writers.docx_xml import attr_value, clean, el, run_properties_xml, text_run_xml
+from generator.writers.zipfix import zip_bytes
 
 REFERENCE_DOCX = TEMPLATES_DIR / "reference.docx"
 
@@ -83,8 +84,13 @@ def check_reference(path: Path) -> None:
 
 
 def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
-    """The finished .docx, built on `reference_docx` (default: the installed reference.docx);
-    `build.py` writes it together with the other outputs."""
+    """The finished .docx, built on `reference_docx` (default: the installed reference.docx)."""
+    return zip_bytes(docx_members(doc, reference_docx))
+
+
+def docx_members(doc: Document, reference_docx: Path | None = None) -> list[tuple[str, bytes]]:
+    """The members of the .docx (zip_bytes makes the file): `build.py` deflates them on another
+    thread while the workbook is made, and writes the file together with the other outputs."""
     reference = _reference(Path(reference_docx or REFERENCE_DOCX))
     word = _open_reference(reference)
     flow = _Flow(word, reference)
@@ -102,7 +108,7 @@ def docx_bytes(doc: Document, reference_docx: Path | None = None) -> bytes:
     document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
     embed_citations(word, doc.citations, narrative, snapshot, doc.uncited, doc.percents)
-    return package_bytes(word, {word.part: document_xml})
+    return package_members(word, {word.part: document_xml})
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,11 @@ from generator.writers.zipfix import zip_bytes
 
 def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> bytes:
     """The .docx for `word`; `blobs` replaces the serialized XML of some parts."""
+    return zip_bytes(package_members(word, blobs))
+
+
+def package_members(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> list[tuple[str, bytes]]:
+    """The zip members of `package_bytes`, in order: (name, content)."""
     blobs = blobs or {}
     package = word.part.package
     # The members and their order are those of python-docx's PackageWriter.write.
@@ -30,4 +35,4 @@ def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) ->
         members.append((part.partname.membername, blobs[part] if part in blobs else part.blob))
         if len(part.rels):
             members.append((part.partname.rels_uri.membername, part.rels.xml))
-    return zip_bytes(members)
+    return members

@@ -182,7 +182,7 @@ def _glossary_sheet(ws: XSheet, part: Part) -> None:
             cell.font, cell.alignment, cell.border = TEXT_FONT, wrap(), THIN_BORDER
             lines = max(lines, line_count(text, GLOSSARY_WIDTHS[col - 1]))
         ws.row_heights[row] = lines * line_height(TEXT_FONT)
-    ws.freeze = (1, "A2")
+    ws.freeze = (1, 0)
     ws.print_titles = (1, 1)
     _print_setup(ws, landscape=False)
 
@@ -212,7 +212,7 @@ def _table_sheet(ws: XSheet, table: Table, styles: StyleBook) -> None:
         _span(ws, i, 1, i, table.ncols)
         ws.row_heights[i] = line_count(note, sum(widths)) * line_height(TABLE_FONT)
 
-    ws.freeze = (body - 1, f"A{body}")
+    ws.freeze = (body - 1, 0)
     ws.print_titles = (head, body - 1)
     ws.print_area = f"A1:{last}{end + len(table.notes)}"
     _print_setup(ws, table.landscape)

@@ -80,10 +80,11 @@ class XSheet:
     row_heights: dict[int, float] = field(default_factory=dict)
     col_widths: dict[int, float] = field(default_factory=dict)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
-    freeze: tuple[int, str] | None = None  # (rows above the pane, its top-left cell)
+    freeze: tuple[int, int] | None = None  # (rows above the frozen pane, columns left of it)
     print_titles: tuple[int, int] | None = None  # first and last row repeated on each page
     print_area: str | None = None  # "A1:F37"
     landscape: bool = False
+    side_margin: float = 0.75  # left and right page margins, inches
     images: list[XImage] = field(default_factory=list)
     # Finished <row> elements, in row order: `flush` turns the cells laid out so far into them
     # (a table body is written straight into them, see xlsx.py `_body`), and `extent` grows
@@ -344,9 +345,14 @@ def number(value: Decimal | int | float) -> str:
 def sheet_xml(ws: XSheet, drawing: bool) -> str:
     max_row, max_col = ws.extent
     data = ws.data
-    if ws.freeze is not None:
-        split, top_left = ws.freeze
-        view = (f'<pane ySplit="{split}" topLeftCell="{top_left}" activePane="bottomLeft" '
+    if ws.freeze is not None and ws.freeze[1]:  # rows and columns, as openpyxl writes it
+        rows, columns = ws.freeze
+        view = (f'<pane xSplit="{columns}" ySplit="{rows}" topLeftCell="{_letter(columns + 1)}{rows + 1}" '
+                'activePane="bottomRight" state="frozen"/><selection pane="topRight"/>'
+                '<selection pane="bottomLeft"/><selection pane="bottomRight" activeCell="A1" sqref="A1"/>')
+    elif ws.freeze is not None:
+        rows = ws.freeze[0]
+        view = (f'<pane ySplit="{rows}" topLeftCell="A{rows + 1}" activePane="bottomLeft" '
                 'state="frozen"/><selection pane="bottomLeft" activeCell="A1" sqref="A1"/>')
     else:
         view = '<selection activeCell="A1" sqref="A1"/>'
@@ -360,13 +366,14 @@ def sheet_xml(ws: XSheet, drawing: bool) -> str:
     orientation = "landscape" if ws.landscape else "portrait"
     cols = f"<cols>{cols}</cols>" if cols else ""
     drawing_ref = f'<drawing {_R_NS} r:id="rId1"/>' if drawing else ""
+    margin = size_text(ws.side_margin)
     return (
         f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1"/>'
         f'<pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:{_letter(max_col)}{max_row}"/>'
         f'<sheetViews><sheetView workbookViewId="0">{view}</sheetView></sheetViews>'
         f'<sheetFormatPr baseColWidth="8" defaultRowHeight="15"/>'
         f'{cols}<sheetData>{"".join(data)}</sheetData>{merges}'
-        '<printOptions horizontalCentered="1"/><pageMargins left="0.75" right="0.75" top="1" '
+        f'<printOptions horizontalCentered="1"/><pageMargins left="{margin}" right="{margin}" top="1" '
         f'bottom="1" header="0.5" footer="0.5"/><pageSetup orientation="{orientation}" '
         'paperSize="9" fitToHeight="0" fitToWidth="1"/>'
         f"{drawing_ref}</worksheet>"

@@ -14,10 +14,12 @@ deflated form is kept per process and reused when a member's content is unchange
 from __future__ import annotations
 
 import io
+import os
 import struct
 import zipfile
 import zlib
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_DATE = (FIXED_DATE_TIME[0] - 1980) << 9 | FIXED_DATE_TIME[1] << 5 | FIXED_DATE_TIME[2]
@@ -86,6 +88,21 @@ def zip_bytes(members: Iterable[tuple[str, bytes | str]]) -> bytes:
     count = len(central) // 2
     end = _END.pack(b"PK\x05\x06", 0, 0, count, count, len(directory), offset, 0)
     return b"".join(out) + directory + end
+
+
+_BACKGROUND: tuple[int, ThreadPoolExecutor] | None = None  # (process id, its thread)
+
+
+def zip_in_background(members: Iterable[tuple[str, bytes | str]]) -> Future[bytes]:
+    """`zip_bytes(members)` on another thread. zlib lets go of the interpreter lock while it
+    deflates, so the caller's next Python work (the workbook, while the Word document is
+    deflated) runs meanwhile on the second core. One thread per process: a batch worker,
+    forked from a process that had one, starts its own (a forked process has only the
+    thread that forked)."""
+    global _BACKGROUND
+    if _BACKGROUND is None or _BACKGROUND[0] != os.getpid():
+        _BACKGROUND = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="zip"))
+    return _BACKGROUND[1].submit(zip_bytes, list(members))
 
 
 def normalized_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
