@@ -41,3 +41,19 @@ def test_lean_loader_resolves_every_scalar_as_yaml_does() -> None:
     for kind in (yaml.SequenceNode, yaml.MappingNode):
         assert lean.resolve(kind, None, (True, False)) == plain.resolve(kind, None, (True, False))
     assert lean.descend_resolver(None, None) is None and lean.ascend_resolver() == ()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "data/examples").glob("*.yaml")), ids=lambda p: p.name)
+def test_docx_from_the_kept_package_is_the_python_docx_one(path: Path) -> None:
+    """A document without pictures is zipped from the reference's members kept per process
+    (docx._package); putting every part in through python-docx gives the same members."""
+    from generator.assemble import render_full
+    from generator.build import prepare
+    from generator.options import RunOptions
+    from generator.writers import docx
+
+    options = RunOptions()
+    document = render_full(prepare(path, options), options)[0]
+    reference = docx._reference(docx.REFERENCE_DOCX)
+    assert docx.docx_members(document) == docx._through_python_docx(document, reference)
+

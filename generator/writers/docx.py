@@ -18,6 +18,7 @@ from pathlib import Path
 import docx
 from docx.document import Document as WordDocument
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.coreprops import CoreProperties
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Twips
@@ -28,10 +29,15 @@ from generator.errors import Location, UserError, error, os_reason
 from generator.readback.content import BodyBuilder, as_read
 from generator.resources import TEMPLATES_DIR
 from generator.writers.atomic import write_all
-from generator.writers.docx_citations import embed_citations, snapshot_xml
+from generator.writers.docx_citations import citation_parts, embed_citations, snapshot_xml
 from generator.writers.docx_fit import balanced, condensing, lone_last_character
 from generator.writers.docx_package import package_members
-from generator.writers.docx_private import body_paragraph, part_xml
+from generator.writers.docx_private import (
+    body_paragraph,
+    core_properties,
+    core_properties_part,
+    part_xml,
+)
 from generator.writers.docx_table import CellStyle, TableStyles, table_grid, table_xml
 from generator.writers.docx_toc import (
     TOC_LEVELS,
@@ -92,23 +98,68 @@ def docx_members(doc: Document, reference_docx: Path | None = None) -> list[tupl
     """The members of the .docx (zip_bytes makes the file): `build.py` deflates them on another
     thread while the workbook is made, and writes the file together with the other outputs."""
     reference = _reference(Path(reference_docx or REFERENCE_DOCX))
+    if any(isinstance(block, Figure) for part in doc.parts for block in part.blocks):
+        return _through_python_docx(doc, reference)  # pictures are added by python-docx
+    document_xml, citations = _written(doc, reference, None)
+    package = _package(reference)
+    core = deepcopy(package.core)
+    _set_properties(core_properties(core), doc)
+    own = dict(zip(package.own, (document_xml, part_xml(core), *citations), strict=True))
+    return [(name, own.get(name, content)) for name, content in package.members]
+
+
+def _through_python_docx(doc: Document, reference: _Reference) -> list[tuple[str, bytes]]:
+    """`docx_members` with every part put in through python-docx: documents with pictures
+    (their image parts and relationships); tests check it gives the same members for the others."""
     word = _open_reference(reference)
-    flow = _Flow(word, reference)
+    document_xml, citations = _written(doc, reference, word)
+    _set_properties(word.core_properties, doc)
+    _enable_field_update(word)
+    embed_citations(word, citations)
+    return package_members(word, {word.part: document_xml})
+
+
+def _written(doc: Document, reference: _Reference, word: WordDocument | None
+             ) -> tuple[bytes, tuple[bytes, bytes]]:
+    """document.xml and the citation parts (`citation_parts`); `word`: the document pictures
+    are added to."""
+    flow = _Flow(reference, word)
     flow.front_landscape = doc.text_landscape
     _write_front_matter(flow, doc)
     for part in doc.parts:
         _write_part(flow, part, doc.text_landscape)
     flow.finish()
-    _set_properties(word, doc)
-    _enable_field_update(word)
     # the parts whose text may cite figures (verify reads them), named unless it is the usual third part
     texts = [p for p in doc.parts if p.has("情况说明") or p.has("文字")]
     narrative = "\n".join(p.heading for p in texts) if len(texts) > 1 or (
         texts and doc.parts.index(texts[0]) != 2) else ""
-    document_xml = flow.document_xml()
     snapshot = snapshot_xml(flow.snapshot.body())
-    embed_citations(word, doc.citations, narrative, snapshot, doc.uncited, doc.percents)
-    return package_members(word, {word.part: document_xml})
+    return flow.document_xml(), citation_parts(doc.citations, narrative, snapshot, doc.uncited,
+                                               doc.percents)
+
+
+@dataclass(frozen=True)
+class _Package:
+    """The zip members of a document without pictures on one reference, as
+    `_through_python_docx` writes them: all but four are the same for every document."""
+
+    members: list[tuple[str, bytes]]
+    own: tuple[str, str, str, str]  # the names of document.xml, core.xml and the citation parts
+    core: _Element  # the core properties as the reference has them, to copy and fill in
+
+
+def _package(reference: _Reference) -> _Package:
+    """Made once per reference document, the way `_through_python_docx` makes every part."""
+    if not reference.package:
+        word = _open_reference(reference)
+        core = core_properties_part(word)  # (made first if missing, as _set_properties would)
+        _enable_field_update(word)
+        item, props = embed_citations(word, (b"", b""))
+        reference.package.append(_Package(
+            members=package_members(word),
+            own=(word.part.partname.membername, core.partname.membername, item, props),
+            core=deepcopy(core.element)))
+    return reference.package[0]
 
 
 @dataclass(frozen=True)
@@ -127,8 +178,8 @@ class _Reference:
     # Title and heading styles -> (size in pt, centred, first-line indent in twips): what
     # balancing their lines needs (see _Flow._title_run).
     title_shapes: dict[str, tuple[float, bool, float]]
-    # The reference opened, its body emptied but for the section properties: every document
-    # starts as a deep copy (a third of the time of opening the package again).
+    # The reference opened, its body emptied but for the section properties: `_package` and a
+    # document with pictures start from a deep copy (a third of the time of opening it again).
     empty: WordDocument
     section: _Element  # the reference's section properties (w:sectPr), what every section starts from
     # document.xml up to the body's content and after it (root element, namespaces)
@@ -137,6 +188,7 @@ class _Reference:
     # matter, first body section); text width by (kind, landscape front matter).
     sections: dict[tuple[str, bool, bool], bytes] = field(default_factory=dict)
     widths: dict[tuple[str, bool], int] = field(default_factory=dict)
+    package: list[_Package] = field(default_factory=list)  # (one, made on first use)
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
@@ -221,10 +273,9 @@ class _Flow:
     by one, then serializing them, was most of the writer's time.
     """
 
-    def __init__(self, word: WordDocument, reference: _Reference) -> None:
-        self.word = word
+    def __init__(self, reference: _Reference, word: WordDocument | None) -> None:
+        self.word = word  # the document pictures are added to (None: there are none)
         self.reference = reference
-        self.sect = word.element.body.find(qn("w:sectPr"))  # the reference's, the body's last child
         self.kind = "front"  # "front" | "portrait" | "landscape"
         self.first_body = True
         self.page_top = True  # nothing on the current page yet but (perhaps) a part heading
@@ -284,20 +335,9 @@ class _Flow:
         self.snapshot.paragraph("图片", "")
         p = deepcopy(_empty_paragraph(self.paragraph_style_ids["图片"]))
         # In the document's tree: python-docx numbers a picture after the ones already there.
-        self.sect.addprevious(p)
+        self.word.element.body.find(qn("w:sectPr")).addprevious(p)
         body_paragraph(p, self.word).add_run().add_picture(io.BytesIO(png), width=width)
-        self._add_paragraph(self._serialized(p))
-
-    def _serialized(self, element: _Element) -> bytes:
-        """`element`, which sits in the document's body, as it is written in document.xml."""
-        marks = el("w:tbl"), el("w:tbl")
-        element.addprevious(marks[0])
-        element.addnext(marks[1])
-        try:
-            return part_xml(self.word.element).split(_STAND_IN)[1]
-        finally:
-            for mark in marks:
-                mark.getparent().remove(mark)
+        self._add_paragraph(_serialized(self.word.element, p))
 
     def _title_run(self, text: str, style: str) -> str:
         """A title or heading never ends with one character alone on its last line: a centred
@@ -376,12 +416,22 @@ class _Flow:
         xml = self.reference.sections.get(key)
         if xml is None:
             sect = _section_properties(self.reference.section, *key)
-            self.sect.addprevious(sect)
-            try:
-                xml = self.reference.sections[key] = self._serialized(sect)
-            finally:
-                sect.getparent().remove(sect)
+            root = deepcopy(self.reference.empty.element)
+            root.find(qn("w:body")).append(sect)
+            xml = self.reference.sections[key] = _serialized(root, sect)
         return xml
+
+
+def _serialized(root: _Element, element: _Element) -> bytes:
+    """`element`, which sits in the body of document.xml's `root`, as it is written there."""
+    marks = el("w:tbl"), el("w:tbl")
+    element.addprevious(marks[0])
+    element.addnext(marks[1])
+    try:
+        return part_xml(root).split(_STAND_IN)[1]
+    finally:
+        for mark in marks:
+            mark.getparent().remove(mark)
 
 
 _STAND_IN = b"<w:tbl/>"  # how lxml writes an empty w:tbl; no real table is empty
@@ -561,10 +611,9 @@ def _write_figure(flow: _Flow, figure: Figure) -> None:
     flow.paragraph(figure.caption, "图题")
 
 
-def _set_properties(word: WordDocument, doc: Document) -> None:
+def _set_properties(props: CoreProperties, doc: Document) -> None:
     # Fixed by the report year, never the clock: the same input gives the same bytes.
     stamp = dt.datetime(doc.year + 1, 1, 1, tzinfo=dt.timezone.utc)
-    props = word.core_properties
     props.title = clean(doc.title)
     props.subject = clean(doc.subject)
     props.author = clean(doc.department)

@@ -88,18 +88,25 @@ def citations_xml(citations: tuple[Citation, ...], narrative: str = "", snapshot
             + f">{rows}{snapshot}</citations>").encode()
 
 
-def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrative: str = "",
-                    snapshot: str = "", uncited: tuple[str, ...] = (),
-                    percents: tuple[PercentCheck, ...] = ()) -> None:
-    """`narrative`: the heading of the part that holds the 情况说明 (verify reads it);
+def citation_parts(citations: tuple[Citation, ...], narrative: str = "", snapshot: str = "",
+                   uncited: tuple[str, ...] = (), percents: tuple[PercentCheck, ...] = ()
+                   ) -> tuple[bytes, bytes]:
+    """The custom XML part (`citations_xml`) and its item properties part.
+    `narrative`: the heading of the part that holds the 情况说明 (verify reads it);
     `snapshot`: snapshot_xml of the written document."""
-    package = word.part.package
     blob = citations_xml(citations, narrative, snapshot, uncited, percents)
     # A stable id from the content keeps the output byte-identical across runs.
     item_id = "{" + str(uuid.UUID(hashlib.md5(blob).hexdigest())).upper() + "}"
     props = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              f'<ds:datastoreItem ds:itemID="{item_id}" xmlns:ds="{_DATASTORE}">'
              f'<ds:schemaRefs><ds:schemaRef ds:uri="{NAMESPACE}"/></ds:schemaRefs></ds:datastoreItem>').encode()
+    return blob, props
+
+
+def embed_citations(word: WordDocument, parts: tuple[bytes, bytes]) -> tuple[str, str]:
+    """Add `citation_parts` to the package; returns their zip member names."""
+    package = word.part.package
+    blob, props = parts
     # The style reference may already hold custom XML parts (python-docx's own template does):
     # take the next free names, never overwrite or duplicate a zip member.
     item_name = package.next_partname("/customXml/item%d.xml")
@@ -108,3 +115,4 @@ def embed_citations(word: WordDocument, citations: tuple[Citation, ...], narrati
     item_props = Part(props_name, CT.OFC_CUSTOM_XML_PROPERTIES, props, package)
     item.relate_to(item_props, RT.CUSTOM_XML_PROPS)
     word.part.relate_to(item, RT.CUSTOM_XML)
+    return item_name.membername, props_name.membername

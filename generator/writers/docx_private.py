@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from docx.document import Document as WordDocument
+from docx.opc.coreprops import CoreProperties
 from docx.opc.oxml import serialize_part_xml
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.opc.pkgwriter import _ContentTypesItem
 from docx.oxml.parser import oxml_parser
 from docx.text.paragraph import Paragraph
@@ -38,3 +39,13 @@ def body_paragraph(element: _Element, word: WordDocument) -> Paragraph:
     return Paragraph(element, word._body)
 
 
+
+
+def core_properties_part(word: WordDocument) -> XmlPart:
+    """The package's docProps/core.xml part (python-docx makes a default one if it has none)."""
+    return word.part.package._core_properties_part
+
+
+def core_properties(element: _Element) -> CoreProperties:
+    """python-docx's CoreProperties over a core.xml root element."""
+    return CoreProperties(element)
