@@ -1,5 +1,5 @@
-"""Deterministic bytes from an openpyxl Workbook (the input workbook of `init`/`convert`, and
-batch's 汇总.xlsx; the document workbook itself is written as XML text by xlsx.py).
+"""Deterministic bytes from an openpyxl Workbook (the input workbook of `init`/`convert`; the
+document workbook and batch's 汇总.xlsx are written as XML text by xlsx_xml.py).
 
 Every str value is stored as text: openpyxl would write officer text beginning with "=" as a
 live formula (=HYPERLINK(…), DDE "=cmd|…"); here it stays the text the officer typed. The
