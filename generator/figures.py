@@ -91,7 +91,7 @@ def input_tolerance(profile: Profile, source: Source, unit: str) -> tuple[Decima
 def build_figures(profile: Profile, source: Source, unit: str, sections: dict[str, Any]) -> tuple[Figures, list[Problem]]:
     # 0.01 in the unit the figures were typed in: 万元 figures carry rounding, 元 figures do not
     allowed, tolerance_problems = input_tolerance(profile, source, unit)
-    ledger = Ledger(tolerance_yuan=allowed * UNIT_SCALE[unit], unit=unit)
+    ledger = Ledger(tolerance_yuan=allowed * UNIT_SCALE[unit], unit=unit, zero_answers=profile.zero_answers)
     builder = _Builder(profile, source, unit, ledger)
     builder.problems.extend(tolerance_problems)
     for name, spec in profile.model.data.items():
@@ -287,7 +287,10 @@ class _Builder:
                         fig.identities.append(sum_of(kids))
                 elif kids:
                     fig.rule = sum_of(kids)
-        self.ledger.zero_spaces.append(_zero_space(name, set(spec.columns)))
+        space = self.profile.plans.get(("隐含为零", name))
+        if space is None:  # one predicate per profile: the ledger shares its answers (profile.zero_answers)
+            space = self.profile.plans[("隐含为零", name)] = _zero_space(name, set(spec.columns))
+        self.ledger.zero_spaces.append(space)
 
     def spoil_row(self, name: str, code: str) -> None:
         """A 功能分类 row that could not be read: it, its 款, 类 and the 合计 are unknown."""
@@ -310,9 +313,11 @@ class _Builder:
         if plan is None:  # the catalogue's rows of this table, the same for every input
             in_scope = [c for c in catalogue.names if c[:3] in spec.scope]
             catalogued = {c: catalogue.names[c] for c in in_scope}
+            allowed = set(in_scope)
             plan = self.profile.plans[("经济分类", name)] = (
-                catalogued, *_economic_rows(name, spec, catalogued), set(in_scope))
-        catalogued, catalogued_codes, catalogued_rows, allowed = plan
+                catalogued, *_economic_rows(name, spec, catalogued),
+                lambda key, prefix=name + ".": key.startswith(prefix) and key[len(prefix):] in allowed)
+        catalogued, catalogued_codes, catalogued_rows, zero_space = plan
         names = dict(catalogued)
         for key, value in raw.items():
             path = (name, key)
@@ -364,7 +369,7 @@ class _Builder:
         for total, formula in spec.totals.items():
             self.ledger.define(f"{name}.{total}")
             self._pending.append((f"{name}.{total}", formula, name))
-        self.ledger.zero_spaces.append(lambda key, n=name, a=allowed: key.startswith(n + ".") and key[len(n) + 1:] in a)
+        self.ledger.zero_spaces.append(zero_space)
 
     def list_section(self, name: str, spec: DataSection, raw: Any, table: str) -> None:
         if raw == {}:

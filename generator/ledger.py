@@ -115,8 +115,13 @@ class Condition:
 Describe = Callable[[str], tuple[str, str, str]]  # key → (table, row, column) in document words
 
 
+_MAX_ZERO_ANSWERS = 50_000  # knows() answers kept per set of zero spaces: bounded
+_MAX_SPACE_SETS = 64  # sets of zero spaces whose answers are kept (a profile has one per section added)
+
+
 class Ledger:
-    def __init__(self, tolerance_yuan: Decimal, unit: str) -> None:
+    def __init__(self, tolerance_yuan: Decimal, unit: str,
+                 zero_answers: dict[tuple[Callable[[str], bool], ...], dict[str, bool]] | None = None) -> None:
         self.figures: dict[str, Figure] = {}
         self.tolerance = tolerance_yuan
         self.unit = unit  # the input's unit, for messages
@@ -125,7 +130,11 @@ class Ledger:
         self.zero_spaces: list[Callable[[str], bool]] = []
         self.conditions: list[Condition] = []
         self._cache: dict[str, Decimal] = {}
-        self._in_space: dict[str, bool] = {}  # knows() of keys outside `figures`
+        # knows() of keys outside `figures`, by the zero spaces asked: a space depends on the
+        # profile alone (figures.py makes each once per profile), so its answers may be shared
+        # by every department of the profile (`zero_answers`, held by the profile)
+        self._zero_answers = {} if zero_answers is None else zero_answers
+        self._in_space: dict[str, bool] = {}
         self._spaces_asked = 0
         self._busy: set[str] = set()
         self.spoiled: set[str] = set()  # keys and key prefixes whose input could not be read
@@ -160,12 +169,17 @@ class Ledger:
         if key in self.figures:
             return True
         # A key of an implicit zero is asked about several times per table cell (to parse,
-        # to evaluate, to cite): the answer is kept until another zero space is added.
+        # to evaluate, to cite), and again by every department of the profile: the answer is
+        # kept with the spaces it was given by.
         if len(self.zero_spaces) != self._spaces_asked:
-            self._in_space.clear()
             self._spaces_asked = len(self.zero_spaces)
+            if len(self._zero_answers) >= _MAX_SPACE_SETS:
+                self._zero_answers.clear()
+            self._in_space = self._zero_answers.setdefault(tuple(self.zero_spaces), {})
         known = self._in_space.get(key)
         if known is None:
+            if len(self._in_space) >= _MAX_ZERO_ANSWERS:
+                self._in_space.clear()
             known = self._in_space[key] = any(space(key) for space in self.zero_spaces)
         return known
 

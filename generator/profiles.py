@@ -703,6 +703,12 @@ class Profile:
         return {}
 
     @cached_property
+    def zero_answers(self) -> dict[tuple[Any, ...], dict[str, bool]]:
+        """Which keys are implicit zeros (ledger.knows), by the zero spaces asked: each space
+        is one of this profile's plans, so the answers hold for every input of the profile."""
+        return {}
+
+    @cached_property
     def variants(self) -> dict[tuple[str, ...], Profile]:
         """This profile with optional tables switched on, by their names (optional.py), made
         once: a Profile and its model are never changed once made."""

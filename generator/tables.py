@@ -12,7 +12,7 @@ Headers come from each column's header path; equal neighbouring prefixes merge.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -209,19 +209,32 @@ class TableRenderer:
     def classified(self, spec: TableSpec) -> tuple[list[ColumnSpec], list[list[Cell]]]:
         assert spec.data, f"{spec.title}: 科目 layout needs 数据"
         rows_info: ClassifiedRows = self.figures.rows[spec.data]
-        total = self.classified_row(spec, rows_info, TOTAL_ROW)
-        if not (spec.nonzero_only or self.display.rows == "有数"):
-            body = [self.classified_row(spec, rows_info, code) for code in rows_info.codes]
-            return spec.columns, self.with_total(total, body)
-        # only rows with an amount: a row's amounts first (in the same order as a whole row's),
-        # its code and name cells only if it is printed
-        figured = [c for c in spec.columns if c.content not in _CODE_COLUMNS]
+        keys = self.row_keys(spec)
+        amount = self.amount
+        total = self.classified_row(spec, rows_info, TOTAL_ROW, iter([amount(k) for k in keys(TOTAL_ROW)]))
+        every = not (spec.nonzero_only or self.display.rows == "有数")
+        # a row's amounts first (in the same order as a whole row's); when only rows with an
+        # amount are listed, its code and name cells only if it is printed
         body = []
         for code in rows_info.codes:
-            amounts = [self.amount(self.figure_key(spec, code, c)) for c in figured]
-            if any(c.value for c in amounts if c.value is not None):
+            amounts = [amount(k) for k in keys(code)]
+            if every or any(c.value for c in amounts if c.value is not None):
                 body.append(self.classified_row(spec, rows_info, code, iter(amounts)))
         return spec.columns, self.with_total(total, body)
+
+    def row_keys(self, spec: TableSpec) -> Callable[[str], list[str | None]]:
+        """A 科目 row's figure keys by its code, one per column that shows an amount
+        (figure_key; the 合计 row leaves out every text column, as classified_row does)."""
+        assert spec.data
+        body = [c for c in spec.columns if c.content not in _CODE_COLUMNS]
+        total = [c for c in spec.columns if c.content not in _TEXT_KINDS]
+        if self.profile.model.data[spec.data].form == "经济分类":
+            return lambda code: [self.figure_key(spec, code, c) for c in (total if code == TOTAL_ROW else body)]
+        prefix = f"{spec.data}."
+        body_columns = [f".{c.content}" for c in body]
+        total_columns = [f".{c.content}" for c in total]
+        return lambda code: [prefix + code + column
+                             for column in (total_columns if code == TOTAL_ROW else body_columns)]
 
     def with_total(self, total: list[Cell], body: list[list[Cell]]) -> list[list[Cell]]:
         return [*body, total] if self.display.total == "末行" else [total, *body]
@@ -243,9 +256,8 @@ class TableRenderer:
             return f"{spec.data}.{code}"
         return f"{spec.data}.{code}.{column.content}"
 
-    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str,
-                       amounts: Iterator[Cell] | None = None) -> list[Cell]:
-        """A 科目 row; `amounts`: its amount cells if already made (a body row, never 合计)."""
+    def classified_row(self, spec: TableSpec, info: ClassifiedRows, code: str, amounts: Iterator[Cell]) -> list[Cell]:
+        """A 科目 row around its amount cells (of row_keys' figures, in order)."""
         cells: list[Cell] = []
         level = info.level(code) if spec.indent_names else 0
         for c in spec.columns:
@@ -263,7 +275,7 @@ class TableRenderer:
                 start, end = {"类": (0, 3), "款": (3, 5), "项": (5, 7)}[kind]
                 cells.append(_text(code[start:end], align="center"))
             else:
-                cells.append(next(amounts) if amounts is not None else self.amount(self.figure_key(spec, code, c)))
+                cells.append(next(amounts))
         if code == TOTAL_ROW:
             cells = _merge_label(cells, spec.columns, "合计")
         return cells
