@@ -98,7 +98,6 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     """Everything `build_report` does short of writing (and of the PDF, which needs
     LibreOffice and is made for a whole batch at once)."""
     # lazy: python-docx and the writers only when writing (start-up of `check`)
-    from .diff import changes_against_file
     from .writers.docx import docx_members
     from .writers.xlsx import xlsx_bytes
     from .writers.zipfix import zip_in_background
@@ -113,7 +112,11 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
             workbook = xlsx_bytes(document)
             files = {paths["docx"]: word.result(), paths["xlsx"]: workbook}
         previous = compare and paths["docx"].exists()
-        changes = changes_against_file(paths["docx"], files[paths["docx"]]) if previous else []
+        changes = []
+        if previous:
+            from .diff import changes_against_file  # lazy: the comparison only over earlier outputs
+
+            changes = changes_against_file(paths["docx"], files[paths["docx"]])
     return Rendered(document, files, prepared.problems + chart_problems, changes, previous, prepared)
 
 

@@ -7,6 +7,7 @@ Exit codes: 0 success (warnings allowed); 1 input or check errors; 2 usage error
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import sys
 import traceback
@@ -522,6 +523,11 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"程序内部错误，{_written_note() or '未生成任何文件。'}请使用 -v 选项重新运行，并把输出报告给开发者。",
                    err=True)
         sys.exit(EXIT_INTERNAL)
+    if argv is None:  # the program itself (gen-report, python -m generator.cli), not a caller's test
+        # The process ends now: the cycle collector's passes while Python shuts down would
+        # scan every object of the run (~90 M instructions, 4% of a one-department command);
+        # frozen, they are left to the operating system, which frees the whole process.
+        gc.freeze()
     sys.exit(EXIT_OK)
 
 

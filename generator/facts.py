@@ -40,7 +40,7 @@ from pydantic import (
 )
 
 from .amounts import AmountError, parse_amount
-from .model import Count, InputAmount
+from .model import Count, InputAmount, new_list
 
 FactType = Literal["金额", "数量", "数值", "百分比", "日期", "文字", "段落", "组", "列表", "分项", "键值"]
 _SCALARS = ("金额", "数量", "数值", "百分比", "日期", "文字")
@@ -50,7 +50,7 @@ class FieldSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, defer_build=True)
     type: FactType = Field(alias="类型")
     fields: dict[str, FieldSpec | FactType] = Field(default_factory=dict, alias="字段")
-    keys: list[str] = Field(default_factory=list, alias="分项")
+    keys: list[str] = Field(default_factory=new_list, alias="分项")
     value: FieldSpec | FactType = Field("数量", alias="值")
     required: bool = Field(False, alias="必填")
     nullable: bool = Field(False, alias="可空")

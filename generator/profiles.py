@@ -19,12 +19,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import stored
 from .amounts import format_number
 from .errors import Location, Problem, UserError, error
 from .facts import FactType, FieldSpec
 from .load import Source
 from .load import load_yaml as _load_yaml_uncached
-from .model import Header, StyleInput
+from .model import Header, StyleInput, new_list
 from .profile_patch import merge_profiles
 from .resources import DATA_DIR
 from .validation import pydantic_problems
@@ -126,8 +127,8 @@ class RowSpec(_Strict):
 
 class SideSpec(_Strict):
     columns: list[ColumnSpec] = Field(alias="列", min_length=1)
-    rows: list[RowSpec] = Field(default_factory=list, alias="行")
-    footer: list[RowSpec] = Field(default_factory=list, alias="底部")
+    rows: list[RowSpec] = Field(default_factory=new_list, alias="行")
+    footer: list[RowSpec] = Field(default_factory=new_list, alias="底部")
 
 
 _CONTENTS = {
@@ -144,11 +145,11 @@ class TableSpec(_Strict):
     data: str | None = Field(None, alias="数据")
     orientation: Literal["纵向", "横向"] = Field("纵向", alias="方向")
     column_numbers: bool = Field(False, alias="栏次")
-    columns: list[ColumnSpec] = Field(default_factory=list, alias="列")
-    rows: list[RowSpec] = Field(default_factory=list, alias="行")
+    columns: list[ColumnSpec] = Field(default_factory=new_list, alias="列")
+    rows: list[RowSpec] = Field(default_factory=new_list, alias="行")
     left: SideSpec | None = Field(None, alias="左")
     right: SideSpec | None = Field(None, alias="右")
-    notes: list[str] = Field(default_factory=list, alias="注")
+    notes: list[str] = Field(default_factory=new_list, alias="注")
     empty_note: str | None = Field(None, alias="无发生额注")
     indent_names: bool = Field(False, alias="名称缩进")
     number: str | None = Field(None, alias="编号")
@@ -160,7 +161,7 @@ class TableSpec(_Strict):
     # 表格("标题"); or the 名称 of a part (部分), at the end of that part
     placement: str = Field("表格", alias="位置")
     # 列表 with no records: the cells of the one row printed instead ("无", "0", "无")
-    empty_row: list[str] = Field(default_factory=list, alias="空表行")
+    empty_row: list[str] = Field(default_factory=new_list, alias="空表行")
     display: DisplaySpec = Field(default_factory=lambda: DisplaySpec(), alias="显示")
 
     @model_validator(mode="after")
@@ -187,11 +188,11 @@ class DataSection(_Strict):
     form: Literal["项目", "功能分类", "经济分类", "列表"] = Field(alias="形式")
     items: dict[str, str | None] = Field(default_factory=dict, alias="项")
     columns: dict[str, str | None] = Field(default_factory=dict, alias="列")
-    scope: list[str] = Field(default_factory=list, alias="范围")
+    scope: list[str] = Field(default_factory=new_list, alias="范围")
     totals: dict[str, str] = Field(default_factory=dict, alias="合计")
     # 列表: each record's text fields (the first is its name, required) and the field whose
     # value groups records under a subtotal row (blank: the department itself)
-    fields: list[str] = Field(default_factory=list, alias="文字")
+    fields: list[str] = Field(default_factory=new_list, alias="文字")
     group: str | None = Field(None, alias="分组")
 
     _codes_scope = field_validator("scope", mode="before")(
@@ -222,7 +223,7 @@ class SubsetSpec(_Strict):
 class OptionalSpec(_Strict):
     """可选内容: tables or sections a department (or the profile) switches on by name."""
 
-    tables: list[TableSpec] = Field(default_factory=list, alias="表格")  # appended after the tables
+    tables: list[TableSpec] = Field(default_factory=new_list, alias="表格")  # appended after the tables
     performance: Literal["项目", "部门整体"] | None = Field(None, alias="绩效表")  # see performance.py
     default: bool = Field(False, alias="默认启用")
     description: str = Field("", alias="说明")
@@ -245,7 +246,7 @@ class CarryOverSpec(_Strict):
     # Input texts taken from last year's file when this year's leaves them out (dotted paths).
     texts: list[str] = Field(default_factory=lambda: ["概况.主要职责", "概况.机构设置", "名词解释补充"],
                              alias="沿用")
-    checks: list[CarryOverCheck] = Field(default_factory=list, alias="核对")
+    checks: list[CarryOverCheck] = Field(default_factory=new_list, alias="核对")
 ChartKind = Literal["收支对比", "支出结构", "三公结构"]
 
 
@@ -255,11 +256,11 @@ class ChartSpec(_Strict):
     kind: ChartKind = Field(alias="图")
     caption: str = Field(alias="标题")  # "{年度}年度收入支出总额与上年对比"; 图n is prefixed
     after: str = Field(alias="位置")  # a 情况说明 heading containing this text; end of part if none
-    income: list[str] = Field(default_factory=list, alias="收入项")  # 收支对比: 比较项 names
-    expenditure: list[str] = Field(default_factory=list, alias="支出项")
+    income: list[str] = Field(default_factory=new_list, alias="收入项")  # 收支对比: 比较项 names
+    expenditure: list[str] = Field(default_factory=new_list, alias="支出项")
     section: str | None = Field(None, alias="数据")  # 支出结构: a 功能分类 data section
     column: str | None = Field(None, alias="列")
-    items: list[str] = Field(default_factory=list, alias="项")  # 三公结构: 比较项 names
+    items: list[str] = Field(default_factory=new_list, alias="项")  # 三公结构: 比较项 names
 
 
 PartContent = Literal["概况", "表格", "情况说明", "名词解释", "绩效"]
@@ -275,7 +276,7 @@ class PartSpec(_Strict):
 
     name: str = Field(alias="名称", min_length=1)
     title: str = Field(alias="标题")
-    contents: list[PartContent] = Field(default_factory=list, alias="内容")
+    contents: list[PartContent] = Field(default_factory=new_list, alias="内容")
     # the part's own text (a chapter "二、机构设置" or "六、其他相关情况说明" of its own), printed
     # before its 内容, rendered like the 情况说明 (same functions, cited figures verified)
     template: str | None = Field(None, alias="模板", min_length=1)
@@ -337,9 +338,9 @@ class PerformanceLayout(_Strict):
     indicator field or text each prints, under what header; 一级/二级指标 once per block when
     grouped), and closing texts."""
 
-    header_fields: list[str] = Field(default_factory=list, alias="表头字段")
-    funds: list[str] = Field(default_factory=list, alias="资金来源")
-    texts: list[str] = Field(default_factory=list, alias="文字")
+    header_fields: list[str] = Field(default_factory=new_list, alias="表头字段")
+    funds: list[str] = Field(default_factory=new_list, alias="资金来源")
+    texts: list[str] = Field(default_factory=new_list, alias="文字")
     columns: list[IndicatorColumn] = Field(
         default_factory=lambda: [IndicatorColumn.model_validate({"表头": f, "内容": f}) for f in INDICATOR_FIELDS],
         alias="指标列")
@@ -383,7 +384,7 @@ class ProfileModel(_Strict):
     part_headings: dict[Literal["概况", "表格", "情况说明", "名词解释"], str] = Field(
         default_factory=dict, alias="部分标题")
     # the document frame (docs/模板配置.md): parts, cover, 目录, orientation, captions, header line
-    parts: list[PartSpec] = Field(default_factory=list, alias="部分")
+    parts: list[PartSpec] = Field(default_factory=new_list, alias="部分")
     carry_over: CarryOverSpec = Field(default_factory=lambda: CarryOverSpec(), alias="上年衔接")
     cover: list[str] = Field(alias="封面")  # the lines under the title (may be [])
     properties: PropertiesSpec = Field(default_factory=lambda: PropertiesSpec(), alias="文档属性")
@@ -410,8 +411,8 @@ class ProfileModel(_Strict):
     # how far an input may raise its own 勾稽容差 (a region that accepts 0.02); default: not at all
     tolerance_max: str | None = Field(None, alias="勾稽容差上限")
     data: dict[str, DataSection] = Field(alias="数据")
-    checks: list[CheckSpec] = Field(default_factory=list, alias="校验")
-    subsets: list[SubsetSpec] = Field(default_factory=list, alias="子集")
+    checks: list[CheckSpec] = Field(default_factory=new_list, alias="校验")
+    subsets: list[SubsetSpec] = Field(default_factory=new_list, alias="子集")
     # the largest figure a department of this region may have, in 万元: above it, figures typed
     # in 元 under the default 万元 (总收入8,635,300万元) are an error, not a document;
     # None: the built-in default (DEFAULT_CEILING), see `magnitude_ceiling`
@@ -424,17 +425,17 @@ class ProfileModel(_Strict):
     code_baseline: CodeBaselineSpec | None = Field(None, alias="按科目比较")
     # 情况说明's own fields and their checks (facts.py); None: the built-in fields (model.py)
     facts: dict[str, FieldSpec | FactType] | None = Field(None, alias="情况说明字段")
-    fact_checks: list[FactCheckSpec] = Field(default_factory=list, alias="情况说明校验")
+    fact_checks: list[FactCheckSpec] = Field(default_factory=new_list, alias="情况说明校验")
     # the narrative's style for documents of this profile; an input's own 样式 overrides it
     style: StyleInput = Field(default_factory=lambda: StyleInput(), alias="样式")
-    class_list: list[str] = Field(default_factory=list, alias="功能分类类级")
+    class_list: list[str] = Field(default_factory=new_list, alias="功能分类类级")
     tables: list[TableSpec] = Field(alias="表格", min_length=1)
     optional: dict[str, OptionalSpec] = Field(default_factory=dict, alias="可选内容")
     # 绩效自评 grade thresholds: the lowest total score of each grade; below the last is 差
     grades: dict[str, float] = Field(default_factory=lambda: {"优": 90, "良": 80, "中": 60}, alias="绩效等级")
     performance_layout: PerformanceLayout = Field(default_factory=lambda: PerformanceLayout(), alias="绩效自评表版式")
-    charts: list[ChartSpec] = Field(default_factory=list, alias="图表")
-    default_charts: list[ChartKind] = Field(default_factory=list, alias="默认图表")
+    charts: list[ChartSpec] = Field(default_factory=new_list, alias="图表")
+    default_charts: list[ChartKind] = Field(default_factory=new_list, alias="默认图表")
 
     @property
     def magnitude_ceiling(self) -> Decimal:
@@ -902,22 +903,51 @@ def read_profile_model(path: Path) -> ProfileModel:
 
 
 _READ: dict[tuple[tuple[str, int, int] | None, ...], tuple[ProfileModel, Source]] = {}
+# each profile file's chain (its own stamp, then its 基于's …) as last read in this process
+_CHAINS: dict[str, tuple[tuple[str, int, int], ...]] = {}
 
 
 def _read_profile_model(path: Path) -> tuple[ProfileModel, Source]:
     """The profile laid over its 基于 chain and validated; both cached by the chain's files
-    (merging a patch over its base took a quarter of a warm department's time)."""
+    (merging a patch over its base took a quarter of a warm department's time), and kept
+    between runs by the chain's contents (stored.py: a fresh process need not parse the
+    chain's YAML and build the profile's validators)."""
+    if str(path) not in _CHAINS and (recalled := _recalled(path)) is not None:
+        return recalled
     key = _chain_stamps(path)
     if None not in key and key in _READ:
         return _READ[key]
     model, merged = _read_profile_model_uncached(path)
     if None not in key:
         _READ[key] = (model, merged)
+        chain = tuple(s for s in key if s is not None)
+        _CHAINS[str(path)] = chain
+        stored.keep("profile", [Path(s[0]) for s in chain], (model, merged), [s[1:] for s in chain])
     return model, merged
 
 
+def _recalled(path: Path) -> tuple[ProfileModel, Source] | None:
+    """The profile as an earlier run read it from files with the very bytes they have now."""
+    stamp = _file_stamp(path)
+    found = stored.recall("profile", path) if stamp else None
+    if found is None:
+        return None
+    bases, value = found
+    stamps = [_file_stamp(base) for base in bases]
+    chain = (stamp, *(s for s in stamps if s is not None))
+    if len(chain) != len(bases) + 1:
+        return None
+    _READ[chain] = value
+    _CHAINS[str(path)] = chain
+    return value
+
+
 def _chain_stamps(path: Path) -> tuple[tuple[str, int, int] | None, ...]:
-    """The stamps of the profile file and of each file its 基于 names (None: not cacheable)."""
+    """The stamps of the profile file and of each file its 基于 names (None: not cacheable):
+    the chain last read while none of its files changed, else read from the files."""
+    known = _CHAINS.get(str(path))
+    if known is not None and tuple(_file_stamp(Path(s[0])) for s in known) == known:
+        return known
     stamps, seen = [_file_stamp(path)], {path.stem}
     while stamps[-1] is not None:
         name = load_yaml(path, allow_aliases=True).data.get("基于")
@@ -1006,8 +1036,15 @@ def load_catalogue(path: Path, name: str) -> Catalogue:
 
 @lru_cache(maxsize=32)
 def _catalogue(stamp: tuple[str, int, int], name: str) -> Catalogue:
-    """Once per file and process, like load_yaml: a catalogue has over a thousand codes."""
-    return _read_catalogue(Path(stamp[0]), name)
+    """Once per file and process, like load_yaml: a catalogue has over a thousand codes; and
+    kept between runs by the file's contents (stored.py)."""
+    path = Path(stamp[0])
+    found = stored.recall(f"catalogue {name}", path)
+    if found is not None:
+        return found[1]
+    catalogue = _read_catalogue(path, name)
+    stored.keep(f"catalogue {name}", [path], catalogue, [stamp[1:]])
+    return catalogue
 
 
 def _read_catalogue(path: Path, name: str) -> Catalogue:

@@ -149,10 +149,10 @@ def render_template(env: jinja2.Environment, name: str, context: dict[str, Any],
 
 _SYNTAX_HINT = "请检查这一行的 {{ }}、{% %} 是否成对、写法是否正确（见 docs/模板配置.md“说明文字的模板语言”）"
 _UNDEFINED = [
-    (re.compile(r"^'([^']+)' is undefined$"), "“{0}”未定义（既不是模板函数，也不是输入中的键）"),
-    (re.compile(r"^'([^']+) object' has no attribute '([^']+)'$"), "{0}中没有“{1}”"),
-    (re.compile(r"^'([^']+)' has no attribute '([^']+)'$"), "“{0}”中没有“{1}”"),
-    (re.compile(r"^(.+?) has no element (.+)$"), "{0}中没有第 {1} 项（从 0 数起）"),
+    (r"^'([^']+)' is undefined$", "“{0}”未定义（既不是模板函数，也不是输入中的键）"),
+    (r"^'([^']+) object' has no attribute '([^']+)'$", "{0}中没有“{1}”"),
+    (r"^'([^']+)' has no attribute '([^']+)'$", "“{0}”中没有“{1}”"),
+    (r"^(.+?) has no element (.+)$", "{0}中没有第 {1} 项（从 0 数起）"),
 ]
 _OBJECT_WORDS = {"dict": "这组数据", "Row": "表格行", "list": "列表", "str": "文字", "NoneType": "空值",
                  "None": "空值（没有填写的项）", "Decimal": "数", "int": "数", "float": "数", "bool": "真假值",
@@ -163,31 +163,32 @@ _TOKENS = {"end of print statement": "}}", "end of statement block": "%}", "end 
            "name": "名称", "integer": "整数", "float": "小数", "string": "文字", "begin of print statement": "{{",
            "begin of statement block": "{%", "end of comment": "#}", "operator": "运算符"}
 _SYNTAX = [
-    (re.compile(r"^unexpected '([^']*)', expected '([^']*)'$"), "此处应为“{1}”，实际为“{0}”"),
-    (re.compile(r"^unexpected '(.+)'$"), "此处不应出现“{0}”"),
-    (re.compile(r"^Unexpected end of template\..*"), "模板在语句结束前就结束了（缺少 endif / endfor / endmacro？）"),
-    (re.compile(r"^Encountered unknown tag '([^']+)'\..*"), "不认识的语句“{0}”（或缺少与之配对的开始语句）"),
-    (re.compile(r"^expected token '([^']+)', got '([^']+)'$"), "此处应为“{0}”，实际为“{1}”"),
-    (re.compile(r"^Expected an expression, got '([^']+)'$"), "此处应有一个值或表达式，实际为“{0}”"),
-    (re.compile(r"^unexpected char '(.+)' at \d+$"), "不认识的字符“{0}”"),
-    (re.compile(r"^unexpected end of template, expected '(.+)'\.$"), "模板意外结束，缺少“{0}”"),
-    (re.compile(r"^No filter named '([^']+)'.*"), "没有名为“{0}”的过滤器（| 后面的词；可用的过滤器见 docs/模板配置.md）"),
-    (re.compile(r"^No test named '([^']+)'.*"), "没有名为“{0}”的测试（is 后面的词）"),
-    (re.compile(r"^tag name expected$"), "{% 后面应为语句名（if、for、set 等）"),
-    (re.compile(r"^(?:can't|cannot) assign to .*"), "这里不能赋值（set 的左边应为一个名称）"),
-    (re.compile(r"^Block '([^']+)' defined twice$"), "块“{0}”定义了两次"),
-    (re.compile(r"^missing end of comment tag$"), "注释 {# 没有对应的 #}"),
-    (re.compile(r"^unexpected end of template$"), "模板意外结束（缺少 }} 或 %}？）"),
+    (r"^unexpected '([^']*)', expected '([^']*)'$", "此处应为“{1}”，实际为“{0}”"),
+    (r"^unexpected '(.+)'$", "此处不应出现“{0}”"),
+    (r"^Unexpected end of template\..*", "模板在语句结束前就结束了（缺少 endif / endfor / endmacro？）"),
+    (r"^Encountered unknown tag '([^']+)'\..*", "不认识的语句“{0}”（或缺少与之配对的开始语句）"),
+    (r"^expected token '([^']+)', got '([^']+)'$", "此处应为“{0}”，实际为“{1}”"),
+    (r"^Expected an expression, got '([^']+)'$", "此处应有一个值或表达式，实际为“{0}”"),
+    (r"^unexpected char '(.+)' at \d+$", "不认识的字符“{0}”"),
+    (r"^unexpected end of template, expected '(.+)'\.$", "模板意外结束，缺少“{0}”"),
+    (r"^No filter named '([^']+)'.*", "没有名为“{0}”的过滤器（| 后面的词；可用的过滤器见 docs/模板配置.md）"),
+    (r"^No test named '([^']+)'.*", "没有名为“{0}”的测试（is 后面的词）"),
+    (r"^tag name expected$", "{% 后面应为语句名（if、for、set 等）"),
+    (r"^(?:can't|cannot) assign to .*", "这里不能赋值（set 的左边应为一个名称）"),
+    (r"^Block '([^']+)' defined twice$", "块“{0}”定义了两次"),
+    (r"^missing end of comment tag$", "注释 {# 没有对应的 #}"),
+    (r"^unexpected end of template$", "模板意外结束（缺少 }} 或 %}？）"),
 ]
 _SYNTAX_FALLBACK = "这一行的写法不符合模板语言"
 
 
 def _translated(message: str | None, patterns, word, fallback: str) -> str:
     """The Chinese words of the first pattern matching Jinja's English message, each group put in
-    through `word`; the fallback when none matches."""
+    through `word`; the fallback when none matches. (The patterns are compiled when first
+    needed, by re's own cache: only a faulty template needs them.)"""
     text = message or ""
     for pattern, words in patterns:
-        m = pattern.match(text)
+        m = re.match(pattern, text)
         if m:
             return words.format(*(word(g) for g in m.groups()))
     return fallback
@@ -209,27 +210,27 @@ def syntax_message(message: str | None) -> str:
 
 
 _CALLS = [
-    (re.compile(r"^(\S+)\(\) got an unexpected keyword argument '([^']+)'$"), "参数名“{1}”不对"),
-    (re.compile(r"^(\S+)\(\) missing \d+ required (?:positional|keyword-only) arguments?.*"), "缺少参数"),
-    (re.compile(r"^(\S+)\(\) takes .* but \d+ (?:were|was) given$"), "参数个数不对"),
-    (re.compile(r"^(\S+)\(\) got multiple values for argument '([^']+)'$"), "参数“{1}”写了两次"),
-    (re.compile(r"^macro '([^']+)' takes not more than (\d+) argument\(s\)$"), "宏“{0}”最多有 {1} 个参数，多写了"),
-    (re.compile(r"^macro '([^']+)' takes no keyword argument '([^']+)'$"), "宏“{0}”没有名为“{1}”的参数"),
-    (re.compile(r"^macro '([^']+)' was invoked with two values for the special caller argument.*"),
+    (r"^(\S+)\(\) got an unexpected keyword argument '([^']+)'$", "参数名“{1}”不对"),
+    (r"^(\S+)\(\) missing \d+ required (?:positional|keyword-only) arguments?.*", "缺少参数"),
+    (r"^(\S+)\(\) takes .* but \d+ (?:were|was) given$", "参数个数不对"),
+    (r"^(\S+)\(\) got multiple values for argument '([^']+)'$", "参数“{1}”写了两次"),
+    (r"^macro '([^']+)' takes not more than (\d+) argument\(s\)$", "宏“{0}”最多有 {1} 个参数，多写了"),
+    (r"^macro '([^']+)' takes no keyword argument '([^']+)'$", "宏“{0}”没有名为“{1}”的参数"),
+    (r"^macro '([^']+)' was invoked with two values for the special caller argument.*",
      "宏“{0}”的 caller 参数写了两次"),
-    (re.compile(r"^'([^']+)' object is not callable$"), "{0}不是函数，不能在后面加括号调用"),
-    (re.compile(r"^'([^']+)' object is not iterable$"), "{0}不能逐项列举（for 循环的对象应为列表）"),
-    (re.compile(r"^'([^']+)' object is not subscriptable$"), "{0}不能用 [ ] 取其中的项"),
-    (re.compile(r"^unsupported operand type\(s\) for ([^:]+): '([^']+)' and '([^']+)'$"),
+    (r"^'([^']+)' object is not callable$", "{0}不是函数，不能在后面加括号调用"),
+    (r"^'([^']+)' object is not iterable$", "{0}不能逐项列举（for 循环的对象应为列表）"),
+    (r"^'([^']+)' object is not subscriptable$", "{0}不能用 [ ] 取其中的项"),
+    (r"^unsupported operand type\(s\) for ([^:]+): '([^']+)' and '([^']+)'$",
      "不能对{1}和{2}做“{0}”运算（文字与数不能相加；连接文字请用 ~）"),
-    (re.compile(r"^bad operand type for unary (.+): '([^']+)'$"), "不能对{1}做“{0}”运算"),
-    (re.compile(r"^'(.+)' not supported between instances of '([^']+)' and '([^']+)'$"),
+    (r"^bad operand type for unary (.+): '([^']+)'$", "不能对{1}做“{0}”运算"),
+    (r"^'(.+)' not supported between instances of '([^']+)' and '([^']+)'$",
      "不能比较{1}与{2}的大小（“{0}”）"),
-    (re.compile(r"^can only concatenate (\w+) \(not \"?'?(\w+)'?\"?\) to (\w+)$"), "{0}只能与{0}相加（连接文字与数请用 ~）"),
-    (re.compile(r"^type (\S+) doesn't define __round__ method$"), "不能对{0}取整"),
-    (re.compile(r"^invalid literal for int\(\) with base \d+: '?(.*?)'?$"), "“{0}”不是整数"),
-    (re.compile(r"^could not convert string to float: '?(.*?)'?$"), "“{0}”不是数"),
-    (re.compile(r"^(?:float |integer |decimal )?division(?: or modulo)? by zero$"), "除数为 0"),
+    (r"^can only concatenate (\w+) \(not \"?'?(\w+)'?\"?\) to (\w+)$", "{0}只能与{0}相加（连接文字与数请用 ~）"),
+    (r"^type (\S+) doesn't define __round__ method$", "不能对{0}取整"),
+    (r"^invalid literal for int\(\) with base \d+: '?(.*?)'?$", "“{0}”不是整数"),
+    (r"^could not convert string to float: '?(.*?)'?$", "“{0}”不是数"),
+    (r"^(?:float |integer |decimal )?division(?: or modulo)? by zero$", "除数为 0"),
 ]
 _EXCEPTION_WORDS = {"TypeError": "数据类型不对（如把文字当作数、对不是函数的值加了括号）",
                     "ValueError": "值不对（如把不是数的文字当作数）", "AttributeError": "取了不存在的属性",

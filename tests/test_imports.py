@@ -19,7 +19,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent / "generator"
 
 STAGES: list[tuple[str, set[str]]] = [
-    ("base", {"__init__", "chars", "errors", "amounts", "resources", "options", "document", "model", "phrases"}),
+    ("base", {"__init__", "chars", "errors", "amounts", "resources", "options", "document", "model", "phrases",
+              "stored"}),
     ("load", {"load", "validation", "facts", "profile_patch", "profiles", "excel_layout", "load_xlsx", "combine"}),
     ("inputs", {"inputs"}),
     ("compute", {"ledger", "figures", "baselines", "fact_rules", "optional", "performance", "last_year",
