@@ -191,7 +191,7 @@ def main() -> None:
         warm_times = {p.name: warm(p, n * 2, tmp) for p in EXAMPLES}
         count = 40 if args.quick else 200
         b = batch(count, tmp)
-        sizes = {r: warm(large(r, tmp / "large"), max(3, n // 2), tmp)[0] for r in rows_list}
+        sizes = {r: warm(large(r, tmp / "large"), n, tmp)[0] for r in rows_list}  # (medians of n: R² is sensitive)
     load_after = os.getloadavg() if hasattr(os, "getloadavg") else None
     rate = b["rate"]
 

@@ -100,7 +100,7 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
     # lazy: python-docx and the writers only when writing (start-up of `check`)
     from .writers.docx import docx_members
     from .writers.xlsx import xlsx_bytes
-    from .writers.zipfix import zip_in_background
+    from .writers.zipfix import zipping
 
     with CollectorPaused():
         prepared = _prepared_or_every_problem(path, options)
@@ -108,9 +108,9 @@ def render_files(path: Path, options: RunOptions = DEFAULT_OPTIONS, compare: boo
             document, chart_problems = render_full(prepared, options)
             paths = output_paths(document, options.out_dir)
             refuse_overwriting_inputs(list(paths.values()), input_files(path, options.prev, prepared.source))
-            word = zip_in_background(docx_members(document, options.reference))  # deflated meanwhile
-            workbook = xlsx_bytes(document)
-            files = {paths["docx"]: word.result(), paths["xlsx"]: workbook}
+            with zipping(docx_members(document, options.reference)) as word:  # deflated meanwhile
+                workbook = xlsx_bytes(document)
+                files = {paths["docx"]: word.result(), paths["xlsx"]: workbook}
         previous = compare and paths["docx"].exists()
         changes = []
         if previous:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import zipfile
 
 from generator.writers import zipfix
@@ -57,14 +58,18 @@ def test_background_zip_same_bytes_also_in_a_forked_process() -> None:
     import multiprocessing
     import os
 
-    assert zipfix.zip_in_background(MEMBERS).result() == _zipfile_bytes(MEMBERS)
+    before = sys.getswitchinterval()
+    with zipfix.zipping(MEMBERS) as zipped:
+        assert zipped.result() == _zipfile_bytes(MEMBERS)
+    assert sys.getswitchinterval() == before  # (shortened only while zipping)
     if "fork" not in multiprocessing.get_all_start_methods():
         return
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child writes whether the bytes came, and right (a lost thread: timeout)
         try:
-            ok = zipfix.zip_in_background(MEMBERS[::-1]).result(timeout=30) == _zipfile_bytes(MEMBERS[::-1])
+            with zipfix.zipping(MEMBERS[::-1]) as zipped:
+                ok = zipped.result(timeout=30) == _zipfile_bytes(MEMBERS[::-1])
         except BaseException:  # noqa: BLE001 - reported to the parent as a failure
             ok = False
         os.write(write, b"1" if ok else b"0")

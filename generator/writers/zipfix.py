@@ -16,10 +16,12 @@ from __future__ import annotations
 import io
 import os
 import struct
+import sys
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 _DOS_DATE = (FIXED_DATE_TIME[0] - 1980) << 9 | FIXED_DATE_TIME[1] << 5 | FIXED_DATE_TIME[2]
@@ -91,18 +93,30 @@ def zip_bytes(members: Iterable[tuple[str, bytes | str]]) -> bytes:
 
 
 _BACKGROUND: tuple[int, ThreadPoolExecutor] | None = None  # (process id, its thread)
+# While the caller works beside it, the zip thread gets the interpreter lock back within 1 ms
+# instead of Python's 5: zlib lets go of the lock while it deflates, but takes it again each
+# time its output buffer grows and at the end of every member, and waited each time for the
+# caller's next switch (measured: Word zip + workbook 19.1 ms one after the other, 18.9 ms
+# side by side with 5 ms switches, 15.3 ms with 1 ms).
+_HANDOVER = 0.001
 
 
-def zip_in_background(members: Iterable[tuple[str, bytes | str]]) -> Future[bytes]:
-    """`zip_bytes(members)` on another thread. zlib lets go of the interpreter lock while it
-    deflates, so the caller's next Python work (the workbook, while the Word document is
-    deflated) runs meanwhile on the second core. One thread per process: a batch worker,
-    forked from a process that had one, starts its own (a forked process has only the
-    thread that forked)."""
+@contextmanager
+def zipping(members: Iterable[tuple[str, bytes | str]]) -> Iterator[Future[bytes]]:
+    """`zip_bytes(members)` on another thread while the `with` block runs: deflating, zlib
+    runs without the interpreter lock, so the block's Python work (the workbook, while the
+    Word document is deflated) runs meanwhile on the second core. One thread per process:
+    a batch worker, forked from a process that had one, starts its own (a forked process
+    has only the thread that forked)."""
     global _BACKGROUND
     if _BACKGROUND is None or _BACKGROUND[0] != os.getpid():
         _BACKGROUND = (os.getpid(), ThreadPoolExecutor(max_workers=1, thread_name_prefix="zip"))
-    return _BACKGROUND[1].submit(zip_bytes, list(members))
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(min(previous, _HANDOVER))
+    try:
+        yield _BACKGROUND[1].submit(zip_bytes, list(members))
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def normalized_zip(data: bytes, replace: dict[str, bytes] | None = None) -> bytes:
