@@ -248,7 +248,7 @@ def main() -> None:
         + "；".join(f"{k} 个部门：主进程 {v['self']} MB，工作进程 {v['children']} MB" for k, v in flat.items())
         + f" | {verdict(flat_ok)} |",
         "",
-        "大部门各行数的热耗时（秒）：" + "，".join(f"{r} 行 {s:.3f}" for r, s in sizes.items()) + "。",
+        f"大部门各行数的热耗时（秒，各测 {n} 次取中位数）：" + "，".join(f"{r} 行 {s:.3f}" for r, s in sizes.items()) + "。",
         "",
     ]
     for extra in ("serve.md", "notes.md"):  # serve.md: written by benchmarks/serve.py
