@@ -26,8 +26,16 @@ from .errors import Problem, UserError, error
 from .load import INPUT_SUFFIXES
 from .options import DEFAULT_OPTIONS, RunOptions
 from .writers.atomic import history_folder, remove_stale, sigterm_as_interrupt, write_all
-from .writers.xlsx_cells import TEXT_BOLD, TEXT_FONT, THIN_BORDER, put_text, sheet_title, wrap
-from .writers.xlsx_xml import StyleBook, XFont, XProperties, XSheet, flush, package
+from .writers.xlsx_cells import (
+    TEXT_BOLD,
+    TEXT_FONT,
+    THIN_BORDER,
+    TITLE_FONT,
+    put_text,
+    sheet_title,
+    wrap,
+)
+from .writers.xlsx_xml import StyleBook, XProperties, XSheet, flush, package
 
 SUMMARY_NAME = "汇总.xlsx"
 @dataclass
@@ -291,14 +299,11 @@ def summary_workbook(results: list[DepartmentResult]) -> bytes:
                                                stamp=datetime(2000, 1, 1), last_modified_by="gen-report"))
 
 
-_SUMMARY_TITLE = XFont(TEXT_FONT.name, 14, bold=True, charset=TEXT_FONT.charset)
-
-
 def _summary_sheet(ws: XSheet, kind: str, results: list[DepartmentResult]) -> XSheet:
     labels = list(dict.fromkeys(label for r in results for label in r.figures))
     years = sorted({r.year for r in results if r.year})
     put_text(ws, 1, 1, f"{'、'.join(map(str, years))}年度部门{kind}汇总" if kind != "未生成"
-             else "未能生成文档的部门").font = _SUMMARY_TITLE
+             else "未能生成文档的部门").font = TITLE_FONT  # as the document workbook's sheet titles
     rows: list[list[str | int | Decimal | None]] = [
         ["部门", "年度", "状态", "警告数", "错误数", *[f"{label}（万元）" for label in labels], "输入文件"]]
     totals: dict[str, Decimal] = {}

@@ -1,9 +1,9 @@
-"""Write a python-docx package straight into a byte-identical zip, in one pass.
+"""A python-docx package's zip members, for zipfix.zip_bytes to write in one pass.
 
 python-docx's own save() compresses every member with the current time stamped on it, and
 zipfix.normalized_zip then decompressed and recompressed everything to fix the metadata:
-two compressions of about 1 MB per document. Here each member is written once, in the
-order and with the metadata normalized_zip gives, so the bytes are the same as before.
+two compressions of about 1 MB per document. Here the members are listed in the order
+python-docx writes them, and each is compressed once, so the bytes are the same as before.
 """
 
 from __future__ import annotations
@@ -13,16 +13,11 @@ from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.part import Part
 
 from generator.writers.docx_private import content_types_blob
-from generator.writers.zipfix import zip_bytes
-
-
-def package_bytes(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> bytes:
-    """The .docx for `word`; `blobs` replaces the serialized XML of some parts."""
-    return zip_bytes(package_members(word, blobs))
 
 
 def package_members(word: WordDocument, blobs: dict[Part, bytes] | None = None) -> list[tuple[str, bytes]]:
-    """The zip members of `package_bytes`, in order: (name, content)."""
+    """The zip members of the .docx for `word`, in order: (name, content); `blobs` replaces
+    the serialized XML of some parts."""
     blobs = blobs or {}
     package = word.part.package
     # The members and their order are those of python-docx's PackageWriter.write.
