@@ -59,7 +59,7 @@ class Phrases:
         self.style = style
         # the last percentage printed, with its decimals (the narrative records where it came from)
         self.last_percent: tuple[str, int] | None = None
-        self._numbers: dict[Decimal, str] = {}  # number() by amount: a text prints most of its figures twice
+        self._numbers: dict[str, str] = {}  # number() by amount: a text prints most of its figures twice
 
     # -- numbers --------------------------------------------------------------------------
     def shown(self, yuan: Decimal) -> Decimal:
@@ -67,11 +67,13 @@ class Phrases:
         return round_half_up(yuan / UNIT_SCALE[self.style.unit], self.style.amount_places)
 
     def number(self, yuan: Decimal) -> str:
-        # Kept by value: equal amounts (1.5, 1.50, -0, 0) print alike, scaled and rounded half up.
-        text = self._numbers.get(yuan)
+        # Kept by the amount as written: equal strings are the same Decimal (and a str hashes in
+        # a fraction of a Decimal's time); equal amounts written otherwise (1.5, 1.50) print alike.
+        written = str(yuan)
+        text = self._numbers.get(written)
         if text is None:
-            text = self._numbers[yuan] = format_number(self.shown(yuan), self.style.amount_places,
-                                                       self.style.thousands, self.style.amount_zeros)
+            text = self._numbers[written] = format_number(self.shown(yuan), self.style.amount_places,
+                                                          self.style.thousands, self.style.amount_zeros)
         return text
 
     def amount(self, yuan: Decimal) -> str:

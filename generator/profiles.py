@@ -552,6 +552,14 @@ def check_placeholders(source: Source) -> None:
         raise UserError(problems)
 
 
+@lru_cache(maxsize=1024)
+def _caption(caption: str, number: int) -> str:
+    """Profile.caption of a profile whose 表号 is `caption` (the same for every department)."""
+    if caption == "无":
+        return ""
+    return fill(caption, {"序号": str(number), "两位序号": f"{number:02d}", "中文序号": chinese_numeral(number)})
+
+
 def chinese_numeral(n: int) -> str:
     """1 → 一, 10 → 十, 12 → 十二, 26 → 二十六."""
     digits = "零一二三四五六七八九"
@@ -643,10 +651,7 @@ class Profile:
 
     def caption(self, number: int) -> str:
         """The printed caption of the n-th numbered table ("表1", "公开01表"; "" for 无)."""
-        if self.model.caption == "无":
-            return ""
-        return fill(self.model.caption, {"序号": str(number), "两位序号": f"{number:02d}",
-                                         "中文序号": chinese_numeral(number)})
+        return _caption(self.model.caption, number)
 
     @cached_property
     def table_numbers(self) -> dict[str, str]:

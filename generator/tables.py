@@ -107,7 +107,7 @@ _BLANK_ROW = _Row((), blank=True)  # shared: nothing changes a blank row (number
 
 class TableRenderer:
     def __init__(self, profile: Profile, figures: Figures, department: str) -> None:
-        self._printed: dict[Display, dict[Decimal, tuple[Decimal, str | None]]] = {}  # see printed()
+        self._printed: dict[Display, dict[str, tuple[Decimal, str | None]]] = {}  # see printed()
         self.profile = profile
         self.figures = figures
         self.ledger = figures.ledger
@@ -157,12 +157,14 @@ class TableRenderer:
 
     def printed(self, yuan: Decimal) -> tuple[Decimal, str | None]:
         """A nonzero figure in the table's unit and places, with its text (None when it rounds
-        to zero: see _cell); kept by amount for the department, as most amounts print in
-        several tables (a total, its 类 row, the 总表)."""
-        printed = self._printed_here.get(yuan)
+        to zero: see _cell); kept for the department by the amount as written (its str: equal
+        strings are the same Decimal, and a str hashes in a fraction of a Decimal's time), as
+        most amounts print in several tables (a total, its 类 row, the 总表)."""
+        written = str(yuan)
+        printed = self._printed_here.get(written)
         if printed is None:
             value = (yuan / self._scale).quantize(self._quantum, ROUND_HALF_UP)
-            printed = self._printed_here[yuan] = (value, format(value, self._format) if value != 0 else None)
+            printed = self._printed_here[written] = (value, format(value, self._format) if value != 0 else None)
         return printed
 
     def _cell(self, yuan: Decimal, source: str) -> Cell:
@@ -245,7 +247,7 @@ class TableRenderer:
             ncols=len(columns),
             header_rows=depth,
             header=header,
-            rows=tuple(tuple(r) for r in rows),
+            rows=tuple(map(tuple, rows)),
             notes=tuple(notes),
             landscape=spec.orientation == "横向",
             widths=widths,
