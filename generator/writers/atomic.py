@@ -98,8 +98,8 @@ def write_all(files: dict[Path, bytes], history: Path | None = None, tidy: bool 
     try:
         with sigterm_as_interrupt():
             for path in files:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if path.parent not in work:
+                if path.parent not in work:  # (each folder made once: the outputs share one)
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     work[path.parent] = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=path.parent))
                 temps[path] = work[path.parent] / f"new-{len(temps)}.tmp"
             _write_temps([(tmp, files[path]) for path, tmp in temps.items()])
@@ -180,11 +180,22 @@ def _join_all(threads: list[threading.Thread]) -> None:
 
 
 def _write_temp(tmp: Path, data: bytes) -> None:
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
+    """`data` in a new file `tmp`, on disk (fsync), readable by all (0o644). The file
+    descriptor used directly: what open(tmp, "wb"), write, flush, fsync and os.chmod do,
+    without the buffered file's own system calls (fstat, isatty, lseek) and a second
+    look-up of the path."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o644)
+    finally:
+        os.close(fd)
+    if not hasattr(os, "fchmod"):  # (Windows)
+        os.chmod(tmp, 0o644)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -210,7 +221,10 @@ def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
 
 def _discard(work: dict[Path, Path]) -> None:
     for folder in work.values():
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rmdir(folder)  # empty, as after every run that replaced no earlier output
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _prune_empty(history: Path | None) -> None:
