@@ -105,7 +105,7 @@ def balanced(text: str, size_pt: float, width: float) -> str:
     for cuts in _cut_sets(len(tokens), n - 1):
         edges = [0, *cuts, len(tokens)]
         # (the widest line's width: the size times the most ems, as text_width of each line)
-        score = max([ems[b] - ems[a] for a, b in zip(edges, edges[1:])]) * size_pt * 20
+        score = max([ems[b] - ems[a] for a, b in zip(edges[:-1], edges[1:], strict=True)]) * size_pt * 20
         if score > limit:
             continue
         for c in cuts:  # the longest line as short as can be, breaking where a reader would
