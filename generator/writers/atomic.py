@@ -21,6 +21,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import Location, UserError, error, os_reason
@@ -154,25 +155,38 @@ def _write_temps(items: list[tuple[Path, bytes]]) -> None:
         except BaseException as e:  # noqa: BLE001 - raised again in the calling thread
             failures.append(e)
 
-    threads = [threading.Thread(target=write, args=item, daemon=True) for item in items[1:]]
+    futures: list[Future[None]] = []
     try:
-        for thread in threads:
-            thread.start()
+        for item in items[1:]:
+            futures.append(_writers().submit(write, *item))
         if items:
             _write_temp(*items[0])
     finally:
-        _join_all(threads)
+        _wait_all(futures)
     if failures:
         raise failures[0]
 
 
-def _join_all(threads: list[threading.Thread]) -> None:
-    """Wait for every thread; a Ctrl-C meanwhile is acted on once they have all ended."""
+_WRITERS: tuple[int, ThreadPoolExecutor] | None = None  # (process id, its writer threads)
+
+
+def _writers() -> ThreadPoolExecutor:
+    """The threads that write all files but the first, kept for the process: starting a
+    thread for every file cost about as much CPU as writing it. A forked process (a batch
+    worker) starts its own: it has only the thread that forked."""
+    global _WRITERS
+    if _WRITERS is None or _WRITERS[0] != os.getpid():
+        _WRITERS = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="write"))
+    return _WRITERS[1]
+
+
+def _wait_all(futures: list[Future[None]]) -> None:
+    """Wait for every writer; a Ctrl-C meanwhile is acted on once they have all ended."""
     interrupted = False
-    for thread in threads:
-        while thread.ident is not None and thread.is_alive():  # (ident: it was started)
+    for future in futures:
+        while not future.done():
             try:
-                thread.join()
+                future.exception()  # (waits; `write` keeps any exception for the caller)
             except KeyboardInterrupt:
                 interrupted = True
     if interrupted:
