@@ -32,6 +32,7 @@ _CODE = re.compile(r"^[0-9]+$")  # ASCII digits only: "２０１" must not pass 
 _SCIENTIFIC = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)[eE][+-]?\d+\s*$")
 MAX_DIGITS = 20  # no real amount has more; longer ones are typing accidents
 _MAX_FORMULAS = 50_000  # formulas remembered per profile (_Builder.parse), by row: bounded
+_MAX_ROW_PLANS = 256  # 功能分类 row plans remembered per profile and section (by rows and names): bounded
 
 
 @dataclass
@@ -268,25 +269,25 @@ class _Builder:
                     hint=f"请核对编码；确属新增科目时，可在该行写“{NAME_KEY}: 名称”"))
         self.rows[name] = ClassifiedRows(codes=codes, names={c: names.get(c) or catalogue.names.get(c, "")
                                                               for c in codes})
-        # One pass, not codes × codes: a large department has ~1,000 codes per section.
-        children: dict[str, list[str]] = {c: [] for c in codes}
-        for d in codes:  # sorted, so each parent's children stay in code order
-            if len(d) > 3 and d[:-2] in children:
-                children[d[:-2]].append(d)
-        children[TOTAL_ROW] = [c for c in codes if len(c) == 3]
-        labels = {c: self.row_label(c, catalogue, names) for c in codes}
-        for row in [TOTAL_ROW, *codes]:
-            kid_rows = [(f"{name}.{k}.", labels[k]) for k in children[row]]
-            for column, formula in spec.columns.items():
-                key = f"{name}.{row}.{column}"
-                fig = self.ledger.define(key)
-                kids = [(prefix + column, label) for prefix, label in kid_rows]
-                if formula:
-                    self._pending.append((key, formula, f"{name}.{row}"))
-                    if kids:
-                        fig.identities.append(sum_of(kids))
-                elif kids:
-                    fig.rule = sum_of(kids)
+        # The rows' figures, their rules and identities follow from the profile's section, the
+        # rows present and the names typed for them alone: made once per such shape
+        # (_functional_rows), then only defined in this ledger, in the same order.
+        plans = self.profile.plans.setdefault(("功能分类行", name), {})
+        shape = (tuple(codes), tuple([names.get(c) for c in codes]))
+        rows = plans.get(shape)
+        if rows is None:
+            if len(plans) >= _MAX_ROW_PLANS:
+                plans.clear()
+            rows = plans[shape] = _functional_rows(name, spec, codes, catalogue, names)
+        define, pending = self.ledger.define, self._pending
+        for key, formula, scope, identity, rule in rows:
+            fig = define(key)
+            if formula:
+                pending.append((key, formula, scope))
+                if identity is not None:
+                    fig.identities.append(identity)
+            elif rule is not None:
+                fig.rule = rule
         space = self.profile.plans.get(("隐含为零", name))
         if space is None:  # one predicate per profile: the ledger shares its answers (profile.zero_answers)
             space = self.profile.plans[("隐含为零", name)] = _zero_space(name, set(spec.columns))
@@ -513,6 +514,28 @@ class _Builder:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
             self.ledger.conditions.append(Condition(check.name, left, m.group(2), right))
+
+
+def _functional_rows(name: str, spec: DataSection, codes: list[str], catalogue: Catalogue,
+                     names: dict[str, str]) -> list[tuple[str, str, str, Expr | None, Expr | None]]:
+    """A 功能分类 table's figures, row by row ("合计" first) and column by column: (key, formula,
+    its scope, identity, rule). A row with rows under it is their sum: its rule, or, when the
+    column has a formula of its own, an identity it must satisfy."""
+    # One pass, not codes × codes: a large department has ~1,000 codes per section.
+    children: dict[str, list[str]] = {c: [] for c in codes}
+    for d in codes:  # sorted, so each parent's children stay in code order
+        if len(d) > 3 and d[:-2] in children:
+            children[d[:-2]].append(d)
+    children[TOTAL_ROW] = [c for c in codes if len(c) == 3]
+    labels = {c: _Builder.row_label(c, catalogue, names) for c in codes}
+    out: list[tuple[str, str, str, Expr | None, Expr | None]] = []
+    for row in [TOTAL_ROW, *codes]:
+        kid_rows = [(f"{name}.{k}.", labels[k]) for k in children[row]]
+        for column, formula in spec.columns.items():
+            kids = sum_of([(prefix + column, label) for prefix, label in kid_rows]) if kid_rows else None
+            out.append((f"{name}.{row}.{column}", formula, f"{name}.{row}", kids if formula else None,
+                        None if formula else kids))
+    return out
 
 
 def _economic_rows(name: str, spec: DataSection, names: dict[str, str]) -> tuple[list[str], list[tuple[str, Expr | None]]]:

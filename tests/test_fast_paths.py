@@ -57,3 +57,39 @@ def test_docx_from_the_kept_package_is_the_python_docx_one(path: Path) -> None:
     reference = docx._reference(docx.REFERENCE_DOCX)
     assert docx.docx_members(document) == docx._through_python_docx(document, reference)
 
+
+
+def test_functional_rows_kept_per_profile_follow_each_inputs_rows_and_names(tmp_path: Path) -> None:
+    """A 功能分类 table's rows, rules and identities are made once per profile for the rows an
+    input has and the names it types (figures._functional_rows): an input with another row, or
+    another name for a row, gets its own, as when nothing was kept."""
+    from generator.build import prepare
+    from generator.compute import ChecksFailed
+    from generator.options import RunOptions
+
+    example = ROOT / "data/examples/清远市政务服务数据管理局-2020-决算.yaml"
+    text = example.read_text(encoding="utf-8")
+    row = "  '2010301': {基本支出: 639.54}\n"
+    assert row in text
+    variants = {"same.yaml": text,
+                "named.yaml": text.replace(row, "  '2010301': {基本支出: 639.54, 科目名称: 本级行政运行}\n", 1),
+                "more.yaml": text.replace(row, row + "  '2010302': {基本支出: 1.00}\n", 1)}
+    options = RunOptions()
+
+    def rows(path: Path) -> dict[str, tuple[object, ...]]:
+        try:
+            ledger = prepare(path, options).figures.ledger
+        except ChecksFailed as failed:  # "more.yaml": its 合计 no longer adds up
+            assert failed.prepared is not None
+            ledger = failed.prepared.figures.ledger
+        return {key: (f.rule, f.identities, f.stated) for key, f in ledger.figures.items()}
+
+    for name, variant in variants.items():
+        (tmp_path / name).write_text(variant, encoding="utf-8")
+    kept = {name: rows(tmp_path / name) for name in variants}  # each after the one before it
+    profile = prepare(tmp_path / "same.yaml", options).profile
+    for name in variants:
+        profile.plans.clear()
+        profile.formulas.clear()
+        assert rows(tmp_path / name) == kept[name], name
+    assert kept["named.yaml"] != kept["same.yaml"] != kept["more.yaml"]
