@@ -72,7 +72,7 @@ _QUANTA = {places: Decimal(1).scaleb(-places) for places in range(9)}  # 1, 0.1,
 
 def round_half_up(value: Decimal, places: int) -> Decimal:
     quantum = _QUANTA.get(places) or Decimal(1).scaleb(-places)
-    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+    return value.quantize(quantum, ROUND_HALF_UP)  # positional: the keyword costs as much as the rounding
 
 
 def format_number(

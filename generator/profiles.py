@@ -703,6 +703,13 @@ class Profile:
         return {}
 
     @cached_property
+    def layouts(self) -> dict[tuple[Any, ...], Any]:
+        """What tables.py derives from this profile's table specs alone (a row's text cells,
+        the rows a 每类 spec generates), by (kind, id of the spec object, …): the profile holds
+        its model and with it each spec, so an id stays its object's while the profile lives."""
+        return {}
+
+    @cached_property
     def zero_answers(self) -> dict[tuple[Any, ...], dict[str, bool]]:
         """Which keys are implicit zeros (ledger.knows), by the zero spaces asked: each space
         is one of this profile's plans, so the answers hold for every input of the profile."""

@@ -12,7 +12,7 @@ Headers come from each column's header path; equal neighbouring prefixes merge.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -54,6 +54,25 @@ _ZERO_CELLS_MAX = 20000
 _text = lru_cache(maxsize=8192)(Cell)
 _BLANK = Cell("")
 
+_new = object.__new__
+_AMOUNT_FIELDS = vars(Cell("", align="right"))  # a right-aligned cell's fields (the rest at their defaults)
+
+
+def _amount_cell(text: str, value: Decimal, source: str) -> Cell:
+    """`Cell(text, value=value, align="right", source=source)`: an equal object, its fields set
+    in one dict update instead of the frozen dataclass's seven `object.__setattr__` calls
+    (a department's tables make hundreds of amount cells)."""
+    cell = _new(Cell)
+    fields = cell.__dict__
+    fields.update(_AMOUNT_FIELDS)
+    fields["text"], fields["value"], fields["source"] = text, value, source
+    return cell
+
+
+# Row layouts kept on the profile (Profile.layouts) at most this many: keys include the names
+# an input may give its 科目 rows, so a long batch could add a few per department.
+_LAYOUTS_MAX = 20000
+
 
 @lru_cache(maxsize=1024)
 def _line_cell(line: int) -> Cell:
@@ -67,11 +86,11 @@ def _single_key(expr: str) -> bool:
     return not _OPERATOR.search(expr)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     """One side-row before layout: either a label row or a classified code row."""
 
-    values: list[str | None]  # figure expressions (already with {编码} filled), None = blank
+    values: Sequence[str | None]  # figure expressions (already with {编码} filled), None = blank
     label: str = ""
     code: str = ""
     name: str = ""
@@ -82,6 +101,7 @@ class _Row:
 
 class TableRenderer:
     def __init__(self, profile: Profile, figures: Figures, department: str) -> None:
+        self._printed: dict[Display, dict[Decimal, tuple[Decimal, str | None]]] = {}  # see printed()
         self.profile = profile
         self.figures = figures
         self.ledger = figures.ledger
@@ -89,6 +109,9 @@ class TableRenderer:
         self.org_label = f"{profile.model.org_label}：{department}"
         self.department = department
         self._placeholders: dict[str, dict[str, str]] = {}
+        self._layouts = profile.layouts
+        if len(self._layouts) > _LAYOUTS_MAX:
+            self._layouts.clear()
 
     def placeholders(self) -> dict[str, str]:
         """{部门名称}, {金额单位}, … of the table being rendered (its unit)."""
@@ -118,19 +141,34 @@ class TableRenderer:
                 if cell is None:
                     cell = self._zeros[expr] = self._cell(_ZERO + yuan, expr)
                 return cell
-            return self._cell(_ZERO + yuan, expr)
+            # _cell(_ZERO + yuan, expr): a nonzero sum keeps the value and sign of `yuan`, so
+            # it rounds and prints alike
+            value, text = self.printed(yuan)
+            if text is None:
+                return self._cell(_ZERO + yuan, expr)
+            return _amount_cell(text, value, expr)
         return self._cell(self.evaluate(expr), expr if ledger.knows(expr) else "")
+
+    def printed(self, yuan: Decimal) -> tuple[Decimal, str | None]:
+        """A nonzero figure in the table's unit and places, with its text (None when it rounds
+        to zero: see _cell); kept by amount for the department, as most amounts print in
+        several tables (a total, its 类 row, the 总表)."""
+        printed = self._printed_here.get(yuan)
+        if printed is None:
+            value = (yuan / self._scale).quantize(self._quantum, ROUND_HALF_UP)
+            printed = self._printed_here[yuan] = (value, format(value, self._format) if value != 0 else None)
+        return printed
 
     def _cell(self, yuan: Decimal, source: str) -> Cell:
         d = self._display
         # from_yuan(yuan, d.unit, d.places), its parts looked up once per table
-        value = (yuan / self._scale).quantize(self._quantum, rounding=ROUND_HALF_UP)
+        value = (yuan / self._scale).quantize(self._quantum, ROUND_HALF_UP)
         if value == 0:
             if d.zero == "空白":
                 return Cell("", align="right")  # no number either: the workbook cell stays empty
             return Cell(d.text(value), value=value, align="right", source=source)
         # d.text(value): format_number of a figure already rounded to its places
-        return Cell(format(value, self._format), value=value, align="right", source=source)
+        return _amount_cell(format(value, self._format), value, source)
 
     @property
     def display(self) -> Display:
@@ -142,6 +180,7 @@ class TableRenderer:
         self._scale = UNIT_SCALE[display.unit]
         self._quantum = Decimal(1).scaleb(-display.places)
         self._format = f",.{display.places}f" if display.thousands else f".{display.places}f"
+        self._printed_here = self._printed.setdefault(display, {})
         zeros = _ZERO_CELLS.setdefault(display, {})
         if len(zeros) > _ZERO_CELLS_MAX:  # a long batch of departments with their own list records
             zeros.clear()
@@ -180,7 +219,11 @@ class TableRenderer:
         else:
             columns, rows = self.fixed(spec)
         values = self.placeholders()
-        header, depth = _header_grid(tuple(tuple(fill(h, values) for h in c.header) for c in columns))
+        frame = self._layouts.get(("表", id(spec)))
+        if frame is None:
+            frame = self._layouts[("表", id(spec))] = _frame(columns)
+        paths, grid, widths = frame
+        header, depth = grid or _header_grid(tuple(tuple(fill(h, values) for h in path) for path in paths))
         empty = all(c.value == 0 for row in rows for c in row if c.value is not None)
         if spec.column_numbers:
             rows.insert(0, _column_numbers(tuple(c.content for c in columns)))
@@ -198,7 +241,7 @@ class TableRenderer:
             rows=tuple(tuple(r) for r in rows),
             notes=tuple(notes),
             landscape=spec.orientation == "横向",
-            widths=tuple(c.width or _DEFAULT_WIDTH.get(c.content, 1.4) for c in columns),
+            widths=widths,
             number_format=self.display.number_format(),
             unit=self.display.unit,
             places=self.display.places,
@@ -216,11 +259,30 @@ class TableRenderer:
         # a row's amounts first (in the same order as a whole row's); when only rows with an
         # amount are listed, its code and name cells only if it is printed
         body = []
+        layouts = self._layouts
         for code in rows_info.codes:
-            amounts = [amount(k) for k in keys(code)]
+            name = rows_info.names.get(code, "")
+            layout = layouts.get(("科目", id(spec), code, name))
+            if layout is None:
+                layout = layouts[("科目", id(spec), code, name)] = self.code_row_layout(spec, rows_info, code, keys)
+            template, slots, row_keys = layout
+            amounts = [amount(k) for k in row_keys]
             if every or any(c.value for c in amounts if c.value is not None):
-                body.append(self.classified_row(spec, rows_info, code, iter(amounts)))
+                cells = list(template)
+                for pos, cell in zip(slots, amounts, strict=True):
+                    cells[pos] = cell
+                body.append(cells)
         return spec.columns, self.with_total(total, body)
+
+    def code_row_layout(self, spec: TableSpec, info: ClassifiedRows, code: str,
+                        keys: Callable[[str], list[str | None]]) -> tuple[tuple[Cell | None, ...], tuple[int, ...],
+                                                                          tuple[str | None, ...]]:
+        """A 科目 row (not 合计) as `classified_row` makes it, its amount cells left as None, with
+        their positions and figure keys: the same for every department whose row has this code
+        and name (a 经济分类 key of a code other than 合计 depends on the spec and code alone)."""
+        row_keys = tuple(keys(code))
+        template = self.classified_row(spec, info, code, iter([None] * len(row_keys)))  # type: ignore[list-item]
+        return tuple(template), tuple(i for i, c in enumerate(template) if c is None), row_keys
 
     def row_keys(self, spec: TableSpec) -> Callable[[str], list[str | None]]:
         """A 科目 row's figure keys by its code, one per column that shows an amount
@@ -320,13 +382,11 @@ class TableRenderer:
         for spec in specs:
             generated = []
             if spec.each_class is not None:
-                names = self.profile.catalogues["功能分类"].names
-                generated = [_Row([v.replace("{编码}", code) for v in spec.values], label=names.get(code, code))
-                             for code in listed_classes(self.profile, spec.each_class)]
+                generated = [_Row(values, label=label) for values, label in self.class_rows(spec)]
             elif spec.econ_classes is not None:
                 section = spec.values[0].split(".")[0] if spec.values else ""
                 info = self.figures.rows[section]
-                generated = [_Row([v.replace("{编码}", code) for v in spec.values], code=code, name=info.names[code])
+                generated = [_Row(self.code_values(spec, code), code=code, name=info.names[code])
                              for code in info.codes if code[:3] in spec.econ_classes]
             elif spec.label is None and not spec.values:
                 out.append((spec, _Row([], blank=True)))
@@ -340,28 +400,41 @@ class TableRenderer:
             out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
         return out
 
+    def code_values(self, spec: RowSpec, code: str) -> tuple[str | None, ...]:
+        """A generated row's figure expressions: the spec's values with {编码} filled (kept per profile)."""
+        values = self._layouts.get(("编码", id(spec), code))
+        if values is None:
+            values = self._layouts[("编码", id(spec), code)] = tuple(
+                v.replace("{编码}", code) for v in spec.values)  # type: ignore[union-attr]
+        return values
+
+    def class_rows(self, spec: RowSpec) -> tuple[tuple[tuple[str | None, ...], str], ...]:
+        """The (values, label) of each row a 每类 spec generates: made once per profile."""
+        key = ("每类", id(spec))
+        rows = self._layouts.get(key)
+        if rows is None:
+            names = self.profile.catalogues["功能分类"].names
+            rows = self._layouts[key] = tuple(
+                (tuple(v.replace("{编码}", code) for v in spec.values), names.get(code, code))  # type: ignore[union-attr]
+                for code in listed_classes(self.profile, spec.each_class or []))
+        return rows
+
     def side_cells(self, side: SideSpec, row: _Row, line: int, labelled: bool | None = None) -> list[Cell]:
         """One side of a row; `labelled`: whether the side has a 标签 column (else asked here)."""
-        cells: list[Cell] = []
-        values = iter(row.values)
-        for c in side.columns:
-            kind = c.content
-            if kind == "行次":
-                cells.append(_line_cell(line))
-            elif row.blank:
-                cells.append(_BLANK)
-            elif kind == "标签":
-                cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
-            elif kind == "编码":
-                cells.append(_text(row.code))
-            elif kind == "名称":
-                cells.append(_text(row.name))
-            else:
-                cells.append(self.amount(next(values, None)))
         if labelled is None:
             labelled = any(c.content == "标签" for c in side.columns)
-        if row.label and not labelled:
-            cells = _merge_label(cells, side.columns, row.label)
+        key = ("对照", id(side), row.label, row.indent, row.center, row.code, row.name, row.blank, line, labelled)
+        layout = self._layouts.get(key)
+        if layout is None:
+            layout = self._layouts[key] = _side_layout(side, row, line, labelled)
+        template, slots = layout
+        cells = list(template)
+        values = row.values
+        amount = self.amount
+        for i, pos in enumerate(slots):
+            cell = amount(values[i] if i < len(values) else None)
+            if pos >= 0:
+                cells[pos] = cell
         return cells
 
     # 固定行 -------------------------------------------------------------------------------
@@ -422,6 +495,16 @@ class TableRenderer:
         return cells
 
 
+def _frame(columns: list[ColumnSpec]) -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[HeaderCell, ...], int] | None,
+                                             tuple[float, ...]]:
+    """What a table's columns alone decide: their header paths, the header grid when no header
+    text has a placeholder ({年度} …: else filled for each department), their relative widths."""
+    paths = tuple(tuple(c.header) for c in columns)
+    plain = not any("{" in h for path in paths for h in path)
+    return (paths, _header_grid(paths) if plain else None,
+            tuple(c.width or _DEFAULT_WIDTH.get(c.content, 1.4) for c in columns))
+
+
 @lru_cache(maxsize=1024)
 def _header_grid(paths: tuple[tuple[str, ...], ...]) -> tuple[tuple[HeaderCell, ...], int]:
     """`header_grid` of a table's filled header paths (the same for every department)."""
@@ -451,6 +534,32 @@ def _column_numbers(kinds: tuple[str, ...]) -> tuple[Cell, ...]:
             cells.append(Cell(str(n), align="center"))
         i += 1
     return tuple(cells)
+
+
+def _side_layout(side: SideSpec, row: _Row, line: int, labelled: bool) -> tuple[tuple[Cell | None, ...], tuple[int, ...]]:
+    """One side of a row without its amounts: its cells with None where each amount goes, and
+    the position of each amount column in order (-1 for one a merged row label covers: its
+    figure is still evaluated, as the side's columns are, but not shown)."""
+    cells: list[Cell | None] = []
+    amounts: list[int] = []
+    for c in side.columns:
+        kind = c.content
+        if kind == "行次":
+            cells.append(_line_cell(line))
+        elif row.blank:
+            cells.append(_BLANK)
+        elif kind == "标签":
+            cells.append(_text(row.label, indent=row.indent, align="center" if row.center else "left"))
+        elif kind == "编码":
+            cells.append(_text(row.code))
+        elif kind == "名称":
+            cells.append(_text(row.name))
+        else:
+            amounts.append(len(cells))
+            cells.append(None)
+    if row.label and not labelled:
+        cells = _merge_label(cells, side.columns, row.label)  # type: ignore[arg-type]
+    return tuple(cells), tuple(pos if cells[pos] is None else -1 for pos in amounts)
 
 
 def listed_classes(profile: Profile, codes: list[str]) -> list[str]:

@@ -69,8 +69,17 @@ def test_tables_alike_with_and_without_the_kept_cells() -> None:
     tables._ZERO_CELLS.clear()
     tables._text.cache_clear()
     tables._header_grid.cache_clear()
+    for p in paths:
+        prepare(p, options).profile.layouts.clear()  # rows' text cells, 每类 rows, header grids
     fresh = [render_full(prepare(p, options), options)[0] for p in paths]
     assert first == again == fresh
+
+
+def test_amount_cells_made_the_short_way_are_cells() -> None:
+    for printed, value, source in [("1,234.50", Decimal("1234.50"), "支出决算表.合计.基本支出"), ("-0.01", Decimal("-0.01"), "")]:
+        made = tables._amount_cell(printed, value, source)
+        expected = tables.Cell(printed, value=value, align="right", source=source)
+        assert (made, vars(made), hash(made), repr(made)) == (expected, vars(expected), hash(expected), repr(expected))
 
 
 def test_implicit_zero_answers_shared_by_a_profile_are_each_departments_own() -> None:
