@@ -127,9 +127,11 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
                         whole = value(whole_key) if ledger.knows(whole_key) else Decimal(0)
                     except InvalidFigure:  # unreadable input, reported where it is
                         continue
+                if not terms:  # no part has a figure in this row and column: nothing to compare
+                    continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 # a row below already reported (asked only of a row over: codes × codes otherwise)
-                if terms and total - whole > ledger.tolerance and not any(
+                if total - whole > ledger.tolerance and not any(
                         (d, whole_col) in reported for d in codes
                         if d != code and (code == "合计" or d.startswith(code))):
                     typed = any(ledger.figures[k].stated is not None for k in terms if k in ledger.figures)

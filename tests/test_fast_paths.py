@@ -112,3 +112,29 @@ def test_self_naming_sentences_are_searched_only_where_they_can_be() -> None:
                 found += 1
                 assert any(word in m.group(0) for word in words), (pattern.pattern, m.group(0))
     assert found >= len(samples)
+
+
+def test_ledger_fmt_prints_what_format_number_prints() -> None:
+    """Ledger.fmt prints a figure with as many decimals as it has (2 to 6) directly: the text
+    format_number gives after rounding (half up) to those decimals."""
+    import random
+    from decimal import Decimal
+
+    from generator.amounts import format_number
+    from generator.ledger import Ledger
+
+    def reference(ledger: Ledger, yuan: Decimal, signed: bool) -> str:
+        value = yuan / (Decimal(10000) if ledger.unit == "万元" else Decimal(1))
+        places = max(2, -value.normalize().as_tuple().exponent) if value else 2
+        text = format_number(value, places=min(places, 6))
+        return f"{'+' if signed and yuan > 0 else ''}{text} {ledger.unit}"
+
+    rng = random.Random(11)
+    values = [Decimal(0), Decimal("-0"), Decimal("0.00"), Decimal("1E+3"), Decimal("-1E+5"), Decimal("0.0000001"),
+              Decimal("123456789012.3456789"), Decimal("-0.005"), Decimal("99999999.995")]
+    values += [Decimal(rng.randint(-10**14, 10**14)).scaleb(-rng.randint(-3, 9)) for _ in range(3000)]
+    for unit in ("万元", "元"):
+        ledger = Ledger(Decimal(0), unit)
+        for value in values:
+            for signed in (False, True):
+                assert ledger.fmt(value, signed) == reference(ledger, value, signed), (unit, value)
