@@ -32,6 +32,7 @@ from .profiles import DEFAULT_BASELINES, LAST_YEAR, BaselineSpec
 from .rows import TemplateVocabularyError, row_functions, sentence
 
 _SINGLE_KEY = re.compile(r"^[^\s+\-]+$")
+_ZERO = Decimal(0)
 
 
 Citation = tuple[str, str]  # (figure key, number as printed)
@@ -104,6 +105,9 @@ class Narrative:
     # -- values ---------------------------------------------------------------------------
     def value(self, x: Any) -> Decimal:
         """A figure: a Decimal in 元, a ledger expression, or a comparison item's name."""
+        key = self.key_of(x)
+        if key:  # one figure the ledger has (most calls): what comparison_value's evaluate_text
+            return _ZERO + self.ledger.value(key)  # gives for its one term, without parsing the text
         return comparison_value(self.ledger, self.comparisons, x)
 
     def rendered(self, render: Callable[[], str]) -> NarrativeText:

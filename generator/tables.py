@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 
 from .amounts import UNIT_SCALE, from_yuan
 from .document import Cell, HeaderCell, Table
@@ -53,6 +55,7 @@ _ZERO_CELLS_MAX = 20000
 # made once (a Cell is immutable, so one may stand in many tables).
 _text = lru_cache(maxsize=8192)(Cell)
 _BLANK = Cell("")
+_value = attrgetter("value")
 
 _new = object.__new__
 _AMOUNT_FIELDS = vars(Cell("", align="right"))  # a right-aligned cell's fields (the rest at their defaults)
@@ -97,6 +100,9 @@ class _Row:
     indent: int = 0
     center: bool = False
     blank: bool = False
+
+
+_BLANK_ROW = _Row((), blank=True)  # shared: nothing changes a blank row (numbered() skips it)
 
 
 class TableRenderer:
@@ -224,7 +230,8 @@ class TableRenderer:
             frame = self._layouts[("表", id(spec))] = _frame(columns)
         paths, grid, widths = frame
         header, depth = grid or _header_grid(tuple(tuple(fill(h, values) for h in path) for path in paths))
-        empty = all(c.value == 0 for row in rows for c in row if c.value is not None)
+        # all(c.value == 0 for row in rows for c in row if c.value is not None), in C
+        empty = not any(map(_value, chain.from_iterable(rows)))
         if spec.column_numbers:
             rows.insert(0, _column_numbers(tuple(c.content for c in columns)))
         notes = [fill(n, values) for n in spec.notes]
@@ -389,7 +396,7 @@ class TableRenderer:
                 generated = [_Row(self.code_values(spec, code), code=code, name=info.names[code])
                              for code in info.codes if code[:3] in spec.econ_classes]
             elif spec.label is None and not spec.values:
-                out.append((spec, _Row([], blank=True)))
+                out.append((spec, _BLANK_ROW))
                 continue
             else:
                 label = fill(spec.label or "", self.placeholders())
@@ -397,7 +404,10 @@ class TableRenderer:
                 if self.listed_if(spec, row, generated=False):
                     out.append((spec, row))
                 continue
-            out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
+            if spec.optional or self.display.rows == "有数":
+                out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
+            else:  # listed_if lists every one
+                out += [(spec, row) for row in generated]
         return out
 
     def code_values(self, spec: RowSpec, code: str) -> tuple[str | None, ...]:
@@ -570,7 +580,7 @@ def listed_classes(profile: Profile, codes: list[str]) -> list[str]:
 
 
 def _pad(rows: list[_Row], n: int) -> list[_Row]:
-    return rows + [_Row([], blank=True) for _ in range(n - len(rows))]
+    return rows + [_BLANK_ROW] * (n - len(rows))
 
 
 def _merge_label(cells: list[Cell], columns: list[ColumnSpec], label: str) -> list[Cell]:

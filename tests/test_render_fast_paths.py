@@ -100,3 +100,38 @@ def test_implicit_zero_answers_shared_by_a_profile_are_each_departments_own() ->
         alone = Ledger(ledger.tolerance, ledger.unit)
         alone.figures, alone.zero_spaces = ledger.figures, ledger.zero_spaces
         assert {key: ledger.knows(key) for key in sorted(asked)} == {key: alone.knows(key) for key in sorted(asked)}
+
+
+def test_template_environment_gives_what_jinjas_own_gives(tmp_path: Path) -> None:
+    """Dict keys read as attributes and plain functions called straight away (text._Environment,
+    _Context): the same text, and the same error, as Jinja's own Environment and Context."""
+    import jinja2
+
+    class Words:
+        def say(self, x: str) -> str:
+            return f"《{x}》"
+
+    def stop() -> str:
+        raise StopIteration
+
+    @jinja2.pass_context
+    def section(ctx: jinja2.runtime.Context) -> str:
+        return str(ctx.get("节"))
+
+    source = ("{{ d.名称 }}{{ d.items() | list | length }}{% for x in d.列表 %}{% set 节 = x %}{{ f(x, y=2) }}"
+              "{{ w.say(x) }}{{ sec() }}{% endfor %}{{ d.没有 is defined }}{{ g() is defined }}{{ sec() }}")
+    values = {"d": {"名称": "甲", "列表": [1, 2]}, "f": lambda x, y: x + y, "w": Words(), "g": stop, "sec": section}
+    (tmp_path / "t.j2").write_text(source, encoding="utf-8")
+    ours = text.environment(tmp_path)
+    theirs = text.environment(tmp_path, cls=jinja2.Environment)
+    assert type(ours) is not jinja2.Environment
+    assert ours.get_template("t.j2").render(values) == theirs.get_template("t.j2").render(values) \
+        == "甲23《1》14《2》2FalseFalseNone"
+    for bad in ["{{ d.没有 + 1 }}", "{{ d.名称.没有.更没有 }}", "{{ f(1) }}"]:
+        (tmp_path / "bad.j2").write_text(bad, encoding="utf-8")
+        errors = []
+        for env in (ours, theirs):
+            with pytest.raises(Exception) as e:  # noqa: PT011 - whichever Jinja raises, both the same
+                env.get_template("bad.j2").render(values)
+            errors.append((type(e.value), str(e.value)))
+        assert errors[0] == errors[1], bad
