@@ -31,8 +31,13 @@ def escape(data: str, entities: dict[str, str] | None = None) -> str:
     return data
 
 
+_ATTR_SPECIAL = re.compile('[&<>"\n\r\t]')
+
+
 def quoteattr(data: str) -> str:
     """`data` escaped and quoted as an attribute value, newlines and tabs as references."""
+    if _ATTR_SPECIAL.search(data) is None:  # (as a rule) nothing below would change it
+        return f'"{data}"'
     data = escape(data, {"\n": "&#10;", "\r": "&#13;", "\t": "&#9;"})
     if '"' not in data:
         return f'"{data}"'

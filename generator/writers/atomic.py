@@ -21,6 +21,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import Location, UserError, error, os_reason
@@ -98,8 +99,8 @@ def write_all(files: dict[Path, bytes], history: Path | None = None, tidy: bool 
     try:
         with sigterm_as_interrupt():
             for path in files:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                if path.parent not in work:
+                if path.parent not in work:  # (each folder made once: the outputs share one)
+                    path.parent.mkdir(parents=True, exist_ok=True)
                     work[path.parent] = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-", dir=path.parent))
                 temps[path] = work[path.parent] / f"new-{len(temps)}.tmp"
             _write_temps([(tmp, files[path]) for path, tmp in temps.items()])
@@ -154,25 +155,38 @@ def _write_temps(items: list[tuple[Path, bytes]]) -> None:
         except BaseException as e:  # noqa: BLE001 - raised again in the calling thread
             failures.append(e)
 
-    threads = [threading.Thread(target=write, args=item, daemon=True) for item in items[1:]]
+    futures: list[Future[None]] = []
     try:
-        for thread in threads:
-            thread.start()
+        for item in items[1:]:
+            futures.append(_writers().submit(write, *item))
         if items:
             _write_temp(*items[0])
     finally:
-        _join_all(threads)
+        _wait_all(futures)
     if failures:
         raise failures[0]
 
 
-def _join_all(threads: list[threading.Thread]) -> None:
-    """Wait for every thread; a Ctrl-C meanwhile is acted on once they have all ended."""
+_WRITERS: tuple[int, ThreadPoolExecutor] | None = None  # (process id, its writer threads)
+
+
+def _writers() -> ThreadPoolExecutor:
+    """The threads that write all files but the first, kept for the process: starting a
+    thread for every file cost about as much CPU as writing it. A forked process (a batch
+    worker) starts its own: it has only the thread that forked."""
+    global _WRITERS
+    if _WRITERS is None or _WRITERS[0] != os.getpid():
+        _WRITERS = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="write"))
+    return _WRITERS[1]
+
+
+def _wait_all(futures: list[Future[None]]) -> None:
+    """Wait for every writer; a Ctrl-C meanwhile is acted on once they have all ended."""
     interrupted = False
-    for thread in threads:
-        while thread.ident is not None and thread.is_alive():  # (ident: it was started)
+    for future in futures:
+        while not future.done():
             try:
-                thread.join()
+                future.exception()  # (waits; `write` keeps any exception for the caller)
             except KeyboardInterrupt:
                 interrupted = True
     if interrupted:
@@ -180,11 +194,22 @@ def _join_all(threads: list[threading.Thread]) -> None:
 
 
 def _write_temp(tmp: Path, data: bytes) -> None:
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.chmod(tmp, 0o644)
+    """`data` in a new file `tmp`, on disk (fsync), readable by all (0o644). The file
+    descriptor used directly: what open(tmp, "wb"), write, flush, fsync and os.chmod do,
+    without the buffered file's own system calls (fstat, isatty, lseek) and a second
+    look-up of the path."""
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+        os.fsync(fd)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o644)
+    finally:
+        os.close(fd)
+    if not hasattr(os, "fchmod"):  # (Windows)
+        os.chmod(tmp, 0o644)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -210,7 +235,10 @@ def _roll_back(done: list[tuple[Path, Path | None]]) -> None:
 
 def _discard(work: dict[Path, Path]) -> None:
     for folder in work.values():
-        shutil.rmtree(folder, ignore_errors=True)
+        try:
+            os.rmdir(folder)  # empty, as after every run that replaced no earlier output
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _prune_empty(history: Path | None) -> None:

@@ -32,19 +32,38 @@ def snapshot_xml(body: Body) -> str:
     out = ["<snapshot>"]
     for t in body.tables:
         out.append(f'<table index="{t.index}" label={quoteattr(t.label)} header="{t.header_rows}">')
-        for row in t.grid:
-            out.append("<r>" + "".join(map(_value_xml, row)) + "</r>")
+        grid = t.grid
+        if grid and all(grid) and not _needs_escape("".join(map("".join, grid))):
+            # (nearly every table: no cell needs escaping) the rows as the loop below writes
+            # them, each cell <v>text</v>, joined in two C-level passes
+            out.append("<r><v>" + "</v></r><r><v>".join(map("</v><v>".join, grid)) + "</v></r>")
+        else:
+            for row in grid:
+                out.append("<r>" + "".join(map(_value_xml, row)) + "</r>")
         out.append("</table>")
-    for p in body.paragraphs:
-        out.append(f"<p style={quoteattr(p.style)} heading={quoteattr(p.heading)}>"
-                   f"{escape(p.text)}</p>")
+    paragraphs = body.paragraphs
+    # (as a rule no paragraph needs escaping: one look at them all instead of one each)
+    plain = not _needs_escape("".join([p.text for p in paragraphs]))
+    for p in paragraphs:
+        out.append(f"<p style={_quoted(p.style)} heading={_quoted(p.heading)}>"
+                   f"{p.text if plain else escape(p.text)}</p>")
     out.append("</snapshot>")
     return "".join(out)
+
+
+def _needs_escape(text: str) -> bool:
+    """Whether `escape` changes `text`."""
+    return "&" in text or "<" in text or ">" in text
 
 
 @lru_cache(maxsize=16384)
 def _value_xml(text: str) -> str:
     return f"<v>{escape(text)}</v>"  # (cached: a table's cell texts recur, as in docx_table)
+
+
+@lru_cache(maxsize=4096)
+def _quoted(text: str) -> str:
+    return quoteattr(text)  # (cached: a document's paragraphs have a few styles and headings)
 
 
 def read_snapshot(root: Any) -> Body | None:

@@ -77,26 +77,39 @@ def balanced(text: str, size_pt: float, width: float) -> str:
     more than one line: a centred title never ends with one character alone. Breaks prefer
     the boundaries of a run of digits (…管理局 / 2020年度…) and even character positions
     (budget words are mostly two characters: 本年收入 / 合计)."""
-    if "\n" in text or len(lines_needed(text, size_pt, width)) < 2:
+    if "\n" in text:
+        return text
+    n = len(lines_needed(text, size_pt, width))
+    if n < 2:
         return text
     tokens = _tokens(text)
-    n = len(lines_needed(text, size_pt, width))
+    # Running totals over the tokens, of ems and of characters: a line's width is the
+    # difference of two totals times the size, the same float as text_width of the line
+    # (ems are multiples of a quarter, which floats add exactly in any order).
+    ems, chars = [0.0], [0]
+    for token in tokens:
+        ems.append(ems[-1] + sum(map(_ems, token)))
+        chars.append(chars[-1] + len(token))
+    # What a break before token c adds to the score (the longest line's width)
+    bonus = [0.0] * len(tokens)
+    for c in range(1, len(tokens)):
+        before, after = tokens[c - 1][-1], tokens[c][0]
+        if before in "：:，、":
+            bonus[c] = -(width / 2)  # after a colon: where a typesetter breaks
+        elif _is_wide(before) != _is_wide(after):
+            bonus[c] = -(width / 4)  # at a run of digits (a name, then the year)
+        elif chars[c] % 2:
+            bonus[c] = size_pt * 30  # inside a two-character word, most likely
+    limit = width - size_pt * 10
     best: tuple[float, list[int]] | None = None
     for cuts in _cut_sets(len(tokens), n - 1):
-        pieces = ["".join(tokens[a:b]) for a, b in zip([0, *cuts], [*cuts, len(tokens)],
-                                                        strict=True)]
-        widths = [text_width(p, size_pt) for p in pieces]
-        if max(widths) > width - size_pt * 10:
+        edges = [0, *cuts, len(tokens)]
+        # (the widest line's width: the size times the most ems, as text_width of each line)
+        score = max([ems[b] - ems[a] for a, b in zip(edges[:-1], edges[1:], strict=True)]) * size_pt * 20
+        if score > limit:
             continue
-        score = max(widths)  # the longest line as short as can be
-        for c in cuts:
-            before, after = tokens[c - 1][-1], tokens[c][0]
-            if before in "：:，、":
-                score -= width / 2  # after a colon: where a typesetter breaks
-            elif _is_wide(before) != _is_wide(after):
-                score -= width / 4  # at a run of digits (a name, then the year)
-            elif sum(len(t) for t in tokens[:c]) % 2:
-                score += size_pt * 30  # inside a two-character word, most likely
+        for c in cuts:  # the longest line as short as can be, breaking where a reader would
+            score += bonus[c]
         if best is None or score < best[0]:
             best = (score, cuts)
     if best is None:
