@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,17 +122,17 @@ def officer_texts(source: Source) -> Texts:
     """Every string of the input with its path, in the input's order."""
     out: Texts = []
 
-    def visit(path: tuple[str, ...], value: Any) -> None:  # the loader limits the depth (load.MAX_DEPTH)
-        if isinstance(value, str):
-            out.append((path, value))
-        elif isinstance(value, dict):
-            for k, v in value.items():
-                visit((*path, str(k)), v)
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                visit((*path, str(i)), v)
+    def visit(path: tuple[str, ...], items: Iterable[tuple[Any, Any]]) -> None:  # the loader limits the depth
+        for k, v in items:
+            # a leaf that is no text (an amount: most of an input) is passed over here, without a call
+            if isinstance(v, str):
+                out.append(((*path, str(k)), v))
+            elif isinstance(v, dict):
+                visit((*path, str(k)), v.items())
+            elif isinstance(v, list):
+                visit((*path, str(k)), enumerate(v))
 
-    visit((), source.data)
+    visit((), source.data.items())
     return out
 
 
@@ -162,11 +163,12 @@ def wrong_kind_words(source: Source, kind: str, texts: Texts | None = None) -> l
 # (示例单位 2023 once said “部门决算为示例市某某服务中心本级决算”). Other mentions of units
 # (市政府交办, 省政务服务数据管理局 …) are ordinary text and not looked at.
 _NAME = r"(?P<name>[^，。；、：:,;\s（）()“”]{2,40}?)"
+# Each with words one of which every match contains: a text with none of them is not searched.
 _SELF_NAMING = [
-    re.compile(r"(?:部门|单位)(?:决算|预算)为" + _NAME + r"本级(?:决算|预算)"),
-    re.compile(r"(?:纳入|包括)" + _NAME + r"本级"),
-    re.compile(r"(?:我|本)(?:部门|单位)[（(]" + _NAME + r"[）)]"),
-    re.compile(r"^" + _NAME + r"的?主要职责"),
+    (re.compile(r"(?:部门|单位)(?:决算|预算)为" + _NAME + r"本级(?:决算|预算)"), ("本级",)),
+    (re.compile(r"(?:纳入|包括)" + _NAME + r"本级"), ("本级",)),
+    (re.compile(r"(?:我|本)(?:部门|单位)[（(]" + _NAME + r"[）)]"), ("部门（", "单位（", "部门(", "单位(")),
+    (re.compile(r"^" + _NAME + r"的?主要职责"), ("主要职责",)),
 ]
 # what every sentence of _SELF_NAMING contains: a text without any of these is not looked at
 _MAY_NAME_SELF = re.compile(r"部门|单位|本级|主要职责")
@@ -189,7 +191,9 @@ def other_unit_names(source: Source, department: str, texts: Texts | None = None
     for path, text in texts:
         if not _MAY_NAME_SELF.search(text):
             continue
-        names = [m.group("name") for pattern in _SELF_NAMING for m in pattern.finditer(text.strip())]
+        stripped = text.strip()
+        names = [m.group("name") for pattern, needed in _SELF_NAMING if any(word in stripped for word in needed)
+                 for m in pattern.finditer(stripped)]
         for name in dict.fromkeys(n for n in names if not is_own(n)):
             out.append(warning(
                 "other-unit", f"文字中说本文档的单位是“{name}”，而本文档是“{own}”的",

@@ -40,6 +40,7 @@ class Expr(NamedTuple):
 
 
 _ZERO = Decimal(0)
+_ONE, _WAN = Decimal(1), Decimal(10000)
 _new = tuple.__new__  # a Term or Expr made without the Python-level __new__ (sum_of, per figure)
 
 
@@ -193,14 +194,14 @@ class Ledger:
         fig = self.figures.get(key)
         if fig is None:
             if self.knows(key):
-                return Decimal(0)
+                return _ZERO
             raise KeyError(key)
         if fig.stated is not None:
             result = fig.stated
         elif fig.rule is not None:
             result = self.evaluate(fig.rule, key)
         else:
-            result = Decimal(0)  # a leaf the input left out: nothing happened
+            result = _ZERO  # a leaf the input left out: nothing happened
         self._cache[key] = result
         return result
 
@@ -319,10 +320,14 @@ class Ledger:
         return text
 
     def fmt(self, yuan: Decimal, signed: bool = False) -> str:
-        scale = Decimal(10000) if self.unit == "万元" else Decimal(1)
-        value = yuan / scale
+        value = yuan / (_WAN if self.unit == "万元" else _ONE)
         places = max(2, -value.normalize().as_tuple().exponent) if value else 2
-        text = format_number(value, places=min(places, 6))
+        if value and places <= 6:
+            # format_number(value, places): the value has no more decimals than are printed, so
+            # its rounding changes nothing and it is not zero: the same text, printed directly
+            text = f"{value:,.{places}f}"
+        else:
+            text = format_number(value, places=min(places, 6))
         if signed and yuan > 0:
             text = "+" + text
         return f"{text} {self.unit}"

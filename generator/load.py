@@ -137,18 +137,22 @@ def _lean(loader: type[yaml.BaseLoader] | None) -> type[yaml.BaseLoader] | None:
     by_first = {first: tuple(resolvers) + everywhere
                 for first, resolvers in loader.yaml_implicit_resolvers.items() if first is not None}
     scalar, default = yaml.ScalarNode, loader.DEFAULT_SCALAR_TAG
+    # with no path resolver, Resolver.resolve's answer for a quoted scalar (its default tag)
+    # and for a collection (by its kind)
+    collections = {yaml.SequenceNode: loader.DEFAULT_SEQUENCE_TAG, yaml.MappingNode: loader.DEFAULT_MAPPING_TAG}
 
     class Lean(loader):  # type: ignore[valid-type,misc]
         descend_resolver = {}.get  # called with (parent, index): returns index, records nothing
         ascend_resolver = tuple  # called with (): returns (), records nothing
 
-        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-            if kind is scalar and implicit[0]:
-                for tag, regexp in by_first.get(value[:1], everywhere):
-                    if regexp.match(value):
-                        return tag
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str | None:
+            if kind is scalar:
+                if implicit[0]:
+                    for tag, regexp in by_first.get(value[:1], everywhere):
+                        if regexp.match(value):
+                            return tag
                 return default
-            return super().resolve(kind, value, implicit)
+            return collections.get(kind)
 
     return Lean
 
@@ -314,6 +318,17 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
 _KEYLIKE_START = re.compile(r"^\s*(?:-\s+)?([^\s#:：'\"\[\]{}，。；、（）()“”]{2,20})\s*：")
 
 
+_new_object = object.__new__
+
+
+def _located(file: str, line: int, column: int) -> Location:
+    """`Location(file, line, column)`, made without the frozen dataclass's __init__ (which sets
+    each of its five fields through object.__setattr__): the walk makes one for every value."""
+    location = _new_object(Location)
+    location.__dict__.update(file=file, line=line, column=column, sheet="", cell="")
+    return location
+
+
 class _Walker:
     def __init__(self, file: str, allow_aliases: bool = False, text: str = "", root: yaml.Node | None = None) -> None:
         self.file = file
@@ -384,7 +399,7 @@ class _Walker:
                         location=self.loc_of(key_node), hint="同一个键只能写一次，否则前面的数会被悄悄覆盖"))
                     self.skipped = True
                     continue
-                locations[here] = Location(file, mark.line + 1, mark.column + 1)
+                locations[here] = _located(file, mark.line + 1, mark.column + 1)
                 out[key] = self.walk(value_node, here)
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -392,7 +407,7 @@ class _Walker:
             for i, item in enumerate(node.value):
                 here = (*path, str(i))
                 mark = item.start_mark
-                locations[here] = Location(file, mark.line + 1, mark.column + 1)
+                locations[here] = _located(file, mark.line + 1, mark.column + 1)
                 items.append(self.walk(item, here))
             return items
         return self.scalar(node)

@@ -80,18 +80,17 @@ def unit_problems(profile: Profile, source: Source, figures: Figures, describe: 
     return []
 
 
-def _codes(ledger: Ledger, sections: list[str]) -> set[str]:
-    """The rows ("2010301", "合计") of the sections' figures, in one pass over the ledger."""
+def _rows(ledger: Ledger, sections: list[str]) -> dict[str, set[str]]:
+    """Each section's rows ("2010301", "合计") that have figures, in one pass over the ledger."""
+    out: dict[str, set[str]] = {s: set() for s in sections}
     dotted = [s for s in sections if "." in s]  # a name the first "." does not end: matched by prefix
-    plain = set(sections) - set(dotted)
-    out: set[str] = set()
     for k in ledger.figures:
-        section, dot, rest = k.partition(".")
-        if dot and section in plain:
-            out.add(rest.split(".", 1)[0])
+        section, dot, rest = k.partition(".")  # `section` has no ".": never one of `dotted`
+        if dot and (rows := out.get(section)) is not None:
+            rows.add(rest.split(".", 1)[0])
     for name in dotted:
         prefix = name + "."
-        out.update(k[len(prefix):].split(".")[0] for k in ledger.figures if k.startswith(prefix))
+        out[name].update(k[len(prefix):].split(".")[0] for k in ledger.figures if k.startswith(prefix))
     return out
 
 
@@ -107,7 +106,8 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
         if spec.whole not in data:
             continue
         parts = {name: cols for name, cols in spec.parts.items() if name in data}
-        codes = _codes(ledger, list(parts)) if parts else set()
+        rows = _rows(ledger, list(parts)) if parts else {}
+        codes: set[str] = set().union(*rows.values())
         # each column of the whole and the (section, column) pairs that make it up, in order
         targets = {whole_col: [(name, col) for name, cols in parts.items()
                                for col, target in cols.items() if target == whole_col]
@@ -116,20 +116,24 @@ def subset_problems(profile: Profile, figures: Figures, describe: Describe,
         for code in sorted(codes, key=lambda c: (c == "合计", -len(c), c)):
             found = []
             for whole_col, pairs in targets.items():
-                terms = [f"{name}.{code}.{col}" for name, col in pairs]
                 whole_key = f"{spec.whole}.{code}.{whole_col}"
                 if not ledger.spoiled:  # a key outside the figures is an implicit zero, or unknown: 0 either way
-                    terms = [k for k in terms if k in stated_or_derived and value(k)]
+                    # (a part without this row has no figure in it: its key is not made)
+                    terms = [k for name, col in pairs if code in rows[name]
+                             and (k := f"{name}.{code}.{col}") in stated_or_derived and value(k)]
                     whole = value(whole_key) if whole_key in stated_or_derived else Decimal(0)
                 else:
                     try:
-                        terms = [k for k in terms if ledger.knows(k) and value(k)]
+                        terms = [k for name, col in pairs
+                                 if ledger.knows(k := f"{name}.{code}.{col}") and value(k)]
                         whole = value(whole_key) if ledger.knows(whole_key) else Decimal(0)
                     except InvalidFigure:  # unreadable input, reported where it is
                         continue
+                if not terms:  # no part has a figure in this row and column: nothing to compare
+                    continue
                 total = sum((ledger.value(k) for k in terms), Decimal(0))
                 # a row below already reported (asked only of a row over: codes × codes otherwise)
-                if terms and total - whole > ledger.tolerance and not any(
+                if total - whole > ledger.tolerance and not any(
                         (d, whole_col) in reported for d in codes
                         if d != code and (code == "合计" or d.startswith(code))):
                     typed = any(ledger.figures[k].stated is not None for k in terms if k in ledger.figures)

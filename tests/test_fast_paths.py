@@ -93,3 +93,48 @@ def test_functional_rows_kept_per_profile_follow_each_inputs_rows_and_names(tmp_
         profile.formulas.clear()
         assert rows(tmp_path / name) == kept[name], name
     assert kept["named.yaml"] != kept["same.yaml"] != kept["more.yaml"]
+
+
+def test_self_naming_sentences_are_searched_only_where_they_can_be() -> None:
+    """inputs.other_unit_names searches a text with a pattern only when the text has one of the
+    pattern's words: every match of each pattern contains one (so no match is passed over)."""
+    from generator.inputs import _SELF_NAMING, officer_texts
+
+    samples = ["部门决算为示例市某某服务中心本级决算。", "纳入我部门（某某服务中心）决算编报范围的单位共2个，包括中心本级和下属单位。",
+               "本单位(某某站)", "示例市某某服务中心的主要职责是：", "某某中心主要职责", "单位预算为某某局本级预算",
+               "包括某某所本级", "我单位（示例单位）", "本部门（某某中心）"]
+    texts = samples + [text for path in sorted((ROOT / "data/examples").glob("*.yaml"))
+                       for _, text in officer_texts(load.load_yaml(path))]
+    found = 0
+    for pattern, words in _SELF_NAMING:
+        for text in texts:
+            for m in pattern.finditer(text.strip()):
+                found += 1
+                assert any(word in m.group(0) for word in words), (pattern.pattern, m.group(0))
+    assert found >= len(samples)
+
+
+def test_ledger_fmt_prints_what_format_number_prints() -> None:
+    """Ledger.fmt prints a figure with as many decimals as it has (2 to 6) directly: the text
+    format_number gives after rounding (half up) to those decimals."""
+    import random
+    from decimal import Decimal
+
+    from generator.amounts import format_number
+    from generator.ledger import Ledger
+
+    def reference(ledger: Ledger, yuan: Decimal, signed: bool) -> str:
+        value = yuan / (Decimal(10000) if ledger.unit == "万元" else Decimal(1))
+        places = max(2, -value.normalize().as_tuple().exponent) if value else 2
+        text = format_number(value, places=min(places, 6))
+        return f"{'+' if signed and yuan > 0 else ''}{text} {ledger.unit}"
+
+    rng = random.Random(11)
+    values = [Decimal(0), Decimal("-0"), Decimal("0.00"), Decimal("1E+3"), Decimal("-1E+5"), Decimal("0.0000001"),
+              Decimal("123456789012.3456789"), Decimal("-0.005"), Decimal("99999999.995")]
+    values += [Decimal(rng.randint(-10**14, 10**14)).scaleb(-rng.randint(-3, 9)) for _ in range(3000)]
+    for unit in ("万元", "元"):
+        ledger = Ledger(Decimal(0), unit)
+        for value in values:
+            for signed in (False, True):
+                assert ledger.fmt(value, signed) == reference(ledger, value, signed), (unit, value)
