@@ -230,24 +230,13 @@ def test_history_folder_name_is_unique(tmp_path: Path) -> None:
 def test_writer_threads_also_in_a_forked_process(tmp_path: Path) -> None:
     """The files after the first are written by threads kept for the process; a batch's forked
     worker has none of its parent's threads and starts its own (a lost thread: killed at 30 s)."""
-    import multiprocessing
-    import signal
+    from tests.forked import in_forked_child
 
     write_all({tmp_path / "p" / "a.docx": b"A", tmp_path / "p" / "b.xlsx": b"B"})  # the threads now exist
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child writes whether both files came, and right
-        try:
-            signal.alarm(30)
-            files = {tmp_path / "c" / "a.docx": b"A", tmp_path / "c" / "b.xlsx": b"B"}
-            write_all(files)
-            ok = all(p.read_bytes() == data for p, data in files.items())
-        except BaseException:  # noqa: BLE001 - reported to the parent as a failure
-            ok = False
-        os.write(write, b"1" if ok else b"0")
-        os._exit(0)
-    os.close(write)
-    assert os.read(read, 1) == b"1"
-    os.waitpid(pid, 0)
+
+    def written_in_child() -> bool:
+        files = {tmp_path / "c" / "a.docx": b"A", tmp_path / "c" / "b.xlsx": b"B"}
+        write_all(files)
+        return all(p.read_bytes() == data for p, data in files.items())
+
+    assert in_forked_child(written_in_child) is not False

@@ -55,25 +55,15 @@ def test_str_members_are_utf8() -> None:
 def test_background_zip_same_bytes_also_in_a_forked_process() -> None:
     # build.py deflates the Word document on another thread while the workbook is made; batch
     # workers are forked from a process that already has that thread (which a fork does not copy)
-    import multiprocessing
-    import os
+    from tests.forked import in_forked_child
 
     before = sys.getswitchinterval()
     with zipfix.zipping(MEMBERS) as zipped:
         assert zipped.result() == _zipfile_bytes(MEMBERS)
     assert sys.getswitchinterval() == before  # (shortened only while zipping)
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child writes whether the bytes came, and right (a lost thread: timeout)
-        try:
-            with zipfix.zipping(MEMBERS[::-1]) as zipped:
-                ok = zipped.result(timeout=30) == _zipfile_bytes(MEMBERS[::-1])
-        except BaseException:  # noqa: BLE001 - reported to the parent as a failure
-            ok = False
-        os.write(write, b"1" if ok else b"0")
-        os._exit(0)
-    os.close(write)
-    assert os.read(read, 1) == b"1"
-    os.waitpid(pid, 0)
+
+    def zipped_in_child() -> bool:
+        with zipfix.zipping(MEMBERS[::-1]) as zipped:
+            return zipped.result(timeout=30) == _zipfile_bytes(MEMBERS[::-1])
+
+    assert in_forked_child(zipped_in_child) is not False
