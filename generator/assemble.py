@@ -25,6 +25,7 @@ from .document import (
     Part,
     PercentCheck,
     Table,
+    copied,
 )
 from .errors import Location, Problem, UserError, as_errors, error
 from .ledger import Ledger, ProfileFormulaError
@@ -140,22 +141,7 @@ class _Finisher:
             self.listed += 1
             entry = {"表号": f"{caption} {block.title}" if caption else block.title,
                      "中文序号": f"{chinese_number(self.listed)}、{block.title}", "无": block.title}[toc.numbering]
-        return _replaced(block, caption=caption, org_label=org, unit_label=unit, landscape=landscape, toc=entry)
-
-
-_new = object.__new__
-
-
-def _replaced(table: Table, **changes: Any) -> Table:
-    """`dataclasses.replace(table, **changes)`: a Table has no __post_init__ and no field outside
-    __init__, so the copy is its fields with `changes` over them, set in one dict update
-    (replace goes through the frozen __init__'s 17 `object.__setattr__` calls)."""
-    assert changes.keys() <= table.__dict__.keys()
-    new = _new(type(table))
-    fields = new.__dict__
-    fields.update(table.__dict__)
-    fields.update(changes)
-    return new
+        return copied(block, caption=caption, org_label=org, unit_label=unit, landscape=landscape, toc=entry)
 
 
 def narrative_context(prepared: Prepared) -> tuple[Narrative, dict[str, Any]]:

@@ -507,16 +507,8 @@ class _Builder:
         return expr
 
     def conditions(self) -> None:
-        # Each check's condition is split ("甲 <= 乙") once per profile; its Condition is made
-        # again only when parsing gives other expressions than last time (parse's memo returns
-        # the same objects while its answers hold): a Condition is immutable, so it is shared.
-        plans = self.profile.plans
-        split = plans.get(("条件", ""))
-        if split is None:
-            split = plans[("条件", "")] = [(check, re.match(r"^(.*?)\s*(<=|>=|=)\s*(.*)$", check.condition))
-                                          for check in self.profile.model.checks]
-        made: dict[int, Condition] = plans.setdefault(("条件", "made"), {})
-        for i, (check, m) in enumerate(split):
+        for check in self.profile.model.checks:
+            m = re.match(r"^(.*?)\s*(<=|>=|=)\s*(.*)$", check.condition)
             try:
                 if not m:
                     raise ProfileFormulaError(f"校验“{check.name}”的条件应形如“甲 <= 乙”")
@@ -525,10 +517,7 @@ class _Builder:
             except ProfileFormulaError as e:
                 self.problems.append(error("profile-formula", str(e), location=Location(file=self.profile.file)))
                 continue
-            condition = made.get(i)
-            if condition is None or condition.left is not left or condition.right is not right:
-                condition = made[i] = Condition(check.name, left, m.group(2), right)
-            self.ledger.conditions.append(condition)
+            self.ledger.conditions.append(Condition(check.name, left, m.group(2), right))
 
 
 def _functional_rows(name: str, spec: DataSection, codes: list[str], catalogue: Catalogue,

@@ -322,12 +322,7 @@ class Ledger:
     def fmt(self, yuan: Decimal, signed: bool = False) -> str:
         value = yuan / (_WAN if self.unit == "万元" else _ONE)
         places = max(2, -value.normalize().as_tuple().exponent) if value else 2
-        if value and places <= 6:
-            # format_number(value, places): the value has no more decimals than are printed, so
-            # its rounding changes nothing and it is not zero: the same text, printed directly
-            text = f"{value:,.{places}f}"
-        else:
-            text = format_number(value, places=min(places, 6))
+        text = format_number(value, places=min(places, 6))
         if signed and yuan > 0:
             text = "+" + text
         return f"{text} {self.unit}"

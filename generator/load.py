@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from .chars import INPUT_REFUSED
+from .document import copied
 from .errors import Location, Problem, UserError, error, os_reason, warning
 
 # The one list of input suffixes: YAML is read here, workbooks by load_xlsx.py (combine.load_input
@@ -318,15 +319,12 @@ def _yaml_reason(e: yaml.MarkedYAMLError) -> str:
 _KEYLIKE_START = re.compile(r"^\s*(?:-\s+)?([^\s#:：'\"\[\]{}，。；、（）()“”]{2,20})\s*：")
 
 
-_new_object = object.__new__
+_NOWHERE = Location()
 
 
 def _located(file: str, line: int, column: int) -> Location:
-    """`Location(file, line, column)`, made without the frozen dataclass's __init__ (which sets
-    each of its five fields through object.__setattr__): the walk makes one for every value."""
-    location = _new_object(Location)
-    location.__dict__.update(file=file, line=line, column=column, sheet="", cell="")
-    return location
+    """`Location(file, line, column)`, made by `copied` (the walk makes one for every value)."""
+    return copied(_NOWHERE, file=file, line=line, column=column)
 
 
 class _Walker:

@@ -18,9 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import chain
 from operator import attrgetter
+from typing import Any
 
 from .amounts import UNIT_SCALE, from_yuan
-from .document import Cell, HeaderCell, Table
+from .document import Cell, HeaderCell, Table, copied
 from .figures import TOTAL_ROW, ClassifiedRows, Figures
 from .profiles import (
     ColumnSpec,
@@ -57,19 +58,13 @@ _text = lru_cache(maxsize=8192)(Cell)
 _BLANK = Cell("")
 _value = attrgetter("value")
 
-_new = object.__new__
-_AMOUNT_FIELDS = vars(Cell("", align="right"))  # a right-aligned cell's fields (the rest at their defaults)
+_AMOUNT = Cell("", align="right")
 
 
 def _amount_cell(text: str, value: Decimal, source: str) -> Cell:
-    """`Cell(text, value=value, align="right", source=source)`: an equal object, its fields set
-    in one dict update instead of the frozen dataclass's seven `object.__setattr__` calls
-    (a department's tables make hundreds of amount cells)."""
-    cell = _new(Cell)
-    fields = cell.__dict__
-    fields.update(_AMOUNT_FIELDS)
-    fields["text"], fields["value"], fields["source"] = text, value, source
-    return cell
+    """`Cell(text, value=value, align="right", source=source)`, made by `copied` (a department's
+    tables make hundreds of amount cells)."""
+    return copied(_AMOUNT, text=text, value=value, source=source)
 
 
 # Row layouts kept on the profile (Profile.layouts) at most this many: keys include the names
@@ -119,6 +114,14 @@ class TableRenderer:
         if len(self._layouts) > _LAYOUTS_MAX:
             self._layouts.clear()
 
+    def _kept(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What `make` gives, kept on the profile under `key` (Profile.layouts: keys name the
+        profile's spec objects, so what is kept follows from the profile alone)."""
+        found = self._layouts.get(key)
+        if found is None:
+            found = self._layouts[key] = make()
+        return found
+
     def placeholders(self) -> dict[str, str]:
         """{部门名称}, {金额单位}, … of the table being rendered (its unit)."""
         unit = self.display.unit
@@ -147,36 +150,31 @@ class TableRenderer:
                 if cell is None:
                     cell = self._zeros[expr] = self._cell(_ZERO + yuan, expr)
                 return cell
-            # _cell(_ZERO + yuan, expr): a nonzero sum keeps the value and sign of `yuan`, so
-            # it rounds and prints alike
-            value, text = self.printed(yuan)
-            if text is None:
-                return self._cell(_ZERO + yuan, expr)
-            return _amount_cell(text, value, expr)
+            return self._cell(_ZERO + yuan, expr)
         return self._cell(self.evaluate(expr), expr if ledger.knows(expr) else "")
 
     def printed(self, yuan: Decimal) -> tuple[Decimal, str | None]:
-        """A nonzero figure in the table's unit and places, with its text (None when it rounds
-        to zero: see _cell); kept for the department by the amount as written (its str: equal
-        strings are the same Decimal, and a str hashes in a fraction of a Decimal's time), as
-        most amounts print in several tables (a total, its 类 row, the 总表)."""
+        """A figure in the table's unit and places (from_yuan, its parts looked up once per
+        table), with its text (None when it rounds to zero: see _cell); kept for the department
+        by the amount as written (its str: equal strings are the same Decimal, and a str hashes
+        in a fraction of a Decimal's time), as most amounts print in several tables (a total,
+        its 类 row, the 总表)."""
         written = str(yuan)
         printed = self._printed_here.get(written)
         if printed is None:
             value = (yuan / self._scale).quantize(self._quantum, ROUND_HALF_UP)
+            # format(…): d.text(value), format_number of a figure already rounded to its places
             printed = self._printed_here[written] = (value, format(value, self._format) if value != 0 else None)
         return printed
 
     def _cell(self, yuan: Decimal, source: str) -> Cell:
-        d = self._display
-        # from_yuan(yuan, d.unit, d.places), its parts looked up once per table
-        value = (yuan / self._scale).quantize(self._quantum, ROUND_HALF_UP)
-        if value == 0:
+        value, text = self.printed(yuan)
+        if text is None:  # rounds to zero
+            d = self._display
             if d.zero == "空白":
                 return Cell("", align="right")  # no number either: the workbook cell stays empty
             return Cell(d.text(value), value=value, align="right", source=source)
-        # d.text(value): format_number of a figure already rounded to its places
-        return _amount_cell(format(value, self._format), value, source)
+        return _amount_cell(text, value, source)
 
     @property
     def display(self) -> Display:
@@ -227,10 +225,7 @@ class TableRenderer:
         else:
             columns, rows = self.fixed(spec)
         values = self.placeholders()
-        frame = self._layouts.get(("表", id(spec)))
-        if frame is None:
-            frame = self._layouts[("表", id(spec))] = _frame(columns)
-        paths, grid, widths = frame
+        paths, grid, widths = self._kept(("表", id(spec)), lambda: _frame(columns))
         header, depth = grid or _header_grid(tuple(tuple(fill(h, values) for h in path) for path in paths))
         # all(c.value == 0 for row in rows for c in row if c.value is not None), in C
         empty = not any(map(_value, chain.from_iterable(rows)))
@@ -268,13 +263,9 @@ class TableRenderer:
         # a row's amounts first (in the same order as a whole row's); when only rows with an
         # amount are listed, its code and name cells only if it is printed
         body = []
-        layouts = self._layouts
         for code in rows_info.codes:
-            name = rows_info.names.get(code, "")
-            layout = layouts.get(("科目", id(spec), code, name))
-            if layout is None:
-                layout = layouts[("科目", id(spec), code, name)] = self.code_row_layout(spec, rows_info, code, keys)
-            template, slots, row_keys = layout
+            template, slots, row_keys = self._kept(("科目", id(spec), code, rows_info.names.get(code, "")),
+                                                   lambda code=code: self.code_row_layout(spec, rows_info, code, keys))
             amounts = [amount(k) for k in row_keys]
             if every or any(c.value for c in amounts if c.value is not None):
                 cells = list(template)
@@ -406,40 +397,27 @@ class TableRenderer:
                 if self.listed_if(spec, row, generated=False):
                     out.append((spec, row))
                 continue
-            if spec.optional or self.display.rows == "有数":
-                out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
-            else:  # listed_if lists every one
-                out += [(spec, row) for row in generated]
+            out += [(spec, row) for row in generated if self.listed_if(spec, row, generated=True)]
         return out
 
     def code_values(self, spec: RowSpec, code: str) -> tuple[str | None, ...]:
         """A generated row's figure expressions: the spec's values with {编码} filled (kept per profile)."""
-        values = self._layouts.get(("编码", id(spec), code))
-        if values is None:
-            values = self._layouts[("编码", id(spec), code)] = tuple(
-                v.replace("{编码}", code) for v in spec.values)  # type: ignore[union-attr]
-        return values
+        return self._kept(("编码", id(spec), code),
+                          lambda: tuple(v.replace("{编码}", code) for v in spec.values))  # type: ignore[union-attr]
 
     def class_rows(self, spec: RowSpec) -> tuple[tuple[tuple[str | None, ...], str], ...]:
         """The (values, label) of each row a 每类 spec generates: made once per profile."""
-        key = ("每类", id(spec))
-        rows = self._layouts.get(key)
-        if rows is None:
-            names = self.profile.catalogues["功能分类"].names
-            rows = self._layouts[key] = tuple(
-                (tuple(v.replace("{编码}", code) for v in spec.values), names.get(code, code))  # type: ignore[union-attr]
-                for code in listed_classes(self.profile, spec.each_class or []))
-        return rows
+        names = self.profile.catalogues["功能分类"].names
+        return self._kept(("每类", id(spec)), lambda: tuple(
+            (self.code_values(spec, code), names.get(code, code))
+            for code in listed_classes(self.profile, spec.each_class or [])))
 
     def side_cells(self, side: SideSpec, row: _Row, line: int, labelled: bool | None = None) -> list[Cell]:
         """One side of a row; `labelled`: whether the side has a 标签 column (else asked here)."""
         if labelled is None:
             labelled = any(c.content == "标签" for c in side.columns)
         key = ("对照", id(side), row.label, row.indent, row.center, row.code, row.name, row.blank, line, labelled)
-        layout = self._layouts.get(key)
-        if layout is None:
-            layout = self._layouts[key] = _side_layout(side, row, line, labelled)
-        template, slots = layout
+        template, slots = self._kept(key, lambda: _side_layout(side, row, line, labelled))
         cells = list(template)
         values = row.values
         amount = self.amount

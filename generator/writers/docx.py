@@ -12,7 +12,7 @@ import io
 import zipfile
 from copy import deepcopy
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import docx
@@ -101,7 +101,7 @@ def docx_members(doc: Document, reference_docx: Path | None = None) -> list[tupl
     if any(isinstance(block, Figure) for part in doc.parts for block in part.blocks):
         return _through_python_docx(doc, reference)  # pictures are added by python-docx
     document_xml, citations = _written(doc, reference, None)
-    package = _package(reference)
+    package = reference.package
     core = deepcopy(package.core)
     _set_properties(core_properties(core), doc)
     own = dict(zip(package.own, (document_xml, part_xml(core), *citations), strict=True))
@@ -149,17 +149,14 @@ class _Package:
 
 
 def _package(reference: _Reference) -> _Package:
-    """Made once per reference document, the way `_through_python_docx` makes every part."""
-    if not reference.package:
-        word = _open_reference(reference)
-        core = core_properties_part(word)  # (made first if missing, as _set_properties would)
-        _enable_field_update(word)
-        item, props = embed_citations(word, (b"", b""))
-        reference.package.append(_Package(
-            members=package_members(word),
-            own=(word.part.partname.membername, core.partname.membername, item, props),
-            core=deepcopy(core.element)))
-    return reference.package[0]
+    """`_Reference.package`: the way `_through_python_docx` makes every part."""
+    word = _open_reference(reference)
+    core = core_properties_part(word)  # (made first if missing, as _set_properties would)
+    _enable_field_update(word)
+    item, props = embed_citations(word, (b"", b""))
+    return _Package(members=package_members(word),
+                    own=(word.part.partname.membername, core.partname.membername, item, props),
+                    core=deepcopy(core.element))
 
 
 @dataclass(frozen=True)
@@ -188,7 +185,11 @@ class _Reference:
     # matter, first body section); text width by (kind, landscape front matter).
     sections: dict[tuple[str, bool, bool], bytes] = field(default_factory=dict)
     widths: dict[tuple[str, bool], int] = field(default_factory=dict)
-    package: list[_Package] = field(default_factory=list)  # (one, made on first use)
+
+    @cached_property
+    def package(self) -> _Package:
+        """The members of a document without pictures (`_package`), made on first use."""
+        return _package(self)
 
 
 _REFERENCES: dict[tuple[str, int, int], _Reference] = {}
